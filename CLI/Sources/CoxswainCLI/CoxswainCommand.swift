@@ -1,0 +1,15 @@
+import ArgumentParser
+import CoxswainCore
+
+/// The `coxswain` command line.
+package struct CoxswainCommand: AsyncParsableCommand {
+    package static let configuration = CommandConfiguration(
+        commandName: "coxswain",
+        abstract: "Coxswain: run commands on fleets of nodes and ship containers to them.",
+        discussion: "Talks to the Gateway over its UNIX socket (--socket, COXSWAIN_SOCKET) or over HTTP (--url, COXSWAIN_URL, with --token).",
+        version: CoxswainVersion.current,
+        subcommands: [ExecCommand.self, ManageCommand.self]
+    )
+
+    package init() {}
+}

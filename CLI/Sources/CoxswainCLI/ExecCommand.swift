@@ -1,0 +1,68 @@
+import ArgumentParser
+import CoxswainCore
+import Foundation
+
+/// `coxswain exec`: run one verb on nodes (Directord's `exec`).
+package struct ExecCommand: AsyncParsableCommand {
+    package static let configuration = CommandConfiguration(
+        commandName: "exec",
+        abstract: "Run one verb on nodes.",
+        discussion: """
+            Verbs: \(Verb.allCases.map(\.summary).joined(separator: "; ")).
+            Without --poll, --wait or --stream the job id is printed and the command returns at once.
+            Examples:
+              coxswain exec --verb RUN 'uname -a' --wait
+              coxswain exec --verb RUN 'echo hi' --target node-a --stream
+              coxswain exec --verb ECHO hello --poll --check
+            """
+    )
+
+    @Option(help: "The verb: \(Verb.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var verb: String
+
+    @Argument(help: "The verb's arguments (quote a command: 'uname -a').")
+    var arguments: [String] = []
+
+    @Option(name: .long, help: "A target node (repeatable). Default: every online node.")
+    var target: [String] = []
+
+    @Option(help: "Seconds before the task is killed on the node (default 600).")
+    var timeout: Double?
+
+    @Flag(help: "Wait for the job, printing each node's outcome as it arrives.") var poll = false
+    @Flag(help: "Wait for the job (spinner on a terminal), then print the outcome per node.") var wait = false
+    @Flag(help: "Stream live output, prefixed by node, then print the outcome.") var stream = false
+    @Flag(help: "Exit with code 1 if any node failed.") var check = false
+
+    @OptionGroup var global: GlobalOptions
+
+    package init() {}
+
+    package func validate() throws {
+        guard [poll, wait, stream].filter({ $0 }).count <= 1 else {
+            throw ValidationError("use only one of --poll, --wait, --stream")
+        }
+        guard Verb(parsing: verb) != nil else {
+            throw ValidationError("unknown verb '\(verb)'; known verbs: \(Verb.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        if let timeout, !(timeout > 0) { throw ValidationError("--timeout must be a positive number of seconds") }
+        if let bad = target.first(where: { !NodeName.isValid($0) }) { throw ValidationError(NodeNameError(name: bad).description) }
+    }
+
+    package func run() async throws {
+        let request = SubmitJobRequest(verb: verb, arguments: arguments.joined(separator: " "), targets: target.isEmpty ? nil : target, timeoutSeconds: timeout)
+        let watch = poll || wait || stream
+        let global = self.global
+        let failed = try await global.withClient { client -> Bool in
+            let accepted = try await client.post("/v1/jobs", body: request, as: SubmitJobResponse.self)
+            guard watch else {
+                if global.output == .table { print(accepted.jobID) } else { try Render.machine(accepted, format: global.output) }
+                return false
+            }
+            let watcher = JobWatcher(client: client, jobID: accepted.jobID, mode: stream ? .stream : (poll ? .poll : .wait), format: global.output)
+            let detail = try await watcher.run()
+            return detail.job.status != .succeeded
+        }
+        if check, failed { throw ExitCode(1) }
+    }
+}

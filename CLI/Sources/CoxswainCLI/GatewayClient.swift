@@ -1,0 +1,157 @@
+import AsyncHTTPClient
+import CoxswainCore
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// Where the CLI reaches the Gateway: its UNIX socket (default) or an HTTP address with a token.
+package enum GatewayEndpoint: Sendable, Equatable {
+    case socket(String)
+    case http(base: String, token: String?)
+
+    func url(_ path: String) -> String {
+        switch self {
+        case .socket(let socketPath):
+            var allowed = CharacterSet.alphanumerics
+            allowed.insert(charactersIn: "-._~")
+            let host = socketPath.addingPercentEncoding(withAllowedCharacters: allowed) ?? socketPath
+            return "http+unix://\(host)\(path)"
+        case .http(let base, _):
+            return (base.hasSuffix("/") ? String(base.dropLast()) : base) + path
+        }
+    }
+}
+
+/// What went wrong talking to the Gateway, in words for the operator.
+package enum ClientError: Error, CustomStringConvertible {
+    /// The Gateway answered with an error (4xx/5xx).
+    case api(status: Int, APIError)
+    /// The Gateway could not be reached.
+    case unreachable(String)
+    /// The Gateway answered something the CLI cannot read.
+    case badResponse(String)
+
+    package var description: String {
+        switch self {
+        case .api(_, let e): e.reason
+        case .unreachable(let s): s
+        case .badResponse(let s): "unexpected answer from the gateway: \(s)"
+        }
+    }
+}
+
+/// A small JSON client for the Gateway's `/v1` API, including its server-sent event streams.
+package final class GatewayClient: Sendable {
+    let endpoint: GatewayEndpoint
+    let http: HTTPClient
+
+    package init(endpoint: GatewayEndpoint) {
+        self.endpoint = endpoint
+        self.http = HTTPClient(eventLoopGroupProvider: .singleton)
+    }
+
+    package func shutdown() async {
+        try? await http.shutdown()
+    }
+
+    func request(_ method: HTTPMethod, _ path: String, body: [UInt8]? = nil) -> HTTPClientRequest {
+        var r = HTTPClientRequest(url: endpoint.url(path))
+        r.method = method
+        r.headers.add(name: "Accept", value: "application/json")
+        if case .http(_, let token?) = endpoint { r.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        if let body {
+            r.headers.add(name: "Content-Type", value: "application/json")
+            r.body = .bytes(ByteBuffer(bytes: body))
+        }
+        return r
+    }
+
+    func send(_ request: HTTPClientRequest, timeout: TimeAmount = .seconds(60)) async throws -> HTTPClientResponse {
+        do {
+            return try await http.execute(request, timeout: timeout)
+        } catch {
+            throw ClientError.unreachable("cannot reach the gateway at \(describe(endpoint)): \(error)")
+        }
+    }
+
+    func describe(_ e: GatewayEndpoint) -> String {
+        switch e {
+        case .socket(let p): "unix socket \(p) (set --socket or COXSWAIN_SOCKET; is the platform running?)"
+        case .http(let b, _): b
+        }
+    }
+
+    /// Sends a request and decodes a JSON answer, turning error answers into `ClientError.api`.
+    package func get<T: Decodable>(_ path: String, as type: T.Type) async throws -> T {
+        try await call(.GET, path, payload: nil, as: type)
+    }
+
+    /// POSTs `body` as JSON and decodes the JSON answer.
+    package func post<B: Encodable, T: Decodable>(_ path: String, body: B, as type: T.Type) async throws -> T {
+        try await call(.POST, path, payload: try WireCoding.encode(body), as: type)
+    }
+
+    func call<T: Decodable>(_ method: HTTPMethod, _ path: String, payload: [UInt8]?, as: T.Type) async throws -> T {
+        let response = try await send(request(method, path, body: payload))
+        let bytes = try await response.body.collect(upTo: 64 << 20)
+        let data = Data(buffer: bytes)
+        guard (200..<300).contains(Int(response.status.code)) else {
+            if let apiError = try? JSONDecoder().decode(APIError.self, from: data) {
+                throw ClientError.api(status: Int(response.status.code), apiError)
+            }
+            throw ClientError.api(status: Int(response.status.code), APIError(error: "http_\(response.status.code)", reason: "gateway answered \(response.status)"))
+        }
+        do {
+            return try WireCoding.decoder().decode(T.self, from: data)
+        } catch {
+            throw ClientError.badResponse("\(error)")
+        }
+    }
+
+    /// One server-sent event.
+    package struct Event: Sendable {
+        package var name: String
+        package var data: [UInt8]
+    }
+
+    /// Streams server-sent events from `path` until the server closes the stream.
+    package func events(_ path: String, onEvent: (Event) async throws -> Void) async throws {
+        var req = request(.GET, path)
+        req.headers.replaceOrAdd(name: "Accept", value: "text/event-stream")
+        let response = try await send(req, timeout: .hours(24 * 7))
+        guard response.status == .ok else {
+            let data = Data(buffer: try await response.body.collect(upTo: 1 << 20))
+            let apiError = (try? JSONDecoder().decode(APIError.self, from: data)) ?? APIError(error: "http_\(response.status.code)", reason: "gateway answered \(response.status)")
+            throw ClientError.api(status: Int(response.status.code), apiError)
+        }
+        var pending: [UInt8] = []
+        for try await chunk in response.body {
+            pending.append(contentsOf: chunk.readableBytesView)
+            while let end = Self.eventBoundary(in: pending) {
+                let block = Array(pending[..<end])
+                pending.removeFirst(end + 2)
+                if let event = Self.parse(block) { try await onEvent(event) }
+            }
+        }
+    }
+
+    static func eventBoundary(in bytes: [UInt8]) -> Int? {
+        guard bytes.count >= 2 else { return nil }
+        for i in 0..<(bytes.count - 1) where bytes[i] == 10 && bytes[i + 1] == 10 { return i }
+        return nil
+    }
+
+    static func parse(_ block: [UInt8]) -> Event? {
+        var name = "message"
+        var data: [UInt8] = []
+        for line in block.split(separator: 10, omittingEmptySubsequences: true) {
+            if line.starts(with: Array("event: ".utf8)) {
+                name = String(decoding: line.dropFirst(7), as: UTF8.self)
+            } else if line.starts(with: Array("data: ".utf8)) {
+                if !data.isEmpty { data.append(10) }
+                data.append(contentsOf: line.dropFirst(6))
+            }
+        }
+        return data.isEmpty ? nil : Event(name: name, data: data)
+    }
+}

@@ -1,0 +1,50 @@
+import ArgumentParser
+import Foundation
+
+/// Output formats of every subcommand.
+package enum OutputFormat: String, ExpressibleByArgument, Sendable, CaseIterable {
+    case table
+    case json
+    case yaml
+}
+
+/// Connection and output options, accepted by every subcommand.
+package struct GlobalOptions: ParsableArguments {
+    @Option(help: "Gateway UNIX socket (env COXSWAIN_SOCKET; default /run/coxswain/gateway.sock).")
+    package var socket: String?
+
+    @Option(help: "Gateway HTTP address instead of the socket, e.g. http://127.0.0.1:8080 (env COXSWAIN_URL).")
+    package var url: String?
+
+    @Option(help: "API token for --url (env COXSWAIN_TOKEN).")
+    package var token: String?
+
+    @Option(name: .shortAndLong, help: "Output format: table, json or yaml.")
+    package var output: OutputFormat = .table
+
+    package init() {}
+
+    package func endpoint(environment: [String: String] = ProcessInfo.processInfo.environment) -> GatewayEndpoint {
+        if let url = url ?? environment["COXSWAIN_URL"], !url.isEmpty {
+            return .http(base: url, token: token ?? environment["COXSWAIN_TOKEN"])
+        }
+        return .socket(socket ?? environment["COXSWAIN_SOCKET"] ?? "/run/coxswain/gateway.sock")
+    }
+
+    /// Runs `body` with a client, and turns client errors into a message and exit code 2.
+    package func withClient<T>(_ body: (GatewayClient) async throws -> T) async throws -> T {
+        let client = GatewayClient(endpoint: endpoint())
+        do {
+            let result = try await body(client)
+            await client.shutdown()
+            return result
+        } catch let error as ClientError {
+            await client.shutdown()
+            FileHandle.standardError.write(Data("error: \(error.description)\n".utf8))
+            throw ExitCode(2)
+        } catch {
+            await client.shutdown()
+            throw error
+        }
+    }
+}

@@ -1,0 +1,119 @@
+import ArgumentParser
+import CoxswainCore
+import Foundation
+
+/// `coxswain manage`: inspect nodes and jobs (Directord's `manage`).
+package struct ManageCommand: AsyncParsableCommand {
+    package static let configuration = CommandConfiguration(
+        commandName: "manage",
+        abstract: "Inspect nodes and jobs.",
+        discussion: """
+            Examples:
+              coxswain manage --list-nodes
+              coxswain manage --list-jobs --filter failed
+              coxswain manage --job-info last
+            """
+    )
+
+    /// `--filter` values, Directord's names.
+    enum JobFilter: String, ExpressibleByArgument, CaseIterable {
+        case success, failed, processing
+
+        var statuses: String {
+            switch self {
+            case .success: "succeeded"
+            case .failed: "failed"
+            case .processing: "submitted,dispatched"
+            }
+        }
+    }
+
+    @Flag(help: "List nodes with status, version and uptime.") var listNodes = false
+    @Flag(help: "List jobs, newest first.") var listJobs = false
+    @Option(help: "With --list-jobs: success, failed or processing.") var filter: JobFilter?
+    @Option(help: "With --list-jobs: how many (default 50).") var limit: Int = 50
+    @Option(help: "Show one job (an id or 'last'): per-node stdout, stderr, outcome, timings.") var jobInfo: String?
+
+    @OptionGroup var global: GlobalOptions
+
+    package init() {}
+
+    package func validate() throws {
+        let chosen = [listNodes, listJobs, jobInfo != nil].filter { $0 }.count
+        guard chosen == 1 else { throw ValidationError("choose one of --list-nodes, --list-jobs, --job-info") }
+        if filter != nil, !listJobs { throw ValidationError("--filter goes with --list-jobs") }
+        if let jobInfo, jobInfo != "last", JobID(string: jobInfo) == nil { throw ValidationError("--job-info takes a job id or 'last'") }
+        guard (1...10_000).contains(limit) else { throw ValidationError("--limit must be 1...10000") }
+    }
+
+    package func run() async throws {
+        let global = self.global
+        try await global.withClient { client in
+            if listNodes {
+                let nodes = try await client.get("/v1/nodes", as: [NodeInfo].self)
+                guard global.output == .table else { return try Render.machine(nodes, format: global.output) }
+                print(
+                    Render.table(
+                        ["NAME", "STATUS", "VERSION", "HOST UPTIME", "AGENT UPTIME", "LAST SEEN", "MACHINE ID", "LABELS"],
+                        nodes.map {
+                            [
+                                $0.name, $0.status.rawValue, $0.version, Render.seconds($0.hostUptimeSeconds), Render.seconds($0.agentUptimeSeconds),
+                                Render.seconds(Date().timeIntervalSince($0.lastSeen)) + " ago", String($0.machineID.prefix(12)),
+                                $0.labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ","),
+                            ]
+                        }
+                    )
+                )
+            } else if listJobs {
+                var path = "/v1/jobs?limit=\(limit)"
+                if let filter { path += "&status=\(filter.statuses)" }
+                let jobs = try await client.get(path, as: [JobSummary].self)
+                guard global.output == .table else { return try Render.machine(jobs, format: global.output) }
+                print(
+                    Render.table(
+                        ["ID", "STATUS", "VERB", "NODES", "OK", "FAILED", "CREATED", "TOOK", "ARGUMENTS"],
+                        jobs.map { j in
+                            [
+                                "\(j.id)", j.status.rawValue, j.verb, "\(j.nodeCount)", "\(j.succeeded)", "\(j.failed)", Render.time(j.createdAt),
+                                j.finishedAt.map { Render.seconds($0.timeIntervalSince(j.createdAt)) } ?? "-", Render.firstLine(j.arguments, max: 40),
+                            ]
+                        }
+                    )
+                )
+            } else if let jobInfo {
+                let detail = try await client.get("/v1/jobs/\(jobInfo)", as: JobDetail.self)
+                guard global.output == .table else { return try Render.machine(detail, format: global.output) }
+                print(Self.describe(detail))
+            }
+        }
+    }
+
+    static func describe(_ detail: JobDetail) -> String {
+        let j = detail.job
+        var lines = [
+            "job:        \(j.id)",
+            "verb:       \(j.verb) \(j.arguments)",
+            "status:     \(j.status.rawValue)\(j.error.map { " (\($0))" } ?? "")",
+            "targets:    \(j.targets.isEmpty ? "all online nodes" : j.targets.joined(separator: ", "))",
+            "submitted:  \(Render.time(j.createdAt)) by \(j.submittedBy)",
+            "dispatched: \(Render.time(j.dispatchedAt))",
+            "finished:   \(Render.time(j.finishedAt))\(j.finishedAt.map { " (\(Render.seconds($0.timeIntervalSince(j.createdAt))) after submission)" } ?? "")",
+            "nodes:      \(j.nodeCount) (\(j.succeeded) succeeded, \(j.failed) failed, \(j.pending) pending)",
+        ]
+        for t in detail.tasks {
+            lines.append("")
+            lines.append("[\(t.node)] \(t.status.rawValue)\(t.exitCode.map { ", exit \($0)" } ?? "")\(t.error.map { ": \($0)" } ?? "")")
+            lines.append("  task:       \(t.id)")
+            lines.append("  started:    \(Render.time(t.startedAt))")
+            lines.append("  finished:   \(Render.time(t.finishedAt))\(Render.zip2(t.startedAt, t.finishedAt).map { " (ran \(Render.seconds($1.timeIntervalSince($0))))" } ?? "")")
+            if let d = t.dispatchedAt, let r = t.resultReceivedAt { lines.append("  round trip: \(Render.seconds(r.timeIntervalSince(d))) (dispatch to result recorded)") }
+            lines.append("  stdout:" + (t.stdout.isEmpty ? " (empty)" : "\n" + indent(t.stdout)))
+            lines.append("  stderr:" + (t.stderr.isEmpty ? " (empty)" : "\n" + indent(t.stderr)))
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    static func indent(_ s: String) -> String {
+        s.split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }.joined(separator: "\n").trimmingCharacters(in: .newlines)
+    }
+}

@@ -1,0 +1,9 @@
+import CoxswainCLI
+
+/// `coxswain`: the command line.
+@main
+enum CoxswainMain {
+    static func main() async {
+        await CoxswainCommand.main()
+    }
+}

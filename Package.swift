@@ -1,0 +1,97 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+/// Coxswain: one package, five service executables plus the `coxswain` CLI.
+/// Layout: `Shared/<Module>` (common code), `Services/<Name>/Sources/{<Name>Service,coxswain-<name>}`,
+/// `CLI/Sources/{CoxswainCLI,coxswain}`, `Tests/<Suite>`.
+
+let log = Target.Dependency.product(name: "Logging", package: "swift-log")
+let lifecycle = Target.Dependency.product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
+let postgres = Target.Dependency.product(name: "PostgresNIO", package: "postgres-nio")
+let hummingbird = Target.Dependency.product(name: "Hummingbird", package: "hummingbird")
+let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
+let configuration = Target.Dependency.product(name: "Configuration", package: "swift-configuration")
+let yams = Target.Dependency.product(name: "Yams", package: "Yams")
+let grdb = Target.Dependency.product(name: "GRDB", package: "GRDB.swift")
+let httpClient = Target.Dependency.product(name: "AsyncHTTPClient", package: "async-http-client")
+let nioCore = Target.Dependency.product(name: "NIOCore", package: "swift-nio")
+
+func service(_ name: String, executable: String, dependencies: [Target.Dependency]) -> [Target] {
+    [
+        .target(name: "\(name)Service", dependencies: dependencies, path: "Services/\(name)/Sources/\(name)Service"),
+        .executableTarget(
+            name: executable,
+            dependencies: [.target(name: "\(name)Service"), "CoxswainConfig", lifecycle, log, argumentParser],
+            path: "Services/\(name)/Sources/\(executable)"
+        ),
+    ]
+}
+
+let package = Package(
+    name: "coxswain",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "coxswain-gateway", targets: ["coxswain-gateway"]),
+        .executable(name: "coxswain-scheduler", targets: ["coxswain-scheduler"]),
+        .executable(name: "coxswain-deployer", targets: ["coxswain-deployer"]),
+        .executable(name: "coxswain-audit", targets: ["coxswain-audit"]),
+        .executable(name: "coxswain", targets: ["coxswain"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0", traits: ["YAML"]),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-system.git", from: "1.5.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+    ],
+    targets: [
+        // C libraries from Debian.
+        .systemLibrary(
+            name: "CRabbitMQ", path: "Shared/CRabbitMQ", pkgConfig: "librabbitmq",
+            providers: [.apt(["librabbitmq-dev"])]
+        ),
+
+        // Shared modules, one concern each.
+        .target(name: "CoxswainCore", dependencies: [], path: "Shared/CoxswainCore"),
+        .target(name: "CoxswainAMQP", dependencies: ["CRabbitMQ", log, lifecycle], path: "Shared/CoxswainAMQP"),
+        .target(name: "CoxswainMessaging", dependencies: ["CoxswainCore", "CoxswainAMQP", log, lifecycle], path: "Shared/CoxswainMessaging"),
+        .target(name: "CoxswainStore", dependencies: ["CoxswainCore", "CoxswainMessaging", postgres, log, lifecycle], path: "Shared/CoxswainStore"),
+        .target(name: "CoxswainConfig", dependencies: [configuration, log, yams, argumentParser, .product(name: "SystemPackage", package: "swift-system")], path: "Shared/CoxswainConfig"),
+    ]
+        + service("Gateway", executable: "coxswain-gateway", dependencies: [
+            "CoxswainCore", "CoxswainAMQP", "CoxswainMessaging", "CoxswainStore", "CoxswainConfig", hummingbird, postgres, lifecycle, log, nioCore,
+        ])
+        + service("Scheduler", executable: "coxswain-scheduler", dependencies: [
+            "CoxswainCore", "CoxswainAMQP", "CoxswainMessaging", "CoxswainStore", "CoxswainConfig", postgres, lifecycle, log,
+        ])
+        + service("Deployer", executable: "coxswain-deployer", dependencies: [
+            "CoxswainCore", "CoxswainAMQP", "CoxswainMessaging", "CoxswainConfig", grdb, lifecycle, log,
+        ])
+        + service("Audit", executable: "coxswain-audit", dependencies: [
+            "CoxswainCore", "CoxswainAMQP", "CoxswainMessaging", "CoxswainStore", "CoxswainConfig", postgres, lifecycle, log,
+        ])
+        + [
+            .target(
+                name: "CoxswainCLI",
+                dependencies: ["CoxswainCore", argumentParser, httpClient, yams, nioCore],
+                path: "CLI/Sources/CoxswainCLI"
+            ),
+            .executableTarget(name: "coxswain", dependencies: ["CoxswainCLI"], path: "CLI/Sources/coxswain"),
+
+            .testTarget(name: "CoreTests", dependencies: ["CoxswainCore", "CoxswainConfig"], path: "Tests/CoreTests"),
+            .testTarget(name: "AMQPTests", dependencies: ["CoxswainAMQP"], path: "Tests/AMQPTests"),
+            .testTarget(name: "SchedulerTests", dependencies: ["SchedulerService", "CoxswainCore"], path: "Tests/SchedulerTests"),
+            .testTarget(name: "DeployerTests", dependencies: ["DeployerService", "CoxswainCore"], path: "Tests/DeployerTests"),
+            .testTarget(
+                name: "IntegrationTests",
+                dependencies: ["CoxswainCore", "CoxswainStore", "CoxswainAMQP", postgres, log],
+                path: "Tests/IntegrationTests"
+            ),
+        ]
+)

@@ -1,0 +1,21 @@
+import CoxswainConfig
+
+/// Every key the Audit service reads (see the service README).
+package struct AuditConfiguration: Sendable {
+    package var common: CommonConfiguration
+    /// `audit.batch_size`: most events appended in one statement. Default 500.
+    package var batchSize: Int
+    /// `audit.prefetch`: unacknowledged events in flight. Default 1000.
+    package var prefetch: Int
+
+    package static let keys: [(key: String, help: String)] = CommonConfiguration.keys + [
+        ("audit.batch_size", "events per insert (default 500)"),
+        ("audit.prefetch", "unacknowledged events in flight (default 1000)"),
+    ]
+
+    package init(_ config: ConfigReaderStack) throws(ConfigError) {
+        common = try CommonConfiguration(config, needsDatabase: true)
+        batchSize = try config.int("audit.batch_size", default: 500, range: 1...10_000)
+        prefetch = try config.int("audit.prefetch", default: 1000, range: 1...65_535)
+    }
+}

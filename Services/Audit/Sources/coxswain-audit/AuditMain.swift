@@ -1,0 +1,23 @@
+import ArgumentParser
+import AuditService
+import CoxswainConfig
+import Logging
+
+/// `coxswain-audit`: appends every event to the audit log in Postgres.
+@main
+struct AuditMain: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "coxswain-audit",
+        abstract: "Coxswain Audit: appends every event to the audit log in PostgreSQL, in batches.",
+        discussion: configurationHelp(AuditConfiguration.keys)
+    )
+
+    @OptionGroup var options: ServiceOptions
+
+    func run() async throws {
+        let configuration = try AuditConfiguration(try await options.reader())
+        LoggingBootstrap.bootstrap(level: configuration.common.logLevel)
+        let logger = Logger(label: "coxswain.audit")
+        try await AuditApp.build(configuration: configuration, logger: logger).run()
+    }
+}

@@ -1,0 +1,131 @@
+import CoxswainAMQP
+import CoxswainCore
+import CoxswainMessaging
+import Foundation
+import Logging
+import Synchronization
+
+/// The node agent's task handling: verifies a batch is for this node, runs its tasks in order
+/// (journaled), streams output and publishes each result with a broker confirm. The caller acks
+/// the batch only after `handle` returns.
+package final class Agent: Sendable {
+    let node: NodeName
+    let journal: TaskJournal
+    let publisher: AMQPPublisher
+    let verbs: [Verb: any VerbHandler]
+    let environment: [String: String]
+    let outputLimit: Int
+    let logger: Logger
+    /// Tasks running in this process (a redelivered batch must not start them twice).
+    private let running = Mutex(Set<TaskID>())
+
+    package init(
+        node: NodeName, journal: TaskJournal, publisher: AMQPPublisher, verbs: [Verb: any VerbHandler] = VerbHandlers.standard,
+        environment: [String: String], outputLimit: Int, logger: Logger
+    ) {
+        self.node = node
+        self.journal = journal
+        self.publisher = publisher
+        self.verbs = verbs
+        self.environment = environment
+        self.outputLimit = outputLimit
+        self.logger = logger
+    }
+
+    /// Reports what a previous run of the agent left behind: interrupted tasks as failed, and
+    /// finished results that were never confirmed as published.
+    package func recover() async throws {
+        let results = try await journal.recover(node: node, now: Date())
+        for result in results {
+            try await publish(result)
+        }
+        if !results.isEmpty { logger.notice("reported tasks left by a previous run", metadata: ["tasks.count": "\(results.count)"]) }
+    }
+
+    /// Runs one batch. Within a batch, a failed task stops the rest (each reported as skipped).
+    package func handle(_ batch: TaskBatch) async throws {
+        guard batch.node == node else {
+            logger.error("refusing a batch addressed to another node", metadata: ["job.id": "\(batch.jobID)", "batch.node": "\(batch.node)"])
+            return
+        }
+        var earlierFailure: String?
+        for task in batch.tasks {
+            if let entry = try await journal.entry(task.taskID) {
+                if entry.finished, let result = entry.result {
+                    // Finished before (we crashed before the ack, or the batch was redelivered): report again, do not re-run.
+                    try await publish(result)
+                    if result.status != .succeeded { earlierFailure = "task \(task.taskID) failed" }
+                    continue
+                }
+                if running.withLock({ $0.contains(task.taskID) }) { continue }
+            }
+            let result: TaskResult
+            if let earlierFailure {
+                let now = Date()
+                result = TaskResult(
+                    jobID: batch.jobID, taskID: task.taskID, node: node, status: .failed, exitCode: nil, stdout: "", stderr: "",
+                    error: "skipped: an earlier task in this batch failed (\(earlierFailure))", startedAt: now, finishedAt: now
+                )
+                try await journal.markFinished(result)
+            } else {
+                result = try await run(task, jobID: batch.jobID)
+            }
+            try await publish(result)
+            if result.status != .succeeded, earlierFailure == nil { earlierFailure = "task \(task.taskID) \(result.status.rawValue)" }
+        }
+    }
+
+    func run(_ task: TaskSpec, jobID: JobID) async throws -> TaskResult {
+        let started = Date()
+        running.withLock { _ = $0.insert(task.taskID) }
+        defer { running.withLock { _ = $0.remove(task.taskID) } }
+        try await journal.markStarted(jobID: jobID, task: task, at: started)
+        let outcome: VerbOutcome
+        if let handler = verbs[task.verb] {
+            let (chunks, sink) = AsyncStream<OutputChunk>.makeStream()
+            let sequence = Atomic<Int>(0)
+            let node = self.node
+            let context = VerbContext(
+                emit: { channel, text in
+                    let n = sequence.add(1, ordering: .relaxed).newValue
+                    sink.yield(OutputChunk(jobID: jobID, taskID: task.taskID, node: node, channel: channel, sequence: n, text: text))
+                },
+                environment: environment, outputLimit: outputLimit
+            )
+            let streamer = Task { [publisher] in
+                for await chunk in chunks {
+                    guard let message = try? OutgoingMessage(chunk, exchange: Topology.events, routingKey: Topology.RoutingKey.output(chunk.node)) else { continue }
+                    try? await publisher.publishUnconfirmed(message)
+                }
+            }
+            do {
+                outcome = try await handler.execute(task, context: context)
+            } catch is CancellationError {
+                sink.finish()
+                throw CancellationError()
+            } catch {
+                outcome = VerbOutcome(status: .failed, error: "\(error)")
+            }
+            sink.finish()
+            await streamer.value
+        } else {
+            outcome = VerbOutcome(status: .failed, error: "verb \(task.verb.rawValue) is not supported by this agent (version \(CoxswainVersion.current))")
+        }
+        let result = TaskResult(
+            jobID: jobID, taskID: task.taskID, node: node, status: outcome.status, exitCode: outcome.exitCode,
+            stdout: outcome.stdout, stderr: outcome.stderr, error: outcome.error, startedAt: started, finishedAt: Date()
+        )
+        try await journal.markFinished(result)
+        logger.info("task finished", metadata: [
+            "job.id": "\(jobID)", "task.id": "\(task.taskID)", "task.verb": "\(task.verb.rawValue)", "task.status": "\(result.status.rawValue)",
+        ])
+        return result
+    }
+
+    func publish(_ result: TaskResult) async throws {
+        try await publisher.publish([
+            try OutgoingMessage(result, exchange: Topology.events, routingKey: Topology.RoutingKey.result(node), correlationID: "\(result.jobID)")
+        ])
+        try await journal.markReported(result.taskID)
+    }
+}

@@ -1,0 +1,48 @@
+import CoxswainConfig
+import CoxswainCore
+import Foundation
+
+/// Every key the Deployer reads (see the service README).
+package struct DeployerConfiguration: Sendable {
+    package var common: CommonConfiguration
+    /// `deployer.node_name`: this node's name. Default: the host name, lower-cased.
+    package var nodeName: NodeName
+    /// `deployer.machine_id`: machine identity. Default: /etc/machine-id.
+    package var machineID: String
+    /// `deployer.state_dir`: durable local state (task journal). Default /var/lib/coxswain/deployer.
+    package var stateDirectory: String
+    /// `deployer.heartbeat_interval`: Default 5s.
+    package var heartbeatInterval: Duration
+    /// `deployer.labels`: `k=v,k2=v2` labels reported with heartbeats.
+    package var labels: [String: String]
+    /// `deployer.concurrency`: task batches run at once (the node queue's prefetch). Default 8.
+    package var concurrency: Int
+    /// `deployer.output_limit`: bytes of stdout/stderr kept per task. Default 1 MiB.
+    package var outputLimit: Int
+
+    package static let keys: [(key: String, help: String)] = CommonConfiguration.keys.filter { $0.key != "database.url" } + [
+        ("deployer.node_name", "this node's name (default: host name)"),
+        ("deployer.machine_id", "machine identity (default: /etc/machine-id)"),
+        ("deployer.state_dir", "durable local state (default /var/lib/coxswain/deployer)"),
+        ("deployer.heartbeat_interval", "heartbeat interval (default 5s)"),
+        ("deployer.labels", "labels k=v,k2=v2"),
+        ("deployer.concurrency", "task batches run at once (default 8)"),
+        ("deployer.output_limit", "bytes of output kept per stream and task (default 1048576)"),
+    ]
+
+    package init(_ config: ConfigReaderStack) throws(ConfigError) {
+        common = try CommonConfiguration(config, needsDatabase: false)
+        let hostName = ProcessInfo.processInfo.hostName.lowercased().split(separator: ".").first.map(String.init) ?? "localhost"
+        let rawName = config.string("deployer.node_name", default: hostName)
+        do { nodeName = try NodeName(validating: rawName) } catch {
+            throw .invalidValue(key: "deployer.node_name", reason: error.description)
+        }
+        let fileMachineID = (try? String(contentsOfFile: "/etc/machine-id", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+        machineID = config.string("deployer.machine_id") ?? (fileMachineID.flatMap { $0.isEmpty ? nil : $0 } ?? "unknown")
+        stateDirectory = config.string("deployer.state_dir", default: "/var/lib/coxswain/deployer")
+        heartbeatInterval = try config.duration("deployer.heartbeat_interval", default: .seconds(5), minimum: .milliseconds(100))
+        labels = try config.stringMap("deployer.labels")
+        concurrency = try config.int("deployer.concurrency", default: 8, range: 1...1024)
+        outputLimit = try config.int("deployer.output_limit", default: 1 << 20, range: 1024...(64 << 20))
+    }
+}

@@ -1,0 +1,112 @@
+import CoxswainCore
+import Foundation
+import GRDB
+
+/// The agent's durable task journal (SQLite via GRDB, in the state directory). A task is journaled
+/// as started before it runs and as finished (with its result) before the result is published, so
+/// after a crash a finished task is reported again instead of re-run, and an interrupted one is
+/// reported as failed.
+package struct TaskJournal: Sendable {
+    /// A task's journal entry.
+    package struct Entry: Sendable, Equatable {
+        package var taskID: TaskID
+        package var jobID: JobID
+        package var finished: Bool
+        package var reported: Bool
+        package var result: TaskResult?
+    }
+
+    let queue: DatabaseQueue
+
+    /// Opens (creating if needed) the journal at `directory/journal.sqlite`.
+    package init(directory: String) throws {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA journal_mode = WAL")
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")  // durable across process crashes
+        }
+        queue = try DatabaseQueue(path: directory + "/journal.sqlite", configuration: configuration)
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE tasks (
+                        task_id TEXT PRIMARY KEY, job_id TEXT NOT NULL, verb TEXT NOT NULL,
+                        started_at REAL NOT NULL, finished_at REAL, result TEXT, reported INTEGER NOT NULL DEFAULT 0)
+                    """
+            )
+        }
+        try migrator.migrate(queue)
+    }
+
+    package func entry(_ taskID: TaskID) async throws -> Entry? {
+        try await queue.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM tasks WHERE task_id = ?", arguments: [taskID.description]).map(Self.entry)
+        }
+    }
+
+    package func markStarted(jobID: JobID, task: TaskSpec, at date: Date) async throws {
+        try await queue.write { db in
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO tasks (task_id, job_id, verb, started_at) VALUES (?, ?, ?, ?)",
+                arguments: [task.taskID.description, jobID.description, task.verb.rawValue, date.timeIntervalSince1970]
+            )
+        }
+    }
+
+    package func markFinished(_ result: TaskResult) async throws {
+        let json = String(decoding: try WireCoding.encode(result), as: UTF8.self)
+        try await queue.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO tasks (task_id, job_id, verb, started_at, finished_at, result) VALUES (?, ?, '', ?, ?, ?)
+                    ON CONFLICT (task_id) DO UPDATE SET finished_at = excluded.finished_at, result = excluded.result
+                    """,
+                arguments: [result.taskID.description, result.jobID.description, result.startedAt.timeIntervalSince1970, result.finishedAt.timeIntervalSince1970, json]
+            )
+        }
+    }
+
+    package func markReported(_ taskID: TaskID) async throws {
+        try await queue.write { db in
+            try db.execute(sql: "UPDATE tasks SET reported = 1 WHERE task_id = ?", arguments: [taskID.description])
+        }
+    }
+
+    /// Tasks that started but never finished (the agent died while they ran): each is finished now
+    /// as failed and returned, with every finished task whose result was never confirmed as published.
+    package func recover(node: NodeName, now: Date) async throws -> [TaskResult] {
+        try await queue.write { db in
+            var out: [TaskResult] = []
+            for row in try Row.fetchAll(db, sql: "SELECT * FROM tasks WHERE finished_at IS NULL") {
+                let e = Self.entry(row)
+                let started = Date(timeIntervalSince1970: row["started_at"])
+                let result = TaskResult(
+                    jobID: e.jobID, taskID: e.taskID, node: node, status: .failed, exitCode: nil, stdout: "", stderr: "",
+                    error: "interrupted: the agent stopped while the task was running", startedAt: started, finishedAt: now
+                )
+                let json = String(decoding: try WireCoding.encode(result), as: UTF8.self)
+                try db.execute(
+                    sql: "UPDATE tasks SET finished_at = ?, result = ? WHERE task_id = ?",
+                    arguments: [now.timeIntervalSince1970, json, e.taskID.description]
+                )
+                out.append(result)
+            }
+            for row in try Row.fetchAll(db, sql: "SELECT * FROM tasks WHERE finished_at IS NOT NULL AND reported = 0") {
+                if let r = Self.entry(row).result, !out.contains(where: { $0.taskID == r.taskID }) { out.append(r) }
+            }
+            return out
+        }
+    }
+
+    static func entry(_ row: Row) -> Entry {
+        let taskID = TaskID(UUID(uuidString: row["task_id"]) ?? UUID())
+        let jobID = JobID(UUID(uuidString: row["job_id"]) ?? UUID())
+        let resultJSON: String? = row["result"]
+        let result = resultJSON.flatMap { try? WireCoding.decode(TaskResult.self, from: Array($0.utf8)) }
+        let finishedAt: Double? = row["finished_at"]
+        let reported: Int = row["reported"]
+        return Entry(taskID: taskID, jobID: jobID, finished: finishedAt != nil, reported: reported != 0, result: result)
+    }
+}

@@ -1,0 +1,77 @@
+import CoxswainCore
+import Foundation
+
+/// What a verb produced on the node.
+package struct VerbOutcome: Sendable, Equatable {
+    package var status: TaskStatus
+    package var exitCode: Int32?
+    package var stdout: String
+    package var stderr: String
+    package var error: String?
+
+    package init(status: TaskStatus, exitCode: Int32? = nil, stdout: String = "", stderr: String = "", error: String? = nil) {
+        self.status = status
+        self.exitCode = exitCode
+        self.stdout = stdout
+        self.stderr = stderr
+        self.error = error
+    }
+}
+
+/// What a verb may use while it runs.
+package struct VerbContext: Sendable {
+    /// Streams a piece of live output to whoever watches the job.
+    package var emit: @Sendable (OutputChunk.Channel, String) -> Void
+    /// The agent's base environment for child processes.
+    package var environment: [String: String]
+    package var outputLimit: Int
+}
+
+/// One verb's implementation on the node. The agent looks verbs up in a table
+/// (`VerbHandlers.standard`), so adding a verb is adding a type and a table entry.
+package protocol VerbHandler: Sendable {
+    func execute(_ task: TaskSpec, context: VerbContext) async throws -> VerbOutcome
+}
+
+/// The table of verbs this agent executes.
+package enum VerbHandlers {
+    package static let standard: [Verb: any VerbHandler] = [
+        .run: RunVerb(),
+        .echo: EchoVerb(),
+    ]
+}
+
+/// `ECHO TEXT`: returns TEXT.
+package struct EchoVerb: VerbHandler {
+    package func execute(_ task: TaskSpec, context: VerbContext) async throws -> VerbOutcome {
+        context.emit(.stdout, task.arguments + "\n")
+        return VerbOutcome(status: .succeeded, exitCode: 0, stdout: task.arguments + "\n")
+    }
+}
+
+/// `RUN CMD`: `/bin/sh -c CMD` in its own process group, with the task's environment on top of the
+/// agent's; the timeout kills the whole group.
+package struct RunVerb: VerbHandler {
+    package func execute(_ task: TaskSpec, context: VerbContext) async throws -> VerbOutcome {
+        let runner = ProcessRunner(outputLimit: context.outputLimit)
+        var environment = context.environment
+        for (k, v) in task.environment { environment[k] = v }
+        let spec = ProcessSpec(
+            arguments: ["-c", task.arguments], environment: environment, workingDirectory: nil,
+            timeout: .milliseconds(Int64(task.timeoutSeconds * 1000))
+        )
+        let emit = context.emit
+        let outcome = try await runner.run(spec) { channel, bytes in
+            emit(channel == .stdout ? .stdout : .stderr, String(decoding: bytes, as: UTF8.self))
+        }
+        let stdout = String(decoding: outcome.stdout, as: UTF8.self)
+        let stderr = String(decoding: outcome.stderr, as: UTF8.self)
+        if outcome.timedOut {
+            return VerbOutcome(status: .timedOut, exitCode: outcome.exitCode, stdout: stdout, stderr: stderr, error: "killed after the \(task.timeoutSeconds) s timeout")
+        }
+        if let code = outcome.exitCode {
+            return VerbOutcome(status: code == 0 ? .succeeded : .failed, exitCode: code, stdout: stdout, stderr: stderr, error: code == 0 ? nil : "exit code \(code)")
+        }
+        return VerbOutcome(status: .failed, exitCode: nil, stdout: stdout, stderr: stderr, error: "killed by signal \(outcome.terminationSignal ?? 0)")
+    }
+}

@@ -1,0 +1,31 @@
+import ArgumentParser
+import CoxswainConfig
+import DeployerService
+import Logging
+
+/// `coxswain-deployer`: the node agent.
+@main
+struct DeployerMain: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "coxswain-deployer",
+        abstract: "Coxswain Deployer: the node agent. Runs task batches from its node queue, heartbeats, reports signed results.",
+        discussion: configurationHelp(DeployerConfiguration.keys)
+    )
+
+    @OptionGroup var options: ServiceOptions
+
+    @Option(help: "Node name (key deployer.node_name).") var nodeName: String?
+    @Option(help: "Machine id (key deployer.machine_id).") var machineID: String?
+    @Option(help: "State directory (key deployer.state_dir).") var stateDir: String?
+    @Option(help: "Labels k=v,k2=v2 (key deployer.labels).") var labels: String?
+
+    func run() async throws {
+        let reader = try await options.reader(adding: [
+            "deployer.node_name": nodeName, "deployer.machine_id": machineID, "deployer.state_dir": stateDir, "deployer.labels": labels,
+        ])
+        let configuration = try DeployerConfiguration(reader)
+        LoggingBootstrap.bootstrap(level: configuration.common.logLevel)
+        let logger = Logger(label: "coxswain.deployer")
+        try await DeployerApp.build(configuration: configuration, logger: logger).run()
+    }
+}

@@ -1,0 +1,102 @@
+import CoxswainAMQP
+import CoxswainConfig
+import CoxswainCore
+import CoxswainMessaging
+import CoxswainStore
+import Foundation
+import Hummingbird
+import Logging
+import PostgresNIO
+import ServiceLifecycle
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Builds the Gateway's service group: Postgres, migrations, publisher, its own event queue feeding
+/// the stream hub, and the API on the UNIX socket and on HTTP.
+package enum GatewayApp {
+    package static func build(configuration: GatewayConfiguration, logger: Logger) throws -> ServiceGroup {
+        let db = try DatabaseURL(configuration.common.databaseURL ?? "")
+        let postgres = PostgresClient.coxswain(host: db.host, port: db.port, user: db.user, password: db.password, database: db.database, maximumConnections: 20, logger: logger)
+        var amqp = try AMQPConfiguration(url: configuration.common.amqpURL)
+        amqp.heartbeat = configuration.common.amqpHeartbeat
+        amqp.connectionName = "coxswain-gateway"
+        let publisher = AMQPPublisher(configuration: amqp, topology: Topology.gateway, logger: logger)
+        let instance = UUIDv4.string()
+        let stream = Topology.gatewayStream(instance: instance)
+        let eventConsumer = AMQPConsumer(configuration: amqp, queue: Topology.gatewayQueue(instance: instance).name, prefetch: 1000, topology: stream, logger: logger)
+        let hub = EventHub()
+        let migrated = OnceGate()
+        let isMigrated = ManagedFlag()
+
+        let pump = LoopService("event-stream") {
+            await migrated.wait()
+            isMigrated.set()
+            for await delivery in eventConsumer.deliveries {
+                switch delivery.properties.type {
+                case JobEvent.messageType:
+                    if let event = try? delivery.decode(JobEvent.self) { hub.publish(event.jobID, .job(event, delivery.body)) }
+                case OutputChunk.messageType:
+                    if let chunk = try? delivery.decode(OutputChunk.self) { hub.publish(chunk.jobID, .output(delivery.body)) }
+                default:
+                    break
+                }
+                eventConsumer.ack(delivery)
+            }
+        }
+
+        let api = GatewayAPI(
+            jobs: JobRepository(client: postgres, logger: logger), nodes: NodeRepository(client: postgres, logger: logger),
+            publisher: publisher, hub: hub, configuration: configuration, logger: logger,
+            ready: {
+                guard isMigrated.isSet else { return false }
+                return (try? await postgres.query("SELECT 1", logger: logger)) != nil
+            }
+        )
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: postgres),
+            .init(service: MigrationService(client: postgres, gate: migrated, logger: logger)),
+            .init(service: publisher),
+            .init(service: eventConsumer),
+            .init(service: pump),
+        ]
+        if let path = configuration.socketPath {
+            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            let mode = configuration.socketMode
+            let group = configuration.socketGroup
+            let app = Application(
+                router: api.router(),
+                configuration: .init(address: .unixDomainSocket(path: path), serverName: "coxswain-gateway"),
+                onServerRunning: { _ in
+                    chmod(path, mode_t(mode))
+                    if let group, let entry = getgrnam(group) {
+                        chown(path, uid_t.max, entry.pointee.gr_gid)
+                    } else if let group {
+                        logger.error("socket group not found; socket keeps its group", metadata: ["gateway.socket_group": "\(group)"])
+                    }
+                    logger.info("API listening on UNIX socket", metadata: ["gateway.socket_path": "\(path)"])
+                },
+                logger: logger
+            )
+            services.append(.init(service: app))
+        }
+        if configuration.httpPort != 0 {
+            let app = Application(
+                router: api.router(),
+                configuration: .init(address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: "coxswain-gateway"),
+                logger: logger
+            )
+            services.append(.init(service: app))
+        }
+        return ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+    }
+}
+
+/// A flag set once, read from anywhere.
+final class ManagedFlag: Sendable {
+    private let value = Atomic<Bool>(false)
+    func set() { value.store(true, ordering: .releasing) }
+    var isSet: Bool { value.load(ordering: .acquiring) }
+}

@@ -1,0 +1,47 @@
+import CoxswainConfig
+import Foundation
+
+/// Every key the Gateway reads (see the service README).
+package struct GatewayConfiguration: Sendable {
+    package var common: CommonConfiguration
+    /// `gateway.socket_path`: the UNIX socket for local operators. Default /run/coxswain/gateway.sock. Empty disables it.
+    package var socketPath: String?
+    /// `gateway.socket_mode`: octal file mode of the socket. Default 0660.
+    package var socketMode: Int
+    /// `gateway.socket_group`: group owning the socket (who may connect). Default: unchanged.
+    package var socketGroup: String?
+    /// `gateway.http_host`: HTTP listen address. Default 127.0.0.1.
+    package var httpHost: String
+    /// `gateway.http_port`: HTTP port; 0 disables HTTP. Default 8080.
+    package var httpPort: Int
+    /// `gateway.max_request_bytes`: largest accepted request body. Default 256 KiB.
+    package var maxRequestBytes: Int
+    /// `gateway.publish_timeout`: how long a submission waits for the broker before it is refused. Default 10s.
+    package var publishTimeout: Duration
+
+    package static let keys: [(key: String, help: String)] = CommonConfiguration.keys + [
+        ("gateway.socket_path", "UNIX socket path (default /run/coxswain/gateway.sock; empty disables)"),
+        ("gateway.socket_mode", "octal mode of the socket (default 0660)"),
+        ("gateway.socket_group", "group owning the socket (default unchanged)"),
+        ("gateway.http_host", "HTTP listen address (default 127.0.0.1)"),
+        ("gateway.http_port", "HTTP port, 0 disables (default 8080)"),
+        ("gateway.max_request_bytes", "largest request body (default 262144)"),
+        ("gateway.publish_timeout", "broker wait before a submission is refused (default 10s)"),
+    ]
+
+    package init(_ config: ConfigReaderStack) throws(ConfigError) {
+        common = try CommonConfiguration(config, needsDatabase: true)
+        let socket = config.string("gateway.socket_path", default: "/run/coxswain/gateway.sock")
+        socketPath = socket == "none" ? nil : socket
+        let modeText = config.string("gateway.socket_mode", default: "0660")
+        guard let mode = Int(modeText, radix: 8), (0...0o777).contains(mode) else {
+            throw .invalidValue(key: "gateway.socket_mode", reason: "'\(modeText)' is not an octal file mode like 0660")
+        }
+        socketMode = mode
+        socketGroup = config.string("gateway.socket_group")
+        httpHost = config.string("gateway.http_host", default: "127.0.0.1")
+        httpPort = try config.int("gateway.http_port", default: 8080, range: 0...65_535)
+        maxRequestBytes = try config.int("gateway.max_request_bytes", default: 256 * 1024, range: 1024...(64 << 20))
+        publishTimeout = try config.duration("gateway.publish_timeout", default: .seconds(10), minimum: .milliseconds(100))
+    }
+}

@@ -1,0 +1,30 @@
+import ArgumentParser
+import CoxswainConfig
+import GatewayService
+import Logging
+
+/// `coxswain-gateway`: the API on a UNIX socket and HTTP.
+@main
+struct GatewayMain: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "coxswain-gateway",
+        abstract: "Coxswain Gateway: the /v1 API on a UNIX socket and on HTTP; accepts jobs, streams their events.",
+        discussion: configurationHelp(GatewayConfiguration.keys)
+    )
+
+    @OptionGroup var options: ServiceOptions
+
+    @Option(help: "UNIX socket path, or 'none' (key gateway.socket_path).") var socketPath: String?
+    @Option(help: "HTTP listen address (key gateway.http_host).") var httpHost: String?
+    @Option(help: "HTTP port, 0 disables (key gateway.http_port).") var httpPort: String?
+
+    func run() async throws {
+        let reader = try await options.reader(adding: [
+            "gateway.socket_path": socketPath, "gateway.http_host": httpHost, "gateway.http_port": httpPort,
+        ])
+        let configuration = try GatewayConfiguration(reader)
+        LoggingBootstrap.bootstrap(level: configuration.common.logLevel)
+        let logger = Logger(label: "coxswain.gateway")
+        try await GatewayApp.build(configuration: configuration, logger: logger).run()
+    }
+}

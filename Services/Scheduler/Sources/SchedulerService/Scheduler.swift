@@ -1,0 +1,169 @@
+import CoxswainAMQP
+import CoxswainCore
+import CoxswainMessaging
+import CoxswainStore
+import Foundation
+import Logging
+
+/// The Scheduler's handlers: planning submissions, dispatching one batch per node, ingesting
+/// results and heartbeats in batches, and the periodic sweep. Transport-free: it is handed decoded
+/// messages and returns after its Postgres commit, so the caller acks then.
+package struct Scheduler: Sendable {
+    let repository: SchedulerRepository
+    let nodes: NodeRepository
+    let publisher: AMQPPublisher
+    let configuration: SchedulerConfiguration
+    let planner = JobPlanner()
+    let logger: Logger
+
+    package init(repository: SchedulerRepository, nodes: NodeRepository, publisher: AMQPPublisher, configuration: SchedulerConfiguration, logger: Logger) {
+        self.repository = repository
+        self.nodes = nodes
+        self.publisher = publisher
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    // MARK: Submissions
+
+    /// Plans and dispatches one submitted job. Idempotent: a job already planned is skipped.
+    package func plan(_ jobID: JobID) async throws {
+        guard let job = try await repository.submittedJob(jobID) else { return }
+        let candidates = try await nodes.list().compactMap { info -> JobPlanner.Candidate? in
+            guard let name = try? NodeName(validating: info.name) else { return nil }
+            return JobPlanner.Candidate(name: name, online: info.status == .online)
+        }
+        let decision = planner.plan(targets: job.targets, nodes: candidates)
+        let (planned, completed) = try await repository.commitPlan(job: job, decision: decision)
+        guard planned else { return }
+        var events: [OutgoingMessage] = []
+        if case .dispatch(let tasks) = decision {
+            let pending = tasks.filter { $0.status == .pending }
+            try await dispatch(
+                pending.map {
+                    DispatchableTask(jobID: job.id, taskID: $0.taskID, node: $0.node, verb: job.verb, arguments: job.arguments, timeoutSeconds: job.timeoutSeconds)
+                }
+            )
+            try await repository.markDispatched(pending.map(\.taskID))
+            var event = JobEvent(kind: .dispatched, jobID: job.id, time: Date(), jobStatus: completed?.status ?? .dispatched)
+            event.nodes = tasks.map(\.node)
+            events.append(try OutgoingMessage(event, exchange: Topology.events, routingKey: Topology.RoutingKey.job(.dispatched)))
+            for failed in tasks where failed.status != .pending {
+                var e = JobEvent(kind: .taskFinished, jobID: job.id, time: Date(), jobStatus: completed?.status ?? .dispatched)
+                e.node = failed.node
+                e.taskStatus = failed.status
+                e.error = failed.error
+                events.append(try OutgoingMessage(e, exchange: Topology.events, routingKey: Topology.RoutingKey.job(.taskFinished)))
+            }
+            logger.info("job dispatched", metadata: ["job.id": "\(job.id)", "job.nodes": "\(pending.count)"])
+        }
+        if let completed {
+            events.append(try completionEvent(completed))
+            logger.info("job completed at planning", metadata: ["job.id": "\(job.id)", "job.error": "\(completed.error ?? "")"])
+        }
+        try await publisher.publish(events)
+    }
+
+    /// Sends one TaskBatch per node (all of that node's tasks of one job, in order) and waits for the broker's confirms.
+    func dispatch(_ tasks: [DispatchableTask]) async throws {
+        guard !tasks.isEmpty else { return }
+        var byJobAndNode: [String: [DispatchableTask]] = [:]
+        var order: [String] = []
+        for t in tasks {
+            let key = "\(t.jobID)/\(t.node)"
+            if byJobAndNode[key] == nil { order.append(key) }
+            byJobAndNode[key, default: []].append(t)
+        }
+        let now = Date()
+        let messages = try order.map { key -> OutgoingMessage in
+            let group = byJobAndNode[key]!
+            let first = group[0]
+            let batch = TaskBatch(
+                jobID: first.jobID, node: first.node,
+                tasks: group.map { TaskSpec(taskID: $0.taskID, verb: $0.verb, arguments: $0.arguments, timeoutSeconds: $0.timeoutSeconds) },
+                issuedAt: now
+            )
+            return try OutgoingMessage(
+                batch, exchange: Topology.commands, routingKey: Topology.RoutingKey.node(first.node), correlationID: "\(first.jobID)"
+            )
+        }
+        try await publisher.publish(messages)
+    }
+
+    // MARK: Results
+
+    /// Records a batch of results in one transaction, then publishes task and job events.
+    package func ingest(results: [TaskResult]) async throws {
+        let (tasks, jobs) = try await repository.recordResults(results)
+        if results.count > tasks.count {
+            logger.debug("ignored duplicate or stale results", metadata: ["results.ignored": "\(results.count - tasks.count)"])
+        }
+        try await publishOutcomes(tasks: tasks, jobs: jobs)
+    }
+
+    func publishOutcomes(tasks: [RecordedTask], jobs: [CompletedJob]) async throws {
+        guard !tasks.isEmpty || !jobs.isEmpty else { return }
+        let finalStatus = Dictionary(jobs.map { ($0.jobID, $0.status) }, uniquingKeysWith: { a, _ in a })
+        var events: [OutgoingMessage] = []
+        for t in tasks {
+            var e = JobEvent(kind: .taskFinished, jobID: t.jobID, time: Date(), jobStatus: finalStatus[t.jobID] ?? .dispatched)
+            e.node = t.node
+            e.taskStatus = t.status
+            e.exitCode = t.exitCode
+            events.append(try OutgoingMessage(e, exchange: Topology.events, routingKey: Topology.RoutingKey.job(.taskFinished)))
+        }
+        for j in jobs {
+            events.append(try completionEvent(j))
+            logger.info("job completed", metadata: ["job.id": "\(j.jobID)", "job.status": "\(j.status.rawValue)"])
+        }
+        try await publisher.publish(events)
+    }
+
+    func completionEvent(_ job: CompletedJob) throws -> OutgoingMessage {
+        var e = JobEvent(kind: .completed, jobID: job.jobID, time: Date(), jobStatus: job.status)
+        e.error = job.error
+        return try OutgoingMessage(e, exchange: Topology.events, routingKey: Topology.RoutingKey.job(.completed))
+    }
+
+    // MARK: Heartbeats
+
+    /// Records a batch of heartbeats; announces nodes that came online.
+    package func ingest(heartbeats: [NodeHeartbeat]) async throws {
+        let cameOnline = try await nodes.recordHeartbeats(heartbeats)
+        guard !cameOnline.isEmpty else { return }
+        let now = Date()
+        try await publisher.publish(
+            try cameOnline.map {
+                logger.info("node online", metadata: ["node.name": "\($0)"])
+                return try OutgoingMessage(NodeEvent(kind: .online, node: $0, time: now, lastSeen: now), exchange: Topology.events, routingKey: Topology.RoutingKey.fleet(.online))
+            }
+        )
+    }
+
+    // MARK: Sweep
+
+    /// One pass of the periodic checks. Safe to run on every replica at once.
+    package func sweep() async throws {
+        for jobID in try await repository.strandedSubmissions(olderThan: configuration.strandedAfter.seconds) {
+            logger.notice("planning a stranded submission", metadata: ["job.id": "\(jobID)"])
+            try await plan(jobID)
+        }
+        let redispatched = try await repository.redispatchStranded(olderThan: configuration.strandedAfter.seconds) { tasks in
+            try await dispatch(tasks)
+        }
+        if redispatched > 0 { logger.notice("re-dispatched stranded tasks", metadata: ["tasks.count": "\(redispatched)"]) }
+        let (tasks, jobs) = try await repository.failOverdueTasks(grace: configuration.resultGrace.seconds)
+        if !tasks.isEmpty { logger.warning("tasks timed out without a result", metadata: ["tasks.count": "\(tasks.count)"]) }
+        try await publishOutcomes(tasks: tasks, jobs: jobs)
+        let silent = try await nodes.markSilentNodesOffline(missedHeartbeats: Double(configuration.offlineAfterMissedHeartbeats))
+        if !silent.isEmpty {
+            let now = Date()
+            try await publisher.publish(
+                try silent.map { node, seen in
+                    logger.warning("node offline", metadata: ["node.name": "\(node)", "node.last_seen": "\(seen)"])
+                    return try OutgoingMessage(NodeEvent(kind: .offline, node: node, time: now, lastSeen: seen), exchange: Topology.events, routingKey: Topology.RoutingKey.fleet(.offline))
+                }
+            )
+        }
+    }
+}

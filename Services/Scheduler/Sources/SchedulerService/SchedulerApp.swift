@@ -1,0 +1,80 @@
+import CoxswainAMQP
+import CoxswainConfig
+import CoxswainCore
+import CoxswainMessaging
+import CoxswainStore
+import Logging
+import PostgresNIO
+import ServiceLifecycle
+
+/// Builds the Scheduler's service group: Postgres client, migrations, publisher, three consumers
+/// (submissions, results, heartbeats) with their handler loops, and the sweeper.
+package enum SchedulerApp {
+    package static func build(configuration: SchedulerConfiguration, logger: Logger) throws -> ServiceGroup {
+        let db = try DatabaseURL(configuration.common.databaseURL ?? "")
+        let postgres = PostgresClient.coxswain(host: db.host, port: db.port, user: db.user, password: db.password, database: db.database, logger: logger)
+        var amqp = try AMQPConfiguration(url: configuration.common.amqpURL)
+        amqp.heartbeat = configuration.common.amqpHeartbeat
+        amqp.connectionName = "coxswain-scheduler"
+        let publisher = AMQPPublisher(configuration: amqp, topology: Topology.scheduler, logger: logger)
+        let prefetch = UInt16(configuration.prefetch)
+        let jobsConsumer = AMQPConsumer(configuration: amqp, queue: Topology.schedulerJobs.name, prefetch: min(prefetch, 64), topology: Topology.scheduler, logger: logger)
+        let resultsConsumer = AMQPConsumer(configuration: amqp, queue: Topology.schedulerResults.name, prefetch: prefetch, topology: Topology.scheduler, logger: logger)
+        let heartbeatConsumer = AMQPConsumer(configuration: amqp, queue: Topology.schedulerHeartbeats.name, prefetch: prefetch, topology: Topology.scheduler, logger: logger)
+
+        let scheduler = Scheduler(
+            repository: SchedulerRepository(client: postgres, logger: logger),
+            nodes: NodeRepository(client: postgres, logger: logger),
+            publisher: publisher, configuration: configuration, logger: logger
+        )
+        let migrated = OnceGate()
+        let batch = configuration.batchSize
+
+        let jobsLoop = LoopService("submissions") {
+            await migrated.wait()
+            await MessageLoop<JobSubmitted>(consumer: jobsConsumer, maxBatch: 32, logger: logger) { received in
+                for r in received { try await scheduler.plan(r.message.jobID) }
+            }.run()
+        }
+        let resultsLoop = LoopService("results") {
+            await migrated.wait()
+            await MessageLoop<TaskResult>(consumer: resultsConsumer, maxBatch: batch, logger: logger) { received in
+                try await scheduler.ingest(results: received.map(\.message))
+            }.run()
+        }
+        let heartbeatLoop = LoopService("heartbeats") {
+            await migrated.wait()
+            await MessageLoop<NodeHeartbeat>(consumer: heartbeatConsumer, maxBatch: batch, logger: logger) { received in
+                try await scheduler.ingest(heartbeats: received.map(\.message))
+            }.run()
+        }
+        let sweeper = LoopService("sweeper") {
+            await migrated.wait()
+            while !Task.isCancelled {
+                do { try await scheduler.sweep() } catch is CancellationError { return } catch {
+                    logger.warning("sweep failed", metadata: ["error": "\(error)"])
+                }
+                try await Task.sleep(for: configuration.sweepInterval)
+            }
+        }
+
+        return ServiceGroup(
+            configuration: .init(
+                services: [
+                    .init(service: postgres),
+                    .init(service: MigrationService(client: postgres, gate: migrated, logger: logger)),
+                    .init(service: publisher),
+                    .init(service: jobsConsumer),
+                    .init(service: resultsConsumer),
+                    .init(service: heartbeatConsumer),
+                    .init(service: jobsLoop),
+                    .init(service: resultsLoop),
+                    .init(service: heartbeatLoop),
+                    .init(service: sweeper),
+                ],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger
+            )
+        )
+    }
+}

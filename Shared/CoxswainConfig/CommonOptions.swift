@@ -1,0 +1,44 @@
+import Foundation
+import Logging
+
+/// Keys every service reads: where Postgres and RabbitMQ are and how loud to log.
+package struct CommonConfiguration: Sendable {
+    /// `database.url` (secret): `postgres://user:password@host:port/database`.
+    package var databaseURL: String?
+    /// `amqp.url` (secret): `amqp://user:password@host:port/vhost`.
+    package var amqpURL: String
+    /// `log.level`: trace, debug, info, notice, warning, error, critical. Default info.
+    package var logLevel: Logger.Level
+    /// `amqp.heartbeat`: AMQP heartbeat interval. Default 10s.
+    package var amqpHeartbeat: Duration
+
+    package static let keys: [(key: String, help: String)] = [
+        ("database.url", "PostgreSQL URL postgres://user:password@host:port/database (secret)"),
+        ("amqp.url", "RabbitMQ URL amqp://user:password@host:port/vhost (secret)"),
+        ("amqp.heartbeat", "AMQP heartbeat interval (default 10s)"),
+        ("log.level", "trace|debug|info|notice|warning|error|critical (default info)"),
+    ]
+
+    package init(_ config: ConfigReaderStack, needsDatabase: Bool) throws(ConfigError) {
+        databaseURL = config.string("database.url")
+        if needsDatabase, databaseURL == nil { throw .missing(key: "database.url") }
+        amqpURL = try config.requiredString("amqp.url")
+        let level = config.string("log.level", default: "info")
+        guard let parsed = Logger.Level(rawValue: level.lowercased()) else {
+            throw .invalidValue(key: "log.level", reason: "'\(level)' is not one of trace, debug, info, notice, warning, error, critical")
+        }
+        logLevel = parsed
+        amqpHeartbeat = try config.duration("amqp.heartbeat", default: .seconds(10), minimum: .seconds(1))
+    }
+}
+
+/// Logging bootstrap for `main` only: logfmt-ish lines on stderr with the service label.
+package enum LoggingBootstrap {
+    package static func bootstrap(level: Logger.Level) {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+    }
+}

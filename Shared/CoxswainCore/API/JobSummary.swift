@@ -1,0 +1,84 @@
+import Foundation
+
+/// One job as listed by `GET /v1/jobs` and `coxswain manage --list-jobs`.
+public struct JobSummary: Codable, Sendable, Equatable {
+    public var id: JobID
+    public var verb: String
+    public var arguments: String
+    public var targets: [String]
+    public var status: JobStatus
+    public var submittedBy: String
+    public var error: String?
+    public var createdAt: Date
+    public var dispatchedAt: Date?
+    public var finishedAt: Date?
+    public var nodeCount: Int
+    public var succeeded: Int
+    public var failed: Int
+    public var pending: Int
+
+    public init(
+        id: JobID, verb: String, arguments: String, targets: [String], status: JobStatus, submittedBy: String,
+        error: String?, createdAt: Date, dispatchedAt: Date?, finishedAt: Date?, nodeCount: Int, succeeded: Int,
+        failed: Int, pending: Int
+    ) {
+        self.id = id
+        self.verb = verb
+        self.arguments = arguments
+        self.targets = targets
+        self.status = status
+        self.submittedBy = submittedBy
+        self.error = error
+        self.createdAt = createdAt
+        self.dispatchedAt = dispatchedAt
+        self.finishedAt = finishedAt
+        self.nodeCount = nodeCount
+        self.succeeded = succeeded
+        self.failed = failed
+        self.pending = pending
+    }
+}
+
+/// `GET /v1/jobs/{id}`: the job and every node's task.
+public struct JobDetail: Codable, Sendable, Equatable {
+    public var job: JobSummary
+    public var tasks: [TaskDetail]
+    public init(job: JobSummary, tasks: [TaskDetail]) {
+        self.job = job
+        self.tasks = tasks
+    }
+}
+
+/// One node's share of a job, with its outcome and timings.
+public struct TaskDetail: Codable, Sendable, Equatable {
+    public var id: TaskID
+    public var node: String
+    public var status: TaskStatus
+    public var exitCode: Int32?
+    public var stdout: String
+    public var stderr: String
+    public var error: String?
+    public var createdAt: Date
+    public var dispatchedAt: Date?
+    public var startedAt: Date?
+    public var finishedAt: Date?
+    public var resultReceivedAt: Date?
+
+    public init(
+        id: TaskID, node: String, status: TaskStatus, exitCode: Int32?, stdout: String, stderr: String, error: String?,
+        createdAt: Date, dispatchedAt: Date?, startedAt: Date?, finishedAt: Date?, resultReceivedAt: Date?
+    ) {
+        self.id = id
+        self.node = node
+        self.status = status
+        self.exitCode = exitCode
+        self.stdout = stdout
+        self.stderr = stderr
+        self.error = error
+        self.createdAt = createdAt
+        self.dispatchedAt = dispatchedAt
+        self.startedAt = startedAt
+        self.finishedAt = finishedAt
+        self.resultReceivedAt = resultReceivedAt
+    }
+}

@@ -1,0 +1,32 @@
+/// `POST /v1/jobs`: run one verb on some nodes.
+public struct SubmitJobRequest: Codable, Sendable, Equatable {
+    /// `RUN`, `ECHO`, … (case-insensitive).
+    public var verb: String
+    /// The verb's argument string (the command for RUN).
+    public var arguments: String
+    /// Node names; empty or absent means every online node.
+    public var targets: [String]?
+    /// Seconds before the task is killed on the node (default 600).
+    public var timeoutSeconds: Double?
+
+    public init(verb: String, arguments: String, targets: [String]? = nil, timeoutSeconds: Double? = nil) {
+        self.verb = verb
+        self.arguments = arguments
+        self.targets = targets
+        self.timeoutSeconds = timeoutSeconds
+    }
+
+    public static let defaultTimeoutSeconds: Double = 600
+    public static let maximumTimeoutSeconds: Double = 7 * 24 * 3600
+    public static let maximumArgumentBytes = 128 * 1024
+}
+
+/// `202 Accepted` answer to a submission.
+public struct SubmitJobResponse: Codable, Sendable, Equatable {
+    public var jobID: JobID
+    public var status: JobStatus
+    public init(jobID: JobID, status: JobStatus) {
+        self.jobID = jobID
+        self.status = status
+    }
+}

@@ -1,0 +1,23 @@
+/// One node's task as decided by the Scheduler's planner, before it is recorded.
+public struct PlannedTask: Sendable, Equatable {
+    public var taskID: TaskID
+    public var node: NodeName
+    /// `pending` when it will be dispatched; `failed` when it cannot run (node offline).
+    public var status: TaskStatus
+    public var error: String?
+
+    public init(taskID: TaskID, node: NodeName, status: TaskStatus, error: String? = nil) {
+        self.taskID = taskID
+        self.node = node
+        self.status = status
+        self.error = error
+    }
+}
+
+/// The planner's verdict on a submitted job.
+public enum PlanDecision: Sendable, Equatable {
+    /// Record these tasks; dispatch the pending ones.
+    case dispatch([PlannedTask])
+    /// Nothing runs; the job fails with this reason (e.g. unknown targets).
+    case reject(String)
+}

@@ -1,0 +1,100 @@
+import CoxswainCore
+import Foundation
+import Logging
+import PostgresNIO
+
+/// Jobs and their tasks as the Gateway and the CLI see them.
+package struct JobRepository: Sendable {
+    let client: PostgresClient
+    let logger: Logger
+
+    package init(client: PostgresClient, logger: Logger) {
+        self.client = client
+        self.logger = logger
+    }
+
+    /// Records an accepted job in state `submitted`.
+    package func insert(id: JobID, verb: Verb, arguments: String, targets: [String], timeoutSeconds: Double, submittedBy: String) async throws {
+        try await client.query(
+            """
+            INSERT INTO jobs (id, verb, arguments, targets, timeout_seconds, status, submitted_by)
+            VALUES (\(id.rawValue), \(verb.rawValue), \(arguments), \(targets), \(timeoutSeconds), 'submitted', \(submittedBy))
+            """,
+            logger: logger
+        )
+    }
+
+    /// Removes a job that could not be handed to the Scheduler (nothing half-submitted).
+    package func delete(id: JobID) async throws {
+        try await client.query("DELETE FROM jobs WHERE id = \(id.rawValue) AND status = 'submitted'", logger: logger)
+    }
+
+    /// The most recently submitted job.
+    package func lastJobID() async throws -> JobID? {
+        let rows = try await client.query("SELECT id FROM jobs ORDER BY created_at DESC LIMIT 1", logger: logger)
+        for try await id in rows.decode(UUID.self) { return JobID(id) }
+        return nil
+    }
+
+    static let summaryColumns = """
+        j.id, j.verb, j.arguments, j.targets, j.status, j.submitted_by, j.error, j.created_at, j.dispatched_at, j.finished_at,
+        (SELECT count(*) FROM tasks t WHERE t.job_id = j.id)::int,
+        (SELECT count(*) FROM tasks t WHERE t.job_id = j.id AND t.status = 'succeeded')::int,
+        (SELECT count(*) FROM tasks t WHERE t.job_id = j.id AND t.status IN ('failed', 'timed_out'))::int,
+        (SELECT count(*) FROM tasks t WHERE t.job_id = j.id AND t.status = 'pending')::int
+        """
+
+    typealias SummaryRow = (UUID, String, String, [String], String, String, String?, Date, Date?, Date?, Int, Int, Int, Int)
+
+    static func summary(_ r: SummaryRow) -> JobSummary {
+        JobSummary(
+            id: JobID(r.0), verb: r.1, arguments: r.2, targets: r.3, status: JobStatus(rawValue: r.4) ?? .failed,
+            submittedBy: r.5, error: r.6, createdAt: r.7, dispatchedAt: r.8, finishedAt: r.9, nodeCount: r.10,
+            succeeded: r.11, failed: r.12, pending: r.13
+        )
+    }
+
+    /// Jobs, newest first, optionally only those in some states.
+    package func list(limit: Int, statuses: [JobStatus]? = nil) async throws -> [JobSummary] {
+        let states = (statuses ?? JobStatus.allCases).map(\.rawValue)
+        let rows = try await client.query(
+            "SELECT \(unescaped: Self.summaryColumns) FROM jobs j WHERE j.status = ANY(\(states)) ORDER BY j.created_at DESC LIMIT \(limit)",
+            logger: logger
+        )
+        var out: [JobSummary] = []
+        for try await r in rows.decode(SummaryRow.self) { out.append(Self.summary(r)) }
+        return out
+    }
+
+    /// The job summary alone, or nil when unknown.
+    package func summary(id: JobID) async throws -> JobSummary? {
+        let rows = try await client.query(
+            "SELECT \(unescaped: Self.summaryColumns) FROM jobs j WHERE j.id = \(id.rawValue)", logger: logger
+        )
+        for try await r in rows.decode(SummaryRow.self) { return Self.summary(r) }
+        return nil
+    }
+
+    /// The job with every task, or nil when unknown.
+    package func detail(id: JobID) async throws -> JobDetail? {
+        guard let job = try await summary(id: id) else { return nil }
+        let rows = try await client.query(
+            """
+            SELECT id, node, status, exit_code, stdout, stderr, error, created_at, dispatched_at, started_at, finished_at, result_received_at
+            FROM tasks WHERE job_id = \(id.rawValue) ORDER BY node, seq
+            """,
+            logger: logger
+        )
+        var tasks: [TaskDetail] = []
+        for try await r in rows.decode((UUID, String, String, Int32?, String, String, String?, Date, Date?, Date?, Date?, Date?).self) {
+            tasks.append(
+                TaskDetail(
+                    id: TaskID(r.0), node: r.1, status: TaskStatus(rawValue: r.2) ?? .failed, exitCode: r.3, stdout: r.4,
+                    stderr: r.5, error: r.6, createdAt: r.7, dispatchedAt: r.8, startedAt: r.9, finishedAt: r.10,
+                    resultReceivedAt: r.11
+                )
+            )
+        }
+        return JobDetail(job: job, tasks: tasks)
+    }
+}

@@ -1,0 +1,11 @@
+/// One versioned schema change: its statements run in one transaction, recorded in `schema_migrations`.
+package struct Migration: Sendable {
+    package let version: Int
+    package let name: String
+    package let statements: [String]
+
+    /// Every migration, in order. A new one is a new file and one more line here; released ones never change.
+    package static let all: [Migration] = [
+        .m001Foundation,
+    ]
+}

@@ -1,0 +1,264 @@
+import CoxswainCore
+import Foundation
+import Logging
+import PostgresNIO
+
+/// A submitted job as the planner needs it.
+package struct SubmittedJob: Sendable, Equatable {
+    package var id: JobID
+    package var verb: Verb
+    package var arguments: String
+    package var targets: [String]
+    package var timeoutSeconds: Double
+}
+
+/// A task to (re)send to its node.
+package struct DispatchableTask: Sendable, Equatable {
+    package var jobID: JobID
+    package var taskID: TaskID
+    package var node: NodeName
+    package var verb: Verb
+    package var arguments: String
+    package var timeoutSeconds: Double
+}
+
+/// A task whose final state was just recorded.
+package struct RecordedTask: Sendable, Equatable {
+    package var jobID: JobID
+    package var taskID: TaskID
+    package var node: NodeName
+    package var status: TaskStatus
+    package var exitCode: Int32?
+}
+
+/// A job that just reached a final state.
+package struct CompletedJob: Sendable, Equatable {
+    package var jobID: JobID
+    package var status: JobStatus
+    package var error: String?
+}
+
+/// The Scheduler's writes: planning, dispatch bookkeeping, batched result ingestion and sweeps.
+/// Every write is idempotent (guarded by the current status) so redelivered messages and several
+/// Scheduler replicas never record a task twice.
+package struct SchedulerRepository: Sendable {
+    let client: PostgresClient
+    let logger: Logger
+
+    package init(client: PostgresClient, logger: Logger) {
+        self.client = client
+        self.logger = logger
+    }
+
+    /// The job if it still awaits planning.
+    package func submittedJob(_ id: JobID) async throws -> SubmittedJob? {
+        let rows = try await client.query(
+            "SELECT id, verb, arguments, targets, timeout_seconds FROM jobs WHERE id = \(id.rawValue) AND status = 'submitted'",
+            logger: logger
+        )
+        for try await r in rows.decode((UUID, String, String, [String], Double).self) {
+            guard let verb = Verb(rawValue: r.1) else { continue }
+            return SubmittedJob(id: JobID(r.0), verb: verb, arguments: r.2, targets: r.3, timeoutSeconds: r.4)
+        }
+        return nil
+    }
+
+    /// Jobs still `submitted` after `olderThan` seconds: their nudge was lost.
+    package func strandedSubmissions(olderThan seconds: Double, limit: Int = 100) async throws -> [JobID] {
+        let rows = try await client.query(
+            """
+            SELECT id FROM jobs WHERE status = 'submitted'
+              AND created_at < clock_timestamp() - make_interval(secs => \(seconds)) ORDER BY created_at LIMIT \(limit)
+            """,
+            logger: logger
+        )
+        var out: [JobID] = []
+        for try await id in rows.decode(UUID.self) { out.append(JobID(id)) }
+        return out
+    }
+
+    /// Records the plan: the job moves out of `submitted` (only once, whichever replica gets there
+    /// first) and its tasks are inserted. Returns nil when another replica already planned it, else
+    /// the completed job when nothing is left to run (rejected, or every target offline).
+    package func commitPlan(job: SubmittedJob, decision: PlanDecision) async throws -> (planned: Bool, completed: CompletedJob?) {
+        try await client.withTransaction(logger: logger) { conn in
+            switch decision {
+            case .reject(let reason):
+                let rows = try await conn.query(
+                    """
+                    UPDATE jobs SET status = 'failed', error = \(reason), finished_at = clock_timestamp()
+                    WHERE id = \(job.id.rawValue) AND status = 'submitted' RETURNING id
+                    """,
+                    logger: logger
+                )
+                for try await _ in rows.decode(UUID.self) {
+                    return (true, CompletedJob(jobID: job.id, status: .failed, error: reason))
+                }
+                return (false, nil)
+            case .dispatch(let tasks):
+                let allFailed = tasks.allSatisfy { $0.status != .pending }
+                let status: JobStatus = allFailed ? .failed : .dispatched
+                let rows = try await conn.query(
+                    """
+                    UPDATE jobs SET status = \(status.rawValue), dispatched_at = clock_timestamp(),
+                        finished_at = CASE WHEN \(allFailed) THEN clock_timestamp() END
+                    WHERE id = \(job.id.rawValue) AND status = 'submitted' RETURNING id
+                    """,
+                    logger: logger
+                )
+                var claimed = false
+                for try await _ in rows.decode(UUID.self) { claimed = true }
+                guard claimed else { return (false, nil) }
+                try await conn.query(
+                    """
+                    INSERT INTO tasks (id, job_id, node, status, timeout_seconds, error, finished_at)
+                    SELECT id, \(job.id.rawValue), node, status, \(job.timeoutSeconds), NULLIF(err, ''),
+                           CASE WHEN status = 'pending' THEN NULL ELSE clock_timestamp() END
+                    FROM unnest(\(tasks.map(\.taskID.rawValue))::uuid[], \(tasks.map(\.node.rawValue))::text[],
+                                \(tasks.map(\.status.rawValue))::text[], \(tasks.map { $0.error ?? "" })::text[]) AS t(id, node, status, err)
+                    """,
+                    logger: logger
+                )
+                return (true, allFailed ? CompletedJob(jobID: job.id, status: .failed, error: "no target could run the job") : nil)
+            }
+        }
+    }
+
+    /// Notes that these tasks' batches were confirmed by the broker.
+    package func markDispatched(_ tasks: [TaskID]) async throws {
+        guard !tasks.isEmpty else { return }
+        try await client.query(
+            "UPDATE tasks SET dispatched_at = clock_timestamp() WHERE id = ANY(\(tasks.map(\.rawValue))::uuid[]) AND status = 'pending'",
+            logger: logger
+        )
+    }
+
+    /// Pending tasks never confirmed as dispatched after `olderThan` seconds (a Scheduler died
+    /// between commit and publish). Locks them (SKIP LOCKED) inside `body`, which republishes them;
+    /// they are marked dispatched when `body` returns.
+    package func redispatchStranded(olderThan seconds: Double, body: ([DispatchableTask]) async throws -> Void) async throws -> Int {
+        try await client.withTransaction(logger: logger) { conn in
+            let rows = try await conn.query(
+                """
+                SELECT t.job_id, t.id, t.node, j.verb, j.arguments, t.timeout_seconds
+                FROM tasks t JOIN jobs j ON j.id = t.job_id
+                WHERE t.status = 'pending' AND t.dispatched_at IS NULL
+                  AND t.created_at < clock_timestamp() - make_interval(secs => \(seconds))
+                ORDER BY t.created_at LIMIT 500
+                FOR UPDATE OF t SKIP LOCKED
+                """,
+                logger: logger
+            )
+            var tasks: [DispatchableTask] = []
+            for try await r in rows.decode((UUID, UUID, String, String, String, Double).self) {
+                guard let node = try? NodeName(validating: r.2), let verb = Verb(rawValue: r.3) else { continue }
+                tasks.append(DispatchableTask(jobID: JobID(r.0), taskID: TaskID(r.1), node: node, verb: verb, arguments: r.4, timeoutSeconds: r.5))
+            }
+            guard !tasks.isEmpty else { return 0 }
+            try await body(tasks)
+            try await conn.query(
+                "UPDATE tasks SET dispatched_at = clock_timestamp() WHERE id = ANY(\(tasks.map(\.taskID.rawValue))::uuid[])",
+                logger: logger
+            )
+            return tasks.count
+        }
+    }
+
+    /// Records a batch of results in one transaction: each pending task takes its first result
+    /// (later duplicates are ignored); jobs with no pending task left are completed.
+    package func recordResults(_ results: [TaskResult]) async throws -> (tasks: [RecordedTask], jobs: [CompletedJob]) {
+        guard !results.isEmpty else { return ([], []) }
+        let jobIDs = Array(Set(results.map(\.jobID.rawValue))).sorted { $0.uuidString < $1.uuidString }
+        return try await client.withTransaction(logger: logger) { conn in
+            try await Self.lockJobs(jobIDs, conn: conn, logger: logger)
+            let rows = try await conn.query(
+                """
+                UPDATE tasks t SET status = r.status, exit_code = NULLIF(r.exit_code, \(Self.noExitCode)),
+                    stdout = r.stdout, stderr = r.stderr, error = NULLIF(r.error, ''),
+                    started_at = to_timestamp(r.started), finished_at = to_timestamp(r.finished),
+                    result_received_at = clock_timestamp()
+                FROM unnest(\(results.map(\.taskID.rawValue))::uuid[], \(results.map(\.node.rawValue))::text[],
+                            \(results.map(\.status.rawValue))::text[], \(results.map { $0.exitCode ?? Self.noExitCode })::int[],
+                            \(results.map(\.stdout))::text[], \(results.map(\.stderr))::text[], \(results.map { $0.error ?? "" })::text[],
+                            \(results.map { $0.startedAt.timeIntervalSince1970 })::float8[],
+                            \(results.map { $0.finishedAt.timeIntervalSince1970 })::float8[])
+                    AS r(id, node, status, exit_code, stdout, stderr, error, started, finished)
+                WHERE t.id = r.id AND t.node = r.node AND t.status = 'pending'
+                RETURNING t.job_id, t.id, t.node, t.status, t.exit_code
+                """,
+                logger: logger
+            )
+            var recorded: [RecordedTask] = []
+            for try await r in rows.decode((UUID, UUID, String, String, Int32?).self) {
+                guard let node = try? NodeName(validating: r.2) else { continue }
+                recorded.append(RecordedTask(jobID: JobID(r.0), taskID: TaskID(r.1), node: node, status: TaskStatus(rawValue: r.3) ?? .failed, exitCode: r.4))
+            }
+            let completed = try await Self.completeJobs(jobIDs, conn: conn, logger: logger)
+            return (recorded, completed)
+        }
+    }
+
+    /// Fails pending tasks whose result is overdue (dispatched longer ago than their timeout plus
+    /// `grace` seconds) and completes their jobs.
+    package func failOverdueTasks(grace: Double) async throws -> (tasks: [RecordedTask], jobs: [CompletedJob]) {
+        try await client.withTransaction(logger: logger) { conn in
+            let candidates = try await conn.query(
+                """
+                SELECT DISTINCT job_id FROM tasks
+                WHERE status = 'pending' AND dispatched_at IS NOT NULL
+                  AND dispatched_at < clock_timestamp() - make_interval(secs => timeout_seconds + \(grace))
+                LIMIT 200
+                """,
+                logger: logger
+            )
+            var jobIDs: [UUID] = []
+            for try await id in candidates.decode(UUID.self) { jobIDs.append(id) }
+            guard !jobIDs.isEmpty else { return ([], []) }
+            jobIDs.sort { $0.uuidString < $1.uuidString }
+            try await Self.lockJobs(jobIDs, conn: conn, logger: logger)
+            let rows = try await conn.query(
+                """
+                UPDATE tasks SET status = 'timed_out', finished_at = clock_timestamp(),
+                    error = 'no result from the node within the timeout (' || timeout_seconds || ' s)'
+                WHERE job_id = ANY(\(jobIDs)::uuid[]) AND status = 'pending' AND dispatched_at IS NOT NULL
+                  AND dispatched_at < clock_timestamp() - make_interval(secs => timeout_seconds + \(grace))
+                RETURNING job_id, id, node
+                """,
+                logger: logger
+            )
+            var recorded: [RecordedTask] = []
+            for try await r in rows.decode((UUID, UUID, String).self) {
+                guard let node = try? NodeName(validating: r.2) else { continue }
+                recorded.append(RecordedTask(jobID: JobID(r.0), taskID: TaskID(r.1), node: node, status: .timedOut, exitCode: nil))
+            }
+            let completed = try await Self.completeJobs(jobIDs, conn: conn, logger: logger)
+            return (recorded, completed)
+        }
+    }
+
+    static let noExitCode: Int32 = -2_147_483_648
+
+    /// Serialises result recording per job across Scheduler replicas (in a stable order: no deadlocks).
+    static func lockJobs(_ ids: [UUID], conn: PostgresConnection, logger: Logger) async throws {
+        try await conn.query("SELECT id FROM jobs WHERE id = ANY(\(ids)::uuid[]) ORDER BY id FOR UPDATE", logger: logger)
+    }
+
+    static func completeJobs(_ ids: [UUID], conn: PostgresConnection, logger: Logger) async throws -> [CompletedJob] {
+        let rows = try await conn.query(
+            """
+            UPDATE jobs j SET finished_at = clock_timestamp(),
+                status = CASE WHEN EXISTS (SELECT 1 FROM tasks t WHERE t.job_id = j.id AND t.status <> 'succeeded')
+                              THEN 'failed' ELSE 'succeeded' END
+            WHERE j.id = ANY(\(ids)::uuid[]) AND j.status = 'dispatched'
+              AND NOT EXISTS (SELECT 1 FROM tasks t WHERE t.job_id = j.id AND t.status = 'pending')
+            RETURNING j.id, j.status
+            """,
+            logger: logger
+        )
+        var out: [CompletedJob] = []
+        for try await (id, status) in rows.decode((UUID, String).self) {
+            out.append(CompletedJob(jobID: JobID(id), status: JobStatus(rawValue: status) ?? .failed, error: nil))
+        }
+        return out
+    }
+}

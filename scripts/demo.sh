@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# A first look at a running Coxswain (after scripts/infra.sh start and scripts/platform.sh start):
+# runs two jobs on every node through the CLI, then prints what to try next.
+#
+# Usage: [RUN_DIR=.run] [BIN_DIR=.build/debug] scripts/demo.sh
+set -euo pipefail
+# shellcheck source=scripts/lib.sh source-path=SCRIPTDIR/..
+. "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
+LOG_TAG=demo
+
+RUN_DIR=$(abspath "${RUN_DIR:-$REPO/.run}")
+BIN_DIR=$(abspath "${BIN_DIR:-$REPO/.build/debug}")
+SOCK=$RUN_DIR/coxswain.sock
+[[ -x $BIN_DIR/coxswain ]] || die "$BIN_DIR/coxswain not found: build first (swift build)"
+[[ -S $SOCK ]] || die "no gateway socket at $SOCK: start the platform first (make run)"
+
+demo() {
+  printf '\n$ coxswain'; printf " %q" "$@"; printf '\n'
+  "$BIN_DIR/coxswain" --socket "$SOCK" "$@"
+}
+demo exec --verb RUN 'uname -a' --wait
+demo exec --verb ECHO hello --wait
+
+if [[ $(command -v coxswain || true) == /usr/local/bin/coxswain ]] || [[ $(command -v coxswain || true) == "$REPO/.run/bin/coxswain" ]]; then
+  path_hint="coxswain is on your PATH ($(command -v coxswain))."
+elif [[ -x $REPO/.run/bin/coxswain ]]; then
+  path_hint="Put coxswain on your PATH:  export PATH=\"$REPO/.run/bin:\$PATH\""
+else
+  path_hint="Put coxswain on your PATH:  scripts/install-cli.sh"
+fi
+
+cat <<TXT
+
+Coxswain is running: gateway on $SOCK and http://127.0.0.1:${HTTP_PORT:-28080}, nodes node-a and node-b.
+$path_hint
+
+What next:
+  coxswain manage --list-nodes                          # the nodes and their status
+  coxswain exec --verb RUN 'uname -a' --wait            # run a command on every node
+  coxswain exec --verb RUN hostname --target node-a --wait
+  coxswain exec --verb ECHO hello --wait --output json
+  make status    # what runs          make logs    # follow the service logs
+  make stop      # stop everything    make test    # the test suite (own ports, runs beside this)
+TXT

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# The whole Coxswain test suite: installs missing packages, builds, starts a private
+# PostgreSQL + RabbitMQ in $REPO/.run-test (PG 25442, AMQP 25682, so it runs beside `make run`),
+# runs `swift test` against them and always stops them again.
+#
+# Usage: scripts/test.sh [SWIFT_TEST_ARGS...]     e.g. scripts/test.sh --filter IntegrationTests
+# Output of swift test is also kept in .run-test/test.log; the exit code is swift test's.
+set -euo pipefail
+# shellcheck source=scripts/lib.sh source-path=SCRIPTDIR/..
+. "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
+LOG_TAG="test"
+
+export RUN_DIR=$REPO/.run-test PG_PORT=25442 AMQP_PORT=25682
+T0=$EPOCHREALTIME
+cd "$REPO"
+
+"$REPO/scripts/deps.sh"
+
+t=$EPOCHREALTIME
+log "swift build --build-tests"
+swift build --build-tests
+log "build took $(elapsed_since "$t") s"
+
+# Fresh state: stop whatever an earlier, interrupted run left, then start from an empty dir.
+if [[ -d $RUN_DIR ]]; then
+  "$REPO/scripts/platform.sh" stop || true
+  "$REPO/scripts/infra.sh" stop || true
+  rm -rf "$RUN_DIR"
+fi
+
+# shellcheck disable=SC2317 # invoked by the trap
+cleanup() {
+  local rc=$?
+  trap - EXIT INT TERM
+  # Services that tests may have left behind (pidfiles under $RUN_DIR/pids), then the infra.
+  "$REPO/scripts/platform.sh" stop > /dev/null 2>&1 || true
+  "$REPO/scripts/infra.sh" stop || true
+  log "total $(elapsed_since "$T0") s"
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+"$REPO/scripts/infra.sh" start
+# shellcheck source=/dev/null
+. "$RUN_DIR/infra.env"
+export COXSWAIN_BIN_DIR=$REPO/.build/debug
+export COXSWAIN_TEST_RUN_DIR=$RUN_DIR
+export COXSWAIN_TEST_RESTART_BROKER="$REPO/scripts/infra.sh restart-rabbitmq"   # needs RUN_DIR, AMQP_PORT (exported)
+export COXSWAIN_INTEGRATION=1
+
+t=$EPOCHREALTIME
+log "swift test --skip-build $*"
+set +e
+swift test --skip-build "$@" 2>&1 | tee "$RUN_DIR/test.log"
+rc=${PIPESTATUS[0]}
+set -e
+log "swift test exited $rc after $(elapsed_since "$t") s (log: $RUN_DIR/test.log)"
+exit "$rc"
