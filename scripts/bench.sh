@@ -14,7 +14,7 @@ export RUN_DIR=$REPO/.run-bench PG_PORT=25452 AMQP_PORT=25692 HTTP_PORT=28090
 export BIN_DIR=$REPO/.build/debug
 SIZES=${SIZES:-10 50}
 RUNS=${RUNS:-7}
-[[ $RUNS =~ ^[0-9]+$ ]] && (( RUNS >= 2 )) || die "RUNS must be >= 2 (one warm-up + measured runs)"
+{ [[ $RUNS =~ ^[0-9]+$ ]] && (( RUNS >= 2 )); } || die "RUNS must be >= 2 (one warm-up + measured runs)"
 SOCK=$RUN_DIR/coxswain.sock
 cd "$REPO"
 
@@ -50,12 +50,13 @@ ROWS=()
 
 # series NODES LABEL ARGS...: RUNS timed runs of coxswain ARGS; prints a table row.
 series() {
-  local nodes=$1 label=$2 i start end ms times=()
+  local nodes=$1 label=$2 i start end ms times=() med min max out
   shift 2
   for ((i = 0; i < RUNS; i++)); do
     start=$(date +%s%N)
-    if ! "$BIN_DIR/coxswain" --socket "$SOCK" "$@" > "$OUT/$label-$nodes-$i.out" 2>&1; then
-      tail_logs "$OUT/$label-$nodes-$i.out"
+    out=$OUT/${label// /_}-$nodes-$i.out
+    if ! COXSWAIN_SOCKET=$SOCK "$BIN_DIR/coxswain" "$@" > "$out" 2>&1; then
+      tail_logs "$out"
       die "coxswain $* failed (run $i, $nodes nodes)"
     fi
     end=$(date +%s%N)

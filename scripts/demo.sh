@@ -15,8 +15,14 @@ SOCK=$RUN_DIR/coxswain.sock
 [[ -S $SOCK ]] || die "no gateway socket at $SOCK: start the platform first (make run)"
 
 demo() {
-  printf '\n$ coxswain'; printf " %q" "$@"; printf '\n'
-  "$BIN_DIR/coxswain" --socket "$SOCK" "$@"
+  local a line='$ coxswain'
+  for a in "$@"; do
+    if [[ $a =~ ^[A-Za-z0-9_./:=@,+-]+$ ]]; then line+=" $a"
+    elif [[ $a != *"'"* ]]; then line+=" '$a'"
+    else line+=" $(printf %q "$a")"; fi
+  done
+  printf '\n%s\n' "$line"
+  COXSWAIN_SOCKET=$SOCK "$BIN_DIR/coxswain" "$@"
 }
 demo exec --verb RUN 'uname -a' --wait
 demo exec --verb ECHO hello --wait
@@ -39,6 +45,7 @@ What next:
   coxswain exec --verb RUN 'uname -a' --wait            # run a command on every node
   coxswain exec --verb RUN hostname --target node-a --wait
   coxswain exec --verb ECHO hello --wait --output json
+  coxswain manage --list-jobs                           # recent jobs; details: coxswain manage --job-info last
   make status    # what runs          make logs    # follow the service logs
   make stop      # stop everything    make test    # the test suite (own ports, runs beside this)
 TXT

@@ -62,7 +62,7 @@ fi
 
 lock() {   # serialise start/stop/restart for one RUN_DIR
   mkdir -p "$RUN_DIR"
-  eval "exec $LOCK_FD>\"\$RUN_DIR/.infra.lock\""
+  exec {LOCK_FD}> "$RUN_DIR/.infra.lock"
   flock -w 300 "$LOCK_FD" || die "another infra.sh holds $RUN_DIR/.infra.lock"
 }
 

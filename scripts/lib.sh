@@ -130,12 +130,14 @@ elapsed_since() {
 random_secret() { od -An -N16 -tx1 /dev/urandom | tr -d ' \n'; }
 
 # online_nodes BIN_DIR SOCKET MODE [ARGS...]: number of nodes reported "online" by
-#   coxswain --socket SOCKET manage --list-nodes --output json
+#   COXSWAIN_SOCKET=SOCKET coxswain manage --list-nodes --output json
+# (the socket goes in the environment: --socket is an option of each subcommand, so
+# `coxswain --socket S manage` would be rejected by ArgumentParser.)
 # MODE: all | names NAME... | prefix PREFIX (counts names PREFIX-<number>). Prints 0 on any error.
 online_nodes() {
   local bin=$1 sock=$2 out
   shift 2
-  out=$("$bin/coxswain" --socket "$sock" manage --list-nodes --output json 2> /dev/null) || { echo 0; return 0; }
+  out=$(COXSWAIN_SOCKET=$sock "$bin/coxswain" manage --list-nodes --output json 2> /dev/null) || { echo 0; return 0; }
   printf '%s' "$out" | python3 -c '
 import json, re, sys
 try:

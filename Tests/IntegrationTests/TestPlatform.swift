@@ -1,0 +1,219 @@
+import Foundation
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One isolated Coxswain platform for one test: its own database and RabbitMQ vhost on the real
+/// servers `scripts/test.sh` started, its own run directory, and real service processes.
+final class TestPlatform: Sendable {
+    let env: TestEnvironment
+    let name: String
+    let directory: String
+    let databaseURL: String
+    let amqpURL: String
+    let vhost: String
+    private let processes = Mutex([String: Process]())
+
+    var socketPath: String { directory + "/gw.sock" }
+    var markDirectory: String { directory + "/marks" }
+
+    private init(env: TestEnvironment, name: String) {
+        self.env = env
+        self.name = name
+        directory = env.runDirectory + "/t/" + name
+        var db = env.databaseURL
+        db.path = "/cx_\(name)"
+        databaseURL = db.string!
+        vhost = "cx_\(name)"
+        var amqp = env.amqpURL
+        amqp.path = "/\(vhost)"
+        amqpURL = amqp.string!
+    }
+
+    /// Creates the database and vhost and starts a Gateway, `schedulers` Schedulers, an Audit
+    /// service and one Deployer per node; returns once every node is online.
+    static func start(schedulers: Int = 1, nodes: [String], audit: Bool = true) async throws -> TestPlatform {
+        let env = try TestEnvironment.load()
+        let name = String(UUID().uuidString.lowercased().prefix(8))
+        let platform = TestPlatform(env: env, name: name)
+        try FileManager.default.createDirectory(atPath: platform.markDirectory, withIntermediateDirectories: true)
+        try await platform.createDatabaseAndVhost()
+        try platform.startGateway()
+        for i in 0..<schedulers { try platform.startScheduler(i) }
+        if audit { try platform.startAudit() }
+        for node in nodes { try platform.startDeployer(node) }
+        try await platform.waitForReady()
+        try await platform.waitForOnline(nodes)
+        return platform
+    }
+
+    // MARK: Infrastructure
+
+    func createDatabaseAndVhost() async throws {
+        let admin = try await runCommand("/usr/bin/psql", [env.databaseURL.string!, "-v", "ON_ERROR_STOP=1", "-qc", "CREATE DATABASE cx_\(name)"])
+        guard admin.status == 0 else { throw HarnessError("cannot create the test database: \(admin)") }
+        try await management("PUT", "/api/vhosts/\(vhost)", body: "{}")
+        try await management("PUT", "/api/permissions/\(vhost)/\(env.amqpURL.user ?? "coxswain")", body: #"{"configure":".*","write":".*","read":".*"}"#)
+    }
+
+    @discardableResult
+    func management(_ method: String, _ path: String, body: String? = nil) async throws -> String {
+        var m = env.managementURL
+        let user = m.user ?? ""
+        let password = m.password ?? ""
+        m.user = nil
+        m.password = nil
+        var args = ["-sS", "--fail-with-body", "-u", "\(user):\(password)", "-X", method, "-H", "content-type: application/json"]
+        if let body { args += ["-d", body] }
+        args.append(m.string! + path)
+        let r = try await runCommand("/usr/bin/curl", args)
+        guard r.status == 0 else { throw HarnessError("management API \(method) \(path) failed: \(r)") }
+        return r.stdout
+    }
+
+    /// Runs SQL against this test's database and returns psql's unaligned output.
+    func sql(_ query: String) async throws -> String {
+        let r = try await runCommand("/usr/bin/psql", [databaseURL, "-v", "ON_ERROR_STOP=1", "-Atc", query])
+        guard r.status == 0 else { throw HarnessError("psql failed: \(r)") }
+        return r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    // MARK: Processes
+
+    var childEnvironment: [String: String] {
+        var e = ProcessInfo.processInfo.environment
+        e["COXSWAIN_DATABASE_URL"] = databaseURL
+        e["COXSWAIN_AMQP_URL"] = amqpURL
+        e["COXSWAIN_AMQP_HEARTBEAT"] = "5s"
+        e["COXSWAIN_LOG_LEVEL"] = "info"
+        e["COXSWAIN_CONFIG_FILE"] = nil
+        e["TEST_MARK_DIR"] = markDirectory
+        return e
+    }
+
+    func launch(_ key: String, _ executable: String, _ arguments: [String], extraEnvironment: [String: String] = [:]) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: env.binDirectory + "/" + executable)
+        process.arguments = arguments
+        var e = childEnvironment
+        for (k, v) in extraEnvironment { e[k] = v }
+        process.environment = e
+        let log = directory + "/\(key).log"
+        FileManager.default.createFile(atPath: log, contents: nil)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        handle.seekToEndOfFile()
+        process.standardOutput = handle
+        process.standardError = handle
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        processes.withLock { $0[key] = process }
+    }
+
+    func startGateway() throws {
+        try launch("gateway", "coxswain-gateway", ["--socket-path", socketPath, "--http-port", "0"])
+    }
+
+    func startScheduler(_ i: Int) throws {
+        try launch("scheduler-\(i)", "coxswain-scheduler", [
+            "--set", "scheduler.sweep_interval=250ms", "--set", "scheduler.result_grace=5s", "--set", "scheduler.stranded_after=1s",
+        ])
+    }
+
+    func startAudit() throws {
+        try launch("audit", "coxswain-audit", [])
+    }
+
+    func startDeployer(_ node: String) throws {
+        try launch("deployer-\(node)", "coxswain-deployer", [
+            "--node-name", node, "--state-dir", directory + "/nodes/\(node)", "--set", "deployer.heartbeat_interval=1s",
+        ], extraEnvironment: ["TEST_NODE": node])
+    }
+
+    func pid(_ key: String) -> Int32? { processes.withLock { $0[key]?.processIdentifier } }
+
+    /// Sends `signal` and waits (up to `timeout`) for the process to exit; SIGKILL after that.
+    func stop(_ key: String, signal: Int32 = SIGTERM, timeout: Duration = .seconds(10)) async {
+        guard let process = processes.withLock({ $0.removeValue(forKey: key) }) else { return }
+        guard process.isRunning else { return }
+        kill(process.processIdentifier, signal)
+        let clock = ContinuousClock()
+        let deadline = clock.now + timeout
+        while process.isRunning, clock.now < deadline { try? await Task.sleep(for: .milliseconds(50)) }
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            while process.isRunning { try? await Task.sleep(for: .milliseconds(50)) }
+        }
+    }
+
+    /// Stops every process and drops the database and vhost.
+    func shutdown() async {
+        let keys = processes.withLock { Array($0.keys) }
+        await withTaskGroup(of: Void.self) { group in
+            for key in keys where key.hasPrefix("deployer") { group.addTask { await self.stop(key) } }
+        }
+        await withTaskGroup(of: Void.self) { group in
+            for key in keys where !key.hasPrefix("deployer") { group.addTask { await self.stop(key) } }
+        }
+        _ = try? await runCommand("/usr/bin/psql", [env.databaseURL.string!, "-qc", "DROP DATABASE IF EXISTS cx_\(name) WITH (FORCE)"])
+        _ = try? await management("DELETE", "/api/vhosts/\(vhost)")
+    }
+
+    /// The tail of a service's log, for failure messages.
+    func log(_ key: String, lines: Int = 40) -> String {
+        let text = (try? String(contentsOfFile: directory + "/\(key).log", encoding: .utf8)) ?? ""
+        return text.split(separator: "\n", omittingEmptySubsequences: false).suffix(lines).joined(separator: "\n")
+    }
+
+    // MARK: CLI
+
+    /// Runs the real `coxswain` CLI against this platform's socket.
+    func cli(_ arguments: [String], timeout: Duration = .seconds(60)) async throws -> CommandResult {
+        var e = childEnvironment
+        e["COXSWAIN_SOCKET"] = socketPath
+        return try await runCommand(env.binDirectory + "/coxswain", arguments, environment: e, timeout: timeout)
+    }
+
+    func waitForReady() async throws {
+        try await eventually("gateway ready", timeout: .seconds(60)) {
+            let r = try await runCommand("/usr/bin/curl", ["-sf", "--unix-socket", socketPath, "http://localhost/v1/ready"])
+            return r.status == 0
+        }
+    }
+
+    /// Node name → status, from `coxswain manage --list-nodes --output json`.
+    func nodeStatuses() async throws -> [String: String] {
+        let r = try await cli(["manage", "--list-nodes", "--output", "json"])
+        guard r.status == 0 else { return [:] }
+        let nodes = (try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [[String: Any]]) ?? []
+        return Dictionary(nodes.compactMap { n in (n["name"] as? String).map { ($0, n["status"] as? String ?? "") } }, uniquingKeysWith: { a, _ in a })
+    }
+
+    func waitForOnline(_ nodes: [String]) async throws {
+        try await eventually("nodes online: \(nodes)", timeout: .seconds(60)) {
+            let statuses = try await nodeStatuses()
+            return nodes.allSatisfy { statuses[$0] == "online" }
+        }
+    }
+
+    /// Lines in the per-node mark file written by test commands (`echo x >> $TEST_MARK_DIR/$TEST_NODE`).
+    func marks(_ node: String) -> [String] {
+        let text = (try? String(contentsOfFile: markDirectory + "/\(node)", encoding: .utf8)) ?? ""
+        return text.split(separator: "\n").map(String.init)
+    }
+}
+
+extension TestPlatform {
+    /// Starts a platform, runs `body`, and always shuts it down (also when `body` throws).
+    static func with(schedulers: Int = 1, nodes: [String], audit: Bool = true, _ body: (TestPlatform) async throws -> Void) async throws {
+        let platform = try await start(schedulers: schedulers, nodes: nodes, audit: audit)
+        do {
+            try await body(platform)
+        } catch {
+            await platform.shutdown()
+            throw error
+        }
+        await platform.shutdown()
+    }
+}
