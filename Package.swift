@@ -79,7 +79,7 @@ let package = Package(
         + [
             .target(
                 name: "CoxswainCLI",
-                dependencies: ["CoxswainCore", argumentParser, httpClient, yams, nioCore],
+                dependencies: ["CoxswainCore", argumentParser, httpClient, yams, nioCore, .product(name: "NIOFoundationCompat", package: "swift-nio")],
                 path: "CLI/Sources/CoxswainCLI"
             ),
             .executableTarget(name: "coxswain", dependencies: ["CoxswainCLI"], path: "CLI/Sources/coxswain"),

@@ -59,6 +59,7 @@ public struct NodeName: Hashable, Codable, Sendable, CustomStringConvertible, Co
 /// A node name that breaks the naming rule.
 public struct NodeNameError: Error, CustomStringConvertible, Equatable {
     public let name: String
+    public init(name: String) { self.name = name }
     public var description: String {
         "invalid node name '\(name)': use 1-63 lowercase letters, digits, '-', '_' or '.', starting with a letter or digit"
     }

@@ -20,6 +20,15 @@ package struct DispatchableTask: Sendable, Equatable {
     package var verb: Verb
     package var arguments: String
     package var timeoutSeconds: Double
+
+    package init(jobID: JobID, taskID: TaskID, node: NodeName, verb: Verb, arguments: String, timeoutSeconds: Double) {
+        self.jobID = jobID
+        self.taskID = taskID
+        self.node = node
+        self.verb = verb
+        self.arguments = arguments
+        self.timeoutSeconds = timeoutSeconds
+    }
 }
 
 /// A task whose final state was just recorded.

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import CoxswainCore
 import Foundation
 import NIOCore
+import NIOFoundationCompat
 import NIOHTTP1
 
 /// Where the CLI reaches the Gateway: its UNIX socket (default) or an HTTP address with a token.

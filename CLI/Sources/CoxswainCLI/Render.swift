@@ -8,27 +8,11 @@ package enum Render {
     package static func machine<T: Encodable>(_ value: T, format: OutputFormat) throws {
         switch format {
         case .yaml:
-            let json = try WireCoding.encode(value)
-            let object = try JSONSerialization.jsonObject(with: Data(json))
-            print(try Yams.dump(object: sanitize(object), sortKeys: true), terminator: "")
+            print(try YAMLEncoder().encode(value), terminator: "")
         default:
             let encoder = WireCoding.encoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             print(String(decoding: try encoder.encode(value), as: UTF8.self))
-        }
-    }
-
-    /// JSONSerialization's NSNumber/NSNull into plain Swift values Yams can dump.
-    static func sanitize(_ value: Any) -> Any {
-        switch value {
-        case let d as [String: Any]: return d.mapValues(sanitize)
-        case let a as [Any]: return a.map(sanitize)
-        case is NSNull: return "null"
-        case let n as NSNumber:
-            if CFGetTypeID(n) == CFBooleanGetTypeID() { return n.boolValue }
-            if n.doubleValue == n.doubleValue.rounded(), abs(n.doubleValue) < 1e15 { return n.intValue }
-            return n.doubleValue
-        default: return value
         }
     }
 

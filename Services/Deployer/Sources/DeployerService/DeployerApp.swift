@@ -10,8 +10,11 @@ import ServiceLifecycle
 /// and the heartbeat loop.
 package enum DeployerApp {
     package static func build(configuration: DeployerConfiguration, logger: Logger) throws -> ServiceGroup {
-        var logger = logger
-        logger[metadataKey: "node.name"] = "\(configuration.nodeName)"
+        let logger = {
+            var l = logger
+            l[metadataKey: "node.name"] = "\(configuration.nodeName)"
+            return l
+        }()
         var amqp = try AMQPConfiguration(url: configuration.common.amqpURL)
         amqp.heartbeat = configuration.common.amqpHeartbeat
         amqp.connectionName = "coxswain-deployer-\(configuration.nodeName)"
