@@ -85,12 +85,12 @@ let package = Package(
             .executableTarget(name: "coxswain", dependencies: ["CoxswainCLI"], path: "CLI/Sources/coxswain"),
 
             .testTarget(name: "CoreTests", dependencies: ["CoxswainCore", "CoxswainConfig"], path: "Tests/CoreTests"),
-            .testTarget(name: "AMQPTests", dependencies: ["CoxswainAMQP"], path: "Tests/AMQPTests"),
+            .testTarget(name: "AMQPTests", dependencies: ["CoxswainAMQP", log, lifecycle], path: "Tests/AMQPTests"),
             .testTarget(name: "SchedulerTests", dependencies: ["SchedulerService", "CoxswainCore"], path: "Tests/SchedulerTests"),
             .testTarget(name: "DeployerTests", dependencies: ["DeployerService", "CoxswainCore"], path: "Tests/DeployerTests"),
             .testTarget(
                 name: "IntegrationTests",
-                dependencies: ["CoxswainCore", "CoxswainStore", "CoxswainAMQP", postgres, log],
+                dependencies: ["CoxswainCore", "CoxswainStore", "CoxswainAMQP", "DeployerService", postgres, log],
                 path: "Tests/IntegrationTests"
             ),
         ]

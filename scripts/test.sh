@@ -50,11 +50,28 @@ export COXSWAIN_TEST_RUN_DIR=$RUN_DIR
 export COXSWAIN_TEST_RESTART_BROKER="$REPO/scripts/infra.sh restart-rabbitmq"   # needs RUN_DIR, AMQP_PORT (exported)
 export COXSWAIN_INTEGRATION=1
 
-t=$EPOCHREALTIME
-log "swift test --skip-build $*"
-set +e
-swift test --skip-build "$@" 2>&1 | tee "$RUN_DIR/test.log"
-rc=${PIPESTATUS[0]}
-set -e
-log "swift test exited $rc after $(elapsed_since "$t") s (log: $RUN_DIR/test.log)"
-exit "$rc"
+# Two phases, so tests that restart the shared broker never run beside each other: first every
+# suite but the end-to-end one (Swift Testing runs suites in parallel), then the end-to-end suite
+# (serialized). With arguments (e.g. --filter X) a single run with those arguments.
+run_phase() {
+  local t=$EPOCHREALTIME rc
+  log "swift test --skip-build $*"
+  set +e
+  swift test --skip-build "$@" 2>&1 | tee -a "$RUN_DIR/test.log"
+  rc=${PIPESTATUS[0]}
+  set -e
+  log "swift test $* exited $rc after $(elapsed_since "$t") s (log: $RUN_DIR/test.log)"
+  return "$rc"
+}
+if [[ $# -gt 0 ]]; then
+  run_phase "$@"
+  exit $?
+fi
+rc1=0; rc2=0
+run_phase --skip IntegrationTests || rc1=$?
+run_phase --filter IntegrationTests || rc2=$?
+if [[ $rc1 -ne 0 || $rc2 -ne 0 ]]; then
+  log "FAILED: unit/AMQP phase exit $rc1, end-to-end phase exit $rc2"
+  exit 1
+fi
+log "all phases passed"

@@ -35,8 +35,11 @@ final class AMQPConnection {
     private let state: amqp_connection_state_t
     private var destroyed = false
     private var channelOpen = false
-    /// `true` once an operation has failed; only ``abandon()`` or ``close()`` make sense then.
+    /// `true` once an operation has failed; only ``close()`` makes sense then.
     private(set) var isBroken = false
+    /// `false` once the socket itself failed or the broker closed the connection; ``close()``
+    /// then skips the closing handshake.
+    private var socketUsable = true
 
     /// Opens the TCP connection, logs in (PLAIN, heartbeat and client properties from the
     /// configuration) and opens channel 1.
@@ -303,20 +306,13 @@ final class AMQPConnection {
     // MARK: Closing
 
     /// Closes channel and connection politely (bounded by the RPC timeout), then frees
-    /// everything. A broken connection is only freed.
+    /// everything. After a socket failure or a broker-side connection close it only frees.
     func close() {
         guard !destroyed else { return }
-        if !isBroken {
-            if channelOpen { _ = amqp_channel_close(state, Self.channel, AMQP_REPLY_SUCCESS) }
+        if socketUsable {
+            if channelOpen && !isBroken { _ = amqp_channel_close(state, Self.channel, AMQP_REPLY_SUCCESS) }
             _ = amqp_connection_close(state, AMQP_REPLY_SUCCESS)
         }
-        amqp_destroy_connection(state)
-        destroyed = true
-    }
-
-    /// Frees the connection without any handshake (the socket is just closed).
-    func abandon() {
-        guard !destroyed else { return }
         amqp_destroy_connection(state)
         destroyed = true
     }
@@ -325,6 +321,10 @@ final class AMQPConnection {
 
     private func fail(_ error: AMQPError) -> AMQPError {
         isBroken = true
+        switch error {
+        case .channelClosed: break  // the connection itself is still fine
+        default: socketUsable = false
+        }
         return error
     }
 

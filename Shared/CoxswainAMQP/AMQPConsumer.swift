@@ -90,8 +90,10 @@ package final class AMQPConsumer: Service, Sendable {
             logger.warning("AMQP consumer already running")
             return
         }
-        let thread = Thread { [self] in threadMain() }
-        thread.name = "amqp-consumer"
+        let thread = Thread { [self] in
+            Thread.current.name = "amqp-consumer"  // set on the thread itself so Linux tools show it
+            threadMain()
+        }
         thread.start()
         await withTaskCancellationOrGracefulShutdownHandler {
             await withCheckedContinuation { (waiter: CheckedContinuation<Void, Never>) in

@@ -107,18 +107,17 @@ package actor AMQPPublisher: Service {
         }
     }
 
-    /// Declares more topology now (connecting if needed) and remembers it, so it is declared
-    /// again after every reconnect.
+    /// Declares more topology now (connecting if needed) and, once the broker accepted it,
+    /// remembers it so it is declared again after every reconnect.
     package func declare(_ topology: TopologyDeclaration) async throws {
-        self.topology = self.topology.merging(topology)
-        let (connection, fresh) = try await connected(retryingEverything: false)
-        guard !fresh else { return }  // a new connection has just declared everything
+        let (connection, _) = try await connected(retryingEverything: false)
         do {
             try connection.declare(topology)
         } catch {
             drop(connection)
             throw error
         }
+        self.topology = self.topology.merging(topology)
     }
 
     // MARK: Connection management
@@ -181,7 +180,7 @@ package actor AMQPPublisher: Service {
     }
 
     private func drop(_ connection: AMQPConnection) {
-        if connection.isBroken { connection.abandon() } else { connection.close() }
+        connection.close()
         if self.connection === connection { self.connection = nil }
     }
 

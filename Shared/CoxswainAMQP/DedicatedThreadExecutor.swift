@@ -63,8 +63,10 @@ final class DedicatedThreadExecutor: SerialExecutor, Sendable {
     }
 
     private func startThread() {
-        let thread = Thread { [self] in loop() }
-        thread.name = name
+        let thread = Thread { [self] in
+            Thread.current.name = name  // set on the thread itself so Linux tools show it
+            loop()
+        }
         thread.start()
     }
 

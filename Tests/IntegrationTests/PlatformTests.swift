@@ -36,11 +36,12 @@ struct PlatformTests {
             // Postgres holds the rows.
             #expect(try await platform.sql("SELECT count(*) FROM tasks WHERE status = 'succeeded'") == "3")
             // The broker has durable node queues with a consumer each.
-            let queues = try JSONSerialization.jsonObject(with: Data(try await platform.management("GET", "/api/queues/\(platform.vhost)").utf8)) as? [[String: Any]] ?? []
-            for node in ["node-a", "node-b", "node-c"] {
-                let q = queues.first { $0["name"] as? String == "coxswain.node.\(node)" }
-                #expect(q?["durable"] as? Bool == true)
-                #expect(q?["consumers"] as? Int == 1)
+            try await eventually("durable node queues with one consumer each (management stats lag a few seconds)") {
+                let queues = try JSONSerialization.jsonObject(with: Data(try await platform.management("GET", "/api/queues/\(platform.vhost)").utf8)) as? [[String: Any]] ?? []
+                return ["node-a", "node-b", "node-c"].allSatisfy { node in
+                    let q = queues.first { $0["name"] as? String == "coxswain.node.\(node)" }
+                    return q?["durable"] as? Bool == true && q?["consumers"] as? Int == 1
+                }
             }
             // Audit appended the job's events (accepted, dispatched, 3 task_finished, completed) after commit.
             try await eventually("audit rows for the job") {
@@ -198,7 +199,11 @@ struct PlatformTests {
             #expect(finished.status == 0, "\(finished)")
             let id = try await platform.cli(["exec", "--verb", "RUN", "sleep 30"])
             let jobID = id.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-            try await eventually("task started") { FileManager.default.fileExists(atPath: platform.directory + "/nodes/node-a/journal.sqlite") && (try await runCommand("/usr/bin/pgrep", ["-f", "^sleep 30$"])).status == 0 }
+            try await eventually("task started") {
+                let dispatched = try await platform.sql("SELECT count(*) FROM tasks WHERE job_id = '\(jobID)' AND dispatched_at IS NOT NULL") == "1"
+                let running = try await runCommand("/usr/bin/pgrep", ["-f", "^sleep 30$"])
+                return dispatched && running.status == 0
+            }
             await platform.stop("deployer-node-a", signal: SIGKILL)
             try platform.startDeployer("node-a")
             let r = try await platform.cli(["exec", "--verb", "ECHO", "x", "--wait"])  // platform alive again

@@ -14,7 +14,7 @@ final class TestPlatform: Sendable {
     let databaseURL: String
     let amqpURL: String
     let vhost: String
-    private let processes = Mutex([String: Process]())
+    private let processes = Mutex([String: ServiceProcess]())
 
     var socketPath: String { directory + "/gw.sock" }
     var markDirectory: String { directory + "/marks" }
@@ -94,20 +94,9 @@ final class TestPlatform: Sendable {
     }
 
     func launch(_ key: String, _ executable: String, _ arguments: [String], extraEnvironment: [String: String] = [:]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: env.binDirectory + "/" + executable)
-        process.arguments = arguments
         var e = childEnvironment
         for (k, v) in extraEnvironment { e[k] = v }
-        process.environment = e
-        let log = directory + "/\(key).log"
-        FileManager.default.createFile(atPath: log, contents: nil)
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
-        handle.seekToEndOfFile()
-        process.standardOutput = handle
-        process.standardError = handle
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
+        let process = try ServiceProcess(executable: env.binDirectory + "/" + executable, arguments: arguments, environment: e, logPath: directory + "/\(key).log")
         processes.withLock { $0[key] = process }
     }
 
@@ -131,18 +120,18 @@ final class TestPlatform: Sendable {
         ], extraEnvironment: ["TEST_NODE": node])
     }
 
-    func pid(_ key: String) -> Int32? { processes.withLock { $0[key]?.processIdentifier } }
+    func pid(_ key: String) -> Int32? { processes.withLock { $0[key]?.pid } }
 
     /// Sends `signal` and waits (up to `timeout`) for the process to exit; SIGKILL after that.
     func stop(_ key: String, signal: Int32 = SIGTERM, timeout: Duration = .seconds(10)) async {
         guard let process = processes.withLock({ $0.removeValue(forKey: key) }) else { return }
         guard process.isRunning else { return }
-        kill(process.processIdentifier, signal)
+        kill(process.pid, signal)
         let clock = ContinuousClock()
         let deadline = clock.now + timeout
         while process.isRunning, clock.now < deadline { try? await Task.sleep(for: .milliseconds(50)) }
         if process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
+            kill(process.pid, SIGKILL)
             while process.isRunning { try? await Task.sleep(for: .milliseconds(50)) }
         }
     }
