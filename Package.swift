@@ -86,6 +86,7 @@ let package = Package(
 
             .testTarget(name: "CoreTests", dependencies: ["CoxswainCore", "CoxswainConfig"], path: "Tests/CoreTests"),
             .testTarget(name: "AMQPTests", dependencies: ["CoxswainAMQP", log, lifecycle], path: "Tests/AMQPTests"),
+            .testTarget(name: "CLITests", dependencies: ["CoxswainCLI"], path: "Tests/CLITests"),
             .testTarget(name: "SchedulerTests", dependencies: ["SchedulerService", "CoxswainCore"], path: "Tests/SchedulerTests"),
             .testTarget(name: "DeployerTests", dependencies: ["DeployerService", "CoxswainCore"], path: "Tests/DeployerTests"),
             .testTarget(

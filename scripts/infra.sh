@@ -2,7 +2,7 @@
 # Local infrastructure for Coxswain: PostgreSQL 15 and RabbitMQ (with the management plugin),
 # each in $RUN_DIR, on loopback, on non-default ports, stopped by recorded PID.
 #
-# Usage: RUN_DIR=DIR [PG_PORT=25432] [AMQP_PORT=25672] scripts/infra.sh COMMAND [ARGS...]
+# Usage: [RUN_DIR=DIR (default .run)] [PG_PORT=25432] [AMQP_PORT=25672] scripts/infra.sh COMMAND [ARGS...]
 #   start              start both (idempotent), wait until ready, write $RUN_DIR/infra.env
 #   stop               stop both (idempotent)
 #   status             show what runs
@@ -25,7 +25,7 @@ usage() { sed -n '2,17s/^# \{0,1\}//p' "${BASH_SOURCE[0]}" >&2; exit "${1:-2}"; 
 CMD=$1
 shift
 [[ $CMD == -h || $CMD == --help || $CMD == help ]] && usage 0
-[[ -n ${RUN_DIR:-} ]] || die "RUN_DIR must be set, e.g. RUN_DIR=.run scripts/infra.sh $CMD"
+RUN_DIR=${RUN_DIR:-$REPO/.run}   # default: the run dir of `make run`
 RUN_DIR=$(abspath "$RUN_DIR")
 PG_PORT=${PG_PORT:-25432}
 AMQP_PORT=${AMQP_PORT:-25672}

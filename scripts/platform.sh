@@ -2,7 +2,7 @@
 # The Coxswain services on top of scripts/infra.sh: gateway, scheduler, audit and deployers,
 # each in the background with its log in $RUN_DIR/logs/NAME.log and PID in $RUN_DIR/pids/NAME.pid.
 #
-# Usage: RUN_DIR=DIR [BIN_DIR=.build/debug] [HTTP_PORT=28080] scripts/platform.sh COMMAND [ARGS...]
+# Usage: [RUN_DIR=DIR (default .run)] [BIN_DIR=.build/debug] [HTTP_PORT=28080] scripts/platform.sh COMMAND [ARGS...]
 #   start                       start gateway, scheduler, audit, deployers node-a and node-b
 #                               (those already running are left alone); wait until the gateway
 #                               is ready and both nodes are online
@@ -23,7 +23,7 @@ usage() { sed -n '2,15s/^# \{0,1\}//p' "${BASH_SOURCE[0]}" >&2; exit "${1:-2}"; 
 CMD=$1
 shift
 [[ $CMD == -h || $CMD == --help || $CMD == help ]] && usage 0
-[[ -n ${RUN_DIR:-} ]] || die "RUN_DIR must be set, e.g. RUN_DIR=.run scripts/platform.sh $CMD"
+RUN_DIR=${RUN_DIR:-$REPO/.run}   # default: the run dir of `make run`
 RUN_DIR=$(abspath "$RUN_DIR")
 BIN_DIR=$(abspath "${BIN_DIR:-$REPO/.build/debug}")
 HTTP_PORT=${HTTP_PORT:-28080}

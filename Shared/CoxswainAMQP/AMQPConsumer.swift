@@ -163,16 +163,7 @@ package final class AMQPConsumer: Service, Sendable {
             } catch {
                 let error = error as? AMQPError ?? .connectionFailed("\(error)")
                 let delay = backoff.next()
-                let metadata: Logger.Metadata = [
-                    AMQPLogMetadata.error: "\(error)",
-                    AMQPLogMetadata.attempt: "\(backoff.attempts)",
-                    AMQPLogMetadata.delay: "\(delay)",
-                ]
-                if error.isRetriable {
-                    logger.warning("AMQP consumer connect failed", metadata: metadata)
-                } else {
-                    logger.error("AMQP consumer connect failed", metadata: metadata)
-                }
+                logger.amqpConnectFailed("consumer", error: error, attempt: backoff.attempts, delay: delay)
                 sleepUnlessStopped(delay)
                 continue
             }

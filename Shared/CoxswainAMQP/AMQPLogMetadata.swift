@@ -1,3 +1,4 @@
+import Logging
 /// Logger metadata keys of the AMQP client (dotted, stable; dashboards filter on them).
 enum AMQPLogMetadata {
     /// Connection name given in the configuration.
@@ -16,4 +17,16 @@ enum AMQPLogMetadata {
     static let error = "amqp.error"
     /// Number of messages involved.
     static let count = "amqp.count"
+}
+
+extension Logger {
+    /// Logs a failed connection attempt: warning while retrying makes sense, error when it does not.
+    func amqpConnectFailed(_ role: String, error: AMQPError, attempt: Int, delay: Duration) {
+        let metadata: Logger.Metadata = [
+            AMQPLogMetadata.error: "\(error)",
+            AMQPLogMetadata.attempt: "\(attempt)",
+            AMQPLogMetadata.delay: "\(delay)",
+        ]
+        log(level: error.isRetriable ? .warning : .error, "AMQP \(role) connect failed", metadata: metadata)
+    }
 }

@@ -146,17 +146,8 @@ package actor AMQPPublisher: Service {
                 return (try openConnection(), true)
             } catch let error as AMQPError {
                 let delay = backoff.next()
-                let metadata: Logger.Metadata = [
-                    AMQPLogMetadata.error: "\(error)",
-                    AMQPLogMetadata.attempt: "\(backoff.attempts)",
-                    AMQPLogMetadata.delay: "\(delay)",
-                ]
-                if error.isRetriable {
-                    logger.warning("AMQP publisher connect failed", metadata: metadata)
-                } else {
-                    logger.error("AMQP publisher connect failed", metadata: metadata)
-                    if !retryingEverything { throw error }
-                }
+                logger.amqpConnectFailed("publisher", error: error, attempt: backoff.attempts, delay: delay)
+                if !error.isRetriable, !retryingEverything { throw error }
                 try await Task.sleep(for: delay)
             }
         }

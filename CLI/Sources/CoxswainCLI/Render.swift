@@ -8,11 +8,29 @@ package enum Render {
     package static func machine<T: Encodable>(_ value: T, format: OutputFormat) throws {
         switch format {
         case .yaml:
-            print(try YAMLEncoder().encode(value), terminator: "")
+            // JSON is YAML: compose the wire JSON into a node tree (keeping every scalar's text),
+            // switch it to block style, and serialize.
+            let json = String(decoding: try WireCoding.encode(value), as: UTF8.self)
+            guard let node = try Yams.compose(yaml: json) else { return }
+            print(try Yams.serialize(node: blockStyle(node), sortKeys: true), terminator: "")
         default:
             let encoder = WireCoding.encoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             print(String(decoding: try encoder.encode(value), as: UTF8.self))
+        }
+    }
+
+    static func blockStyle(_ node: Node) -> Node {
+        switch node {
+        case .mapping(let m):
+            return .mapping(Node.Mapping(m.map { (blockStyle($0.key), blockStyle($0.value)) }, m.tag, .block))
+        case .sequence(let s):
+            return .sequence(Node.Sequence(s.map(blockStyle), s.tag, .block))
+        case .scalar(let s):
+            // Strings that look like JSON strings were quoted; keep them plain where YAML allows.
+            return .scalar(Node.Scalar(s.string, s.tag, s.style == .doubleQuoted ? .any : s.style))
+        default:
+            return node
         }
     }
 

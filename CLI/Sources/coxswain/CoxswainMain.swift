@@ -4,6 +4,6 @@ import CoxswainCLI
 @main
 enum CoxswainMain {
     static func main() async {
-        await CoxswainCommand.main()
+        await CoxswainCommand.main(ArgumentOrder.normalize(Array(CommandLine.arguments.dropFirst())))
     }
 }
