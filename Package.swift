@@ -43,6 +43,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0", traits: ["YAML"]),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-system.git", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -57,24 +58,30 @@ let package = Package(
             providers: [.apt(["librabbitmq-dev"])]
         ),
 
+        .systemLibrary(name: "CSodium", path: "Shared/CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
+
         // Shared modules, one concern each.
         .target(name: "CoxswainCore", dependencies: [], path: "Shared/CoxswainCore"),
+        .target(name: "CoxswainCrypto", dependencies: ["CSodium"], path: "Shared/CoxswainCrypto"),
         .target(name: "CoxswainAMQP", dependencies: ["CRabbitMQ", log, lifecycle], path: "Shared/CoxswainAMQP"),
-        .target(name: "CoxswainMessaging", dependencies: ["CoxswainCore", "CoxswainAMQP", log, lifecycle], path: "Shared/CoxswainMessaging"),
-        .target(name: "CoxswainStore", dependencies: ["CoxswainCore", "CoxswainMessaging", postgres, log, lifecycle], path: "Shared/CoxswainStore"),
+        .target(name: "CoxswainMessaging", dependencies: ["CoxswainCore", "CoxswainAMQP", "CoxswainCrypto", log, lifecycle], path: "Shared/CoxswainMessaging"),
+        .target(name: "CoxswainBrokerAdmin", dependencies: ["CoxswainAMQP", httpClient, log], path: "Shared/CoxswainBrokerAdmin"),
+        .target(name: "CoxswainStore", dependencies: ["CoxswainCore", "CoxswainMessaging", "CoxswainCrypto", postgres, log, lifecycle], path: "Shared/CoxswainStore"),
         .target(name: "CoxswainConfig", dependencies: [configuration, log, yams, argumentParser, .product(name: "SystemPackage", package: "swift-system")], path: "Shared/CoxswainConfig"),
     ]
         + service("Gateway", executable: "coxswain-gateway", dependencies: [
-            "CoxswainCore", "CoxswainAMQP", "CoxswainMessaging", "CoxswainStore", "CoxswainConfig", hummingbird, postgres, lifecycle, log, nioCore,
+            "CoxswainCore", "CoxswainAMQP", "CoxswainMessaging", "CoxswainStore", "CoxswainConfig", "CoxswainCrypto", "CoxswainBrokerAdmin", hummingbird, postgres, lifecycle, log, nioCore,
+            .product(name: "HTTPTypes", package: "swift-http-types"),
         ])
         + service("Scheduler", executable: "coxswain-scheduler", dependencies: [
-            "CoxswainCore", "CoxswainAMQP", "CoxswainMessaging", "CoxswainStore", "CoxswainConfig", postgres, lifecycle, log,
+            "CoxswainCore", "CoxswainAMQP", "CoxswainMessaging", "CoxswainStore", "CoxswainConfig", "CoxswainCrypto", postgres, lifecycle, log,
         ])
         + service("Deployer", executable: "coxswain-deployer", dependencies: [
-            "CoxswainCore", "CoxswainAMQP", "CoxswainMessaging", "CoxswainConfig", grdb, lifecycle, log,
+            "CoxswainCore", "CoxswainAMQP", "CoxswainMessaging", "CoxswainConfig", "CoxswainCrypto", grdb, lifecycle, log, httpClient,
+            .product(name: "NIOFoundationCompat", package: "swift-nio"),
         ])
         + service("Audit", executable: "coxswain-audit", dependencies: [
-            "CoxswainCore", "CoxswainAMQP", "CoxswainMessaging", "CoxswainStore", "CoxswainConfig", postgres, lifecycle, log,
+            "CoxswainCore", "CoxswainAMQP", "CoxswainMessaging", "CoxswainStore", "CoxswainConfig", "CoxswainCrypto", postgres, lifecycle, log,
         ])
         + [
             .target(
@@ -86,6 +93,7 @@ let package = Package(
 
             .testTarget(name: "CoreTests", dependencies: ["CoxswainCore", "CoxswainConfig"], path: "Tests/CoreTests"),
             .testTarget(name: "AMQPTests", dependencies: ["CoxswainAMQP", log, lifecycle], path: "Tests/AMQPTests"),
+            .testTarget(name: "CryptoTests", dependencies: ["CoxswainCrypto"], path: "Tests/CryptoTests"),
             .testTarget(name: "CLITests", dependencies: ["CoxswainCLI"], path: "Tests/CLITests"),
             .testTarget(name: "SchedulerTests", dependencies: ["SchedulerService", "CoxswainCore"], path: "Tests/SchedulerTests"),
             .testTarget(name: "DeployerTests", dependencies: ["DeployerService", "CoxswainCore"], path: "Tests/DeployerTests"),

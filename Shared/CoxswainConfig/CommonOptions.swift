@@ -5,8 +5,9 @@ import Logging
 package struct CommonConfiguration: Sendable {
     /// `database.url` (secret): `postgres://user:password@host:port/database`.
     package var databaseURL: String?
-    /// `amqp.url` (secret): `amqp://user:password@host:port/vhost`.
-    package var amqpURL: String
+    /// `amqp.url` (secret): `amqp://user:password@host:port/vhost`. Optional only for an enrolled
+    /// Deployer, which uses the broker user it got at enrolment.
+    package var amqpURL: String?
     /// `log.level`: trace, debug, info, notice, warning, error, critical. Default info.
     package var logLevel: Logger.Level
     /// `amqp.heartbeat`: AMQP heartbeat interval. Default 10s.
@@ -19,10 +20,11 @@ package struct CommonConfiguration: Sendable {
         ("log.level", "trace|debug|info|notice|warning|error|critical (default info)"),
     ]
 
-    package init(_ config: ConfigReaderStack, needsDatabase: Bool) throws(ConfigError) {
+    package init(_ config: ConfigReaderStack, needsDatabase: Bool, needsBroker: Bool = true) throws(ConfigError) {
         databaseURL = config.string("database.url")
         if needsDatabase, databaseURL == nil { throw .missing(key: "database.url") }
-        amqpURL = try config.requiredString("amqp.url")
+        amqpURL = config.string("amqp.url")
+        if needsBroker, amqpURL == nil { throw .missing(key: "amqp.url") }
         let level = config.string("log.level", default: "info")
         guard let parsed = Logger.Level(rawValue: level.lowercased()) else {
             throw .invalidValue(key: "log.level", reason: "'\(level)' is not one of trace, debug, info, notice, warning, error, critical")

@@ -26,6 +26,8 @@ public enum TaskStatus: String, Codable, Sendable, CaseIterable {
 
 /// Liveness of a node, derived from its heartbeats.
 public enum NodeStatus: String, Codable, Sendable {
+    /// Added by an admin; its enrolment token not used yet.
+    case pending
     case online
     case offline
 }

@@ -60,6 +60,10 @@ package enum Topology {
         package static func job(_ kind: JobEvent.Kind) -> String { "job.\(kind.rawValue)" }
         /// Events: a node liveness change.
         package static func fleet(_ kind: NodeEvent.Kind) -> String { "fleet.node.\(kind.rawValue)" }
+        /// Events: an auditable action seen by a node (e.g. a refused batch), under its own prefix.
+        package static func nodeAudit(_ node: NodeName) -> String { "node.\(node).audit" }
+        /// Events: an auditable action.
+        package static func audit(_ action: String) -> String { "audit.\(action)" }
         /// Prefix every routing key a node may publish under (for broker topic permissions).
         package static func nodePrefix(_ node: NodeName) -> String { "node.\(node)." }
     }

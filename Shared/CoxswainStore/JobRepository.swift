@@ -14,11 +14,11 @@ package struct JobRepository: Sendable {
     }
 
     /// Records an accepted job in state `submitted`.
-    package func insert(id: JobID, verb: Verb, arguments: String, targets: [String], timeoutSeconds: Double, submittedBy: String) async throws {
+    package func insert(id: JobID, team: TeamID, verb: Verb, arguments: String, targets: [String], timeoutSeconds: Double, submittedBy: String) async throws {
         try await client.query(
             """
-            INSERT INTO jobs (id, verb, arguments, targets, timeout_seconds, status, submitted_by)
-            VALUES (\(id.rawValue), \(verb.rawValue), \(arguments), \(targets), \(timeoutSeconds), 'submitted', \(submittedBy))
+            INSERT INTO jobs (id, team_id, verb, arguments, targets, timeout_seconds, status, submitted_by)
+            VALUES (\(id.rawValue), \(team.uuid), \(verb.rawValue), \(arguments), \(targets), \(timeoutSeconds), 'submitted', \(submittedBy))
             """,
             logger: logger
         )
@@ -30,8 +30,8 @@ package struct JobRepository: Sendable {
     }
 
     /// The most recently submitted job.
-    package func lastJobID() async throws -> JobID? {
-        let rows = try await client.query("SELECT id FROM jobs ORDER BY created_at DESC LIMIT 1", logger: logger)
+    package func lastJobID(team: TeamID) async throws -> JobID? {
+        let rows = try await client.query("SELECT id FROM jobs WHERE team_id = \(team.uuid) ORDER BY created_at DESC LIMIT 1", logger: logger)
         for try await id in rows.decode(UUID.self) { return JobID(id) }
         return nil
     }
@@ -55,10 +55,13 @@ package struct JobRepository: Sendable {
     }
 
     /// Jobs, newest first, optionally only those in some states.
-    package func list(limit: Int, statuses: [JobStatus]? = nil) async throws -> [JobSummary] {
+    package func list(team: TeamID, limit: Int, statuses: [JobStatus]? = nil) async throws -> [JobSummary] {
         let states = (statuses ?? JobStatus.allCases).map(\.rawValue)
         let rows = try await client.query(
-            "SELECT \(unescaped: Self.summaryColumns) FROM jobs j WHERE j.status = ANY(\(states)) ORDER BY j.created_at DESC LIMIT \(limit)",
+            """
+            SELECT \(unescaped: Self.summaryColumns) FROM jobs j
+            WHERE j.team_id = \(team.uuid) AND j.status = ANY(\(states)) ORDER BY j.created_at DESC LIMIT \(limit)
+            """,
             logger: logger
         )
         var out: [JobSummary] = []
@@ -67,17 +70,17 @@ package struct JobRepository: Sendable {
     }
 
     /// The job summary alone, or nil when unknown.
-    package func summary(id: JobID) async throws -> JobSummary? {
+    package func summary(id: JobID, team: TeamID) async throws -> JobSummary? {
         let rows = try await client.query(
-            "SELECT \(unescaped: Self.summaryColumns) FROM jobs j WHERE j.id = \(id.rawValue)", logger: logger
+            "SELECT \(unescaped: Self.summaryColumns) FROM jobs j WHERE j.id = \(id.rawValue) AND j.team_id = \(team.uuid)", logger: logger
         )
         for try await r in rows.decode(SummaryRow.self) { return Self.summary(r) }
         return nil
     }
 
     /// The job with every task, or nil when unknown.
-    package func detail(id: JobID) async throws -> JobDetail? {
-        guard let job = try await summary(id: id) else { return nil }
+    package func detail(id: JobID, team: TeamID) async throws -> JobDetail? {
+        guard let job = try await summary(id: id, team: team) else { return nil }
         let rows = try await client.query(
             """
             SELECT id, node, status, exit_code, stdout, stderr, error, created_at, dispatched_at, started_at, finished_at, result_received_at

@@ -13,12 +13,13 @@ package struct NodeRepository: Sendable {
         self.logger = logger
     }
 
-    /// Every known node, by name.
-    package func list() async throws -> [NodeInfo] {
+    /// The team's nodes, by name (pending ones too).
+    package func list(team: TeamID) async throws -> [NodeInfo] {
         let rows = try await client.query(
             """
-            SELECT name, status, machine_id, version, labels, host_uptime_seconds, agent_started_at, first_seen, last_seen
-            FROM nodes ORDER BY name
+            SELECT name, status, machine_id, version, labels, host_uptime_seconds, coalesce(agent_started_at, first_seen),
+                   first_seen, coalesce(last_seen, first_seen)
+            FROM nodes WHERE team_id = \(team.uuid) ORDER BY name
             """,
             logger: logger
         )
@@ -27,7 +28,7 @@ package struct NodeRepository: Sendable {
             let labels = (try? JSONDecoder().decode([String: String].self, from: Data(r.4.utf8))) ?? [:]
             out.append(
                 NodeInfo(
-                    name: r.0, status: NodeStatus(rawValue: r.1) ?? .offline, machineID: r.2, version: r.3, labels: labels,
+                    name: r.0, status: NodeStatus(rawValue: r.1) ?? .pending, machineID: r.2, version: r.3, labels: labels,
                     hostUptimeSeconds: r.5, agentStartedAt: r.6, firstSeen: r.7, lastSeen: r.8
                 )
             )
@@ -35,9 +36,9 @@ package struct NodeRepository: Sendable {
         return out
     }
 
-    /// Records a batch of heartbeats (one multi-row statement) and returns the nodes that were new
-    /// or offline before this batch: they just came online.
-    package func recordHeartbeats(_ heartbeats: [NodeHeartbeat]) async throws -> [NodeName] {
+    /// Records a batch of heartbeats of enrolled nodes (one multi-row statement; others are ignored)
+    /// and returns the nodes that were not online before this batch: they just came online.
+    package func recordHeartbeats(_ heartbeats: [NodeHeartbeat]) async throws -> [(NodeName, TeamID)] {
         // One row per node (the latest), or ON CONFLICT would touch a row twice.
         var latest: [NodeName: NodeHeartbeat] = [:]
         for h in heartbeats where latest[h.node].map({ $0.sentAt < h.sentAt }) ?? true { latest[h.node] = h }
@@ -59,48 +60,113 @@ package struct NodeRepository: Sendable {
             ), previous AS (
                 SELECT n.name, n.status FROM nodes n JOIN input USING (name)
             )
-            INSERT INTO nodes AS n (name, machine_id, version, labels, status, host_uptime_seconds, agent_started_at,
-                                    heartbeat_interval_seconds, last_seen)
-            SELECT name, machine_id, version, labels, 'online', host_uptime, to_timestamp(agent_started), interval_s, clock_timestamp()
-            FROM input
-            ON CONFLICT (name) DO UPDATE SET
-                machine_id = EXCLUDED.machine_id, version = EXCLUDED.version, labels = EXCLUDED.labels, status = 'online',
-                host_uptime_seconds = EXCLUDED.host_uptime_seconds, agent_started_at = EXCLUDED.agent_started_at,
-                heartbeat_interval_seconds = EXCLUDED.heartbeat_interval_seconds, last_seen = EXCLUDED.last_seen
-            RETURNING n.name, coalesce((SELECT p.status FROM previous p WHERE p.name = n.name), 'new')
+            UPDATE nodes AS n SET
+                machine_id = h.machine_id, version = h.version, labels = h.labels, status = 'online',
+                host_uptime_seconds = h.host_uptime, agent_started_at = to_timestamp(h.agent_started),
+                heartbeat_interval_seconds = h.interval_s, last_seen = clock_timestamp()
+            FROM input h
+            WHERE n.name = h.name AND n.enrolled_at IS NOT NULL
+            RETURNING n.name, n.team_id, (SELECT p.status FROM previous p WHERE p.name = n.name)
             """,
             logger: logger
         )
-        var cameOnline: [NodeName] = []
-        for try await (name, previous) in rows.decode((String, String).self) where previous != NodeStatus.online.rawValue {
-            if let n = try? NodeName(validating: name) { cameOnline.append(n) }
+        var cameOnline: [(NodeName, TeamID)] = []
+        for try await (name, team, previous) in rows.decode((String, UUID, String?).self) where previous != NodeStatus.online.rawValue {
+            if let n = try? NodeName(validating: name) { cameOnline.append((n, TeamID(team.uuidString.lowercased()))) }
         }
         return cameOnline
     }
 
     /// Marks online nodes offline when they missed `missedHeartbeats` heartbeats; returns them with their last heartbeat time.
-    package func markSilentNodesOffline(missedHeartbeats: Double) async throws -> [(NodeName, Date)] {
+    package func markSilentNodesOffline(missedHeartbeats: Double) async throws -> [(NodeName, Date, TeamID)] {
         let rows = try await client.query(
             """
             UPDATE nodes SET status = 'offline'
             WHERE status = 'online'
               AND last_seen < clock_timestamp() - make_interval(secs => heartbeat_interval_seconds * \(missedHeartbeats))
-            RETURNING name, last_seen
+            RETURNING name, last_seen, team_id
             """,
             logger: logger
         )
-        var out: [(NodeName, Date)] = []
-        for try await (name, seen) in rows.decode((String, Date).self) {
-            if let n = try? NodeName(validating: name) { out.append((n, seen)) }
+        var out: [(NodeName, Date, TeamID)] = []
+        for try await (name, seen, team) in rows.decode((String, Date, UUID).self) {
+            if let n = try? NodeName(validating: name) { out.append((n, seen, TeamID(team.uuidString.lowercased()))) }
         }
         return out
     }
 
-    /// Which of `names` are known nodes.
-    package func existing(_ names: [String]) async throws -> Set<String> {
-        let rows = try await client.query("SELECT name FROM nodes WHERE name = ANY(\(names))", logger: logger)
+    /// Which of `names` are the team's nodes.
+    package func existing(_ names: [String], team: TeamID) async throws -> Set<String> {
+        let rows = try await client.query("SELECT name FROM nodes WHERE name = ANY(\(names)) AND team_id = \(team.uuid)", logger: logger)
         var out = Set<String>()
         for try await name in rows.decode(String.self) { out.insert(name) }
+        return out
+    }
+
+    // MARK: Enrolment
+
+    /// Adds a pending node with a one-time enrolment token (stored hashed).
+    package func addPending(team: TeamID, name: NodeName, labels: [String: String], tokenHash: String, expiresAt: Date) async throws {
+        let labelText = String(decoding: (try? JSONEncoder().encode(labels)) ?? Data("{}".utf8), as: UTF8.self)
+        let rows = try await client.query(
+            """
+            INSERT INTO nodes (name, team_id, machine_id, version, labels, status, enrolment_token_hash, enrolment_expires_at)
+            VALUES (\(name.rawValue), \(team.uuid), '', '', \(labelText), 'pending', \(tokenHash), \(expiresAt))
+            ON CONFLICT (name) DO NOTHING RETURNING name
+            """,
+            logger: logger
+        )
+        var added = false
+        for try await _ in rows.decode(String.self) { added = true }
+        guard added else { throw AccessError.conflict("a node named '\(name)' already exists") }
+    }
+
+    /// A pending node's team, if `tokenHash` is its valid, unused, unexpired enrolment token.
+    package func pendingEnrolment(name: NodeName, tokenHash: String) async throws -> TeamID? {
+        let rows = try await client.query(
+            """
+            SELECT team_id FROM nodes WHERE name = \(name.rawValue) AND enrolment_token_hash = \(tokenHash)
+              AND enrolment_expires_at > clock_timestamp() AND enrolled_at IS NULL
+            """,
+            logger: logger
+        )
+        for try await team in rows.decode(UUID.self) { return TeamID(team.uuidString.lowercased()) }
+        return nil
+    }
+
+    /// Completes enrolment once: the token is consumed (a second use finds nothing), keys recorded.
+    package func completeEnrolment(name: NodeName, tokenHash: String, signingKey: String, sealingKey: String, machineID: String, brokerUser: String) async throws -> Bool {
+        let rows = try await client.query(
+            """
+            UPDATE nodes SET enrolment_token_hash = NULL, enrolled_at = clock_timestamp(), status = 'offline',
+                signing_public_key = \(signingKey), sealing_public_key = \(sealingKey), machine_id = \(machineID), broker_user = \(brokerUser)
+            WHERE name = \(name.rawValue) AND enrolment_token_hash = \(tokenHash)
+              AND enrolment_expires_at > clock_timestamp() AND enrolled_at IS NULL
+            RETURNING name
+            """,
+            logger: logger
+        )
+        for try await _ in rows.decode(String.self) { return true }
+        return false
+    }
+
+    /// Removes one of the team's nodes; returns its broker user (nil when the team has no such node).
+    package func remove(team: TeamID, name: String) async throws -> String?? {
+        let rows = try await client.query(
+            "DELETE FROM nodes WHERE name = \(name) AND team_id = \(team.uuid) RETURNING broker_user", logger: logger
+        )
+        for try await user in rows.decode(String?.self) { return .some(user) }
+        return nil
+    }
+
+    /// The enrolled node's result-signing public key (base64) and team.
+    package func signingKeys(_ names: [String]) async throws -> [String: (key: String, team: TeamID)] {
+        let rows = try await client.query(
+            "SELECT name, signing_public_key, team_id FROM nodes WHERE name = ANY(\(names)) AND signing_public_key IS NOT NULL",
+            logger: logger
+        )
+        var out: [String: (key: String, team: TeamID)] = [:]
+        for try await (name, key, team) in rows.decode((String, String, UUID).self) { out[name] = (key, TeamID(team.uuidString.lowercased())) }
         return out
     }
 }

@@ -6,6 +6,7 @@ import PostgresNIO
 /// A submitted job as the planner needs it.
 package struct SubmittedJob: Sendable, Equatable {
     package var id: JobID
+    package var team: TeamID
     package var verb: Verb
     package var arguments: String
     package var targets: [String]
@@ -34,6 +35,7 @@ package struct DispatchableTask: Sendable, Equatable {
 /// A task whose final state was just recorded.
 package struct RecordedTask: Sendable, Equatable {
     package var jobID: JobID
+    package var team: TeamID?
     package var taskID: TaskID
     package var node: NodeName
     package var status: TaskStatus
@@ -43,6 +45,7 @@ package struct RecordedTask: Sendable, Equatable {
 /// A job that just reached a final state.
 package struct CompletedJob: Sendable, Equatable {
     package var jobID: JobID
+    package var team: TeamID?
     package var status: JobStatus
     package var error: String?
 }
@@ -62,12 +65,12 @@ package struct SchedulerRepository: Sendable {
     /// The job if it still awaits planning.
     package func submittedJob(_ id: JobID) async throws -> SubmittedJob? {
         let rows = try await client.query(
-            "SELECT id, verb, arguments, targets, timeout_seconds FROM jobs WHERE id = \(id.rawValue) AND status = 'submitted'",
+            "SELECT id, verb, arguments, targets, timeout_seconds, team_id FROM jobs WHERE id = \(id.rawValue) AND status = 'submitted'",
             logger: logger
         )
-        for try await r in rows.decode((UUID, String, String, [String], Double).self) {
+        for try await r in rows.decode((UUID, String, String, [String], Double, UUID).self) {
             guard let verb = Verb(rawValue: r.1) else { continue }
-            return SubmittedJob(id: JobID(r.0), verb: verb, arguments: r.2, targets: r.3, timeoutSeconds: r.4)
+            return SubmittedJob(id: JobID(r.0), team: TeamID(r.5.uuidString.lowercased()), verb: verb, arguments: r.2, targets: r.3, timeoutSeconds: r.4)
         }
         return nil
     }
@@ -101,7 +104,7 @@ package struct SchedulerRepository: Sendable {
                     logger: logger
                 )
                 for try await _ in rows.decode(UUID.self) {
-                    return (true, CompletedJob(jobID: job.id, status: .failed, error: reason))
+                    return (true, CompletedJob(jobID: job.id, team: job.team, status: .failed, error: reason))
                 }
                 return (false, nil)
             case .dispatch(let tasks):
@@ -128,7 +131,7 @@ package struct SchedulerRepository: Sendable {
                     """,
                     logger: logger
                 )
-                return (true, allFailed ? CompletedJob(jobID: job.id, status: .failed, error: "no target could run the job") : nil)
+                return (true, allFailed ? CompletedJob(jobID: job.id, team: job.team, status: .failed, error: "no target could run the job") : nil)
             }
         }
     }
@@ -193,14 +196,14 @@ package struct SchedulerRepository: Sendable {
                             \(results.map { $0.finishedAt.timeIntervalSince1970 })::float8[])
                     AS r(id, node, status, exit_code, stdout, stderr, error, started, finished)
                 WHERE t.id = r.id AND t.node = r.node AND t.status = 'pending'
-                RETURNING t.job_id, t.id, t.node, t.status, t.exit_code
+                RETURNING t.job_id, t.id, t.node, t.status, t.exit_code, (SELECT team_id FROM jobs WHERE id = t.job_id)
                 """,
                 logger: logger
             )
             var recorded: [RecordedTask] = []
-            for try await r in rows.decode((UUID, UUID, String, String, Int32?).self) {
+            for try await r in rows.decode((UUID, UUID, String, String, Int32?, UUID).self) {
                 guard let node = try? NodeName(validating: r.2) else { continue }
-                recorded.append(RecordedTask(jobID: JobID(r.0), taskID: TaskID(r.1), node: node, status: TaskStatus(rawValue: r.3) ?? .failed, exitCode: r.4))
+                recorded.append(RecordedTask(jobID: JobID(r.0), team: TeamID(r.5.uuidString.lowercased()), taskID: TaskID(r.1), node: node, status: TaskStatus(rawValue: r.3) ?? .failed, exitCode: r.4))
             }
             let completed = try await Self.completeJobs(jobIDs, conn: conn, logger: logger)
             return (recorded, completed)
@@ -231,14 +234,14 @@ package struct SchedulerRepository: Sendable {
                     error = 'no result from the node within the timeout (' || timeout_seconds || ' s)'
                 WHERE job_id = ANY(\(jobIDs)::uuid[]) AND status = 'pending' AND dispatched_at IS NOT NULL
                   AND dispatched_at < clock_timestamp() - make_interval(secs => timeout_seconds + \(grace))
-                RETURNING job_id, id, node
+                RETURNING job_id, id, node, (SELECT team_id FROM jobs WHERE id = job_id)
                 """,
                 logger: logger
             )
             var recorded: [RecordedTask] = []
-            for try await r in rows.decode((UUID, UUID, String).self) {
+            for try await r in rows.decode((UUID, UUID, String, UUID).self) {
                 guard let node = try? NodeName(validating: r.2) else { continue }
-                recorded.append(RecordedTask(jobID: JobID(r.0), taskID: TaskID(r.1), node: node, status: .timedOut, exitCode: nil))
+                recorded.append(RecordedTask(jobID: JobID(r.0), team: TeamID(r.3.uuidString.lowercased()), taskID: TaskID(r.1), node: node, status: .timedOut, exitCode: nil))
             }
             let completed = try await Self.completeJobs(jobIDs, conn: conn, logger: logger)
             return (recorded, completed)
@@ -260,13 +263,13 @@ package struct SchedulerRepository: Sendable {
                               THEN 'failed' ELSE 'succeeded' END
             WHERE j.id = ANY(\(ids)::uuid[]) AND j.status = 'dispatched'
               AND NOT EXISTS (SELECT 1 FROM tasks t WHERE t.job_id = j.id AND t.status = 'pending')
-            RETURNING j.id, j.status
+            RETURNING j.id, j.status, j.team_id
             """,
             logger: logger
         )
         var out: [CompletedJob] = []
-        for try await (id, status) in rows.decode((UUID, String).self) {
-            out.append(CompletedJob(jobID: JobID(id), status: JobStatus(rawValue: status) ?? .failed, error: nil))
+        for try await (id, status, team) in rows.decode((UUID, String, UUID).self) {
+            out.append(CompletedJob(jobID: JobID(id), team: TeamID(team.uuidString.lowercased()), status: JobStatus(rawValue: status) ?? .failed, error: nil))
         }
         return out
     }

@@ -14,6 +14,8 @@ public struct JobEvent: Message {
 
     public var kind: Kind
     public var jobID: JobID
+    /// The job's team (nil only for events from before teams existed).
+    public var teamID: TeamID?
     public var time: Date
     /// The job's status after this event.
     public var jobStatus: JobStatus

@@ -11,6 +11,7 @@ public struct NodeEvent: Message {
 
     public var kind: Kind
     public var node: NodeName
+    public var teamID: TeamID?
     public var time: Date
     public var lastSeen: Date?
 

@@ -9,12 +9,18 @@ public struct TaskBatch: Message {
     public var node: NodeName
     public var tasks: [TaskSpec]
     public var issuedAt: Date
+    /// After this the agent refuses the batch (a replay of an old capture).
+    public var expiresAt: Date
+    /// Unique per dispatch: an agent refuses a nonce it already processed.
+    public var nonce: String
 
-    public init(jobID: JobID, node: NodeName, tasks: [TaskSpec], issuedAt: Date) {
+    public init(jobID: JobID, node: NodeName, tasks: [TaskSpec], issuedAt: Date, expiresAt: Date, nonce: String) {
         self.jobID = jobID
         self.node = node
         self.tasks = tasks
         self.issuedAt = issuedAt
+        self.expiresAt = expiresAt
+        self.nonce = nonce
     }
 }
 

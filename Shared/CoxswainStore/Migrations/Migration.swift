@@ -7,5 +7,6 @@ package struct Migration: Sendable {
     /// Every migration, in order. A new one is a new file and one more line here; released ones never change.
     package static let all: [Migration] = [
         .m001Foundation,
+        .m002Tenancy,
     ]
 }

@@ -13,7 +13,7 @@ package enum AuditApp {
     package static func build(configuration: AuditConfiguration, logger: Logger) throws -> ServiceGroup {
         let db = try DatabaseURL(configuration.common.databaseURL ?? "")
         let postgres = PostgresClient.coxswain(host: db.host, port: db.port, user: db.user, password: db.password, database: db.database, logger: logger)
-        var amqp = try AMQPConfiguration(url: configuration.common.amqpURL)
+        var amqp = try AMQPConfiguration(url: configuration.common.amqpURL ?? "")
         amqp.heartbeat = configuration.common.amqpHeartbeat
         amqp.connectionName = "coxswain-audit"
         let consumer = AMQPConsumer(

@@ -4,8 +4,9 @@ import CoxswainStore
 import Foundation
 import Logging
 
-/// Turns event deliveries into audit records. Heartbeats and live output chunks are not state
-/// changes and are acknowledged without being stored (the final output is in the task's result).
+/// Turns event deliveries into audit records (who, what, which target, which team, outcome).
+/// Heartbeats and live output chunks are not state changes and are acknowledged without being
+/// stored (the final output is in the task's result).
 package struct AuditRecorder: Sendable {
     let repository: AuditRepository
     let logger: Logger
@@ -17,7 +18,7 @@ package struct AuditRecorder: Sendable {
 
     /// Whether an event type belongs in the audit log.
     package static func isAudited(type: String?) -> Bool {
-        type != NodeHeartbeat.messageType && type != OutputChunk.messageType
+        type != NodeHeartbeat.messageType && type != OutputChunk.messageType && type != SignedTaskResult.messageType
     }
 
     /// The audit record for a delivery, or nil when it is not audited.
@@ -25,13 +26,45 @@ package struct AuditRecorder: Sendable {
         guard isAudited(type: delivery.properties.type) else { return nil }
         let payload = String(decoding: delivery.body, as: UTF8.self)
         let json = (try? JSONSerialization.jsonObject(with: Data(delivery.body))) != nil ? payload : "{\"raw\":\(jsonString(payload))}"
-        return AuditRecord(
-            messageID: delivery.properties.messageID ?? "\(delivery.routingKey):\(delivery.deliveryTag):\(UUID())",
-            eventTime: delivery.properties.timestamp,
-            routingKey: delivery.routingKey,
-            messageType: delivery.properties.type,
-            payload: json
+        let messageID = delivery.properties.messageID ?? "\(delivery.routingKey):\(UUID())"
+        var record = AuditRecord(
+            messageID: messageID, teamID: nil, eventTime: delivery.properties.timestamp ?? Date(), routingKey: delivery.routingKey,
+            messageType: delivery.properties.type, actor: "unknown", action: delivery.routingKey, target: "", outcome: "success",
+            requestID: delivery.properties.correlationID, payload: json
         )
+        switch delivery.properties.type {
+        case AuditEvent.messageType:
+            guard let e = try? delivery.decode(AuditEvent.self) else { break }
+            record.teamID = e.teamID
+            record.eventTime = e.time
+            record.actor = e.actor
+            record.action = e.action
+            record.target = e.target
+            record.outcome = e.outcome.rawValue
+            record.requestID = e.requestID
+            if delivery.routingKey.hasPrefix("node.") {
+                // A node speaks only for itself: the broker limits it to its own routing-key prefix.
+                record.actor = "node:" + (delivery.routingKey.split(separator: ".").dropFirst().first.map(String.init) ?? "?")
+            }
+        case JobEvent.messageType:
+            guard let e = try? delivery.decode(JobEvent.self) else { break }
+            record.teamID = e.teamID
+            record.eventTime = e.time
+            record.actor = e.kind == .accepted ? (e.actor ?? "unknown") : "service:scheduler"
+            record.action = "job.\(e.kind.rawValue)"
+            record.target = e.node.map { "job:\(e.jobID)/node:\($0)" } ?? "job:\(e.jobID)"
+            record.outcome = e.taskStatus?.rawValue ?? e.jobStatus.rawValue
+        case NodeEvent.messageType:
+            guard let e = try? delivery.decode(NodeEvent.self) else { break }
+            record.teamID = e.teamID
+            record.eventTime = e.time
+            record.actor = "service:scheduler"
+            record.action = "node.\(e.kind.rawValue)"
+            record.target = "node:\(e.node)"
+        default:
+            break
+        }
+        return record
     }
 
     /// Appends one batch; returns after the commit.

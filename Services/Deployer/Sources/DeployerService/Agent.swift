@@ -1,5 +1,6 @@
 import CoxswainAMQP
 import CoxswainCore
+import CoxswainCrypto
 import CoxswainMessaging
 import Foundation
 import Logging
@@ -10,6 +11,8 @@ import Synchronization
 /// the batch only after `handle` returns.
 package final class Agent: Sendable {
     let node: NodeName
+    let team: TeamID?
+    let signingKey: SigningKeyPair
     let journal: TaskJournal
     let publisher: AMQPPublisher
     let verbs: [Verb: any VerbHandler]
@@ -20,10 +23,12 @@ package final class Agent: Sendable {
     private let running = Mutex(Set<TaskID>())
 
     package init(
-        node: NodeName, journal: TaskJournal, publisher: AMQPPublisher, verbs: [Verb: any VerbHandler] = VerbHandlers.standard,
-        environment: [String: String], outputLimit: Int, logger: Logger
+        node: NodeName, team: TeamID?, signingKey: SigningKeyPair, journal: TaskJournal, publisher: AMQPPublisher,
+        verbs: [Verb: any VerbHandler] = VerbHandlers.standard, environment: [String: String], outputLimit: Int, logger: Logger
     ) {
         self.node = node
+        self.team = team
+        self.signingKey = signingKey
         self.journal = journal
         self.publisher = publisher
         self.verbs = verbs
@@ -75,6 +80,25 @@ package final class Agent: Sendable {
         }
     }
 
+    /// Verifies a signed batch and runs it; refusals are audited (under the node's own routing-key
+    /// prefix) and the batch is dropped.
+    package func handle(_ signed: SignedTaskBatch, trusted: [SigningPublicKey], redelivered: Bool) async throws {
+        let batch: TaskBatch
+        do {
+            batch = try MessageSigning.open(signed, trusted: trusted, node: node, now: Date())
+            if try await !journal.recordNonce(batch.nonce, at: Date()), !redelivered { throw MessageSigning.Refusal.replayed }
+        } catch let refusal as MessageSigning.Refusal {
+            logger.error("refused a task batch", metadata: ["refusal": "\(refusal)"])
+            let event = AuditEvent(
+                teamID: team, time: Date(), actor: "node:\(node)", action: "task_batch.refused", target: "node:\(node)", outcome: .refused,
+                requestID: nil, details: ["reason": refusal.description]
+            )
+            try await publisher.publish([try OutgoingMessage(event, exchange: Topology.events, routingKey: Topology.RoutingKey.nodeAudit(node))])
+            return
+        }
+        try await handle(batch)
+    }
+
     func run(_ task: TaskSpec, jobID: JobID) async throws -> TaskResult {
         let started = Date()
         running.withLock { _ = $0.insert(task.taskID) }
@@ -124,7 +148,10 @@ package final class Agent: Sendable {
 
     func publish(_ result: TaskResult) async throws {
         try await publisher.publish([
-            try OutgoingMessage(result, exchange: Topology.events, routingKey: Topology.RoutingKey.result(node), correlationID: "\(result.jobID)")
+            try OutgoingMessage(
+                try MessageSigning.sign(result, with: signingKey), exchange: Topology.events, routingKey: Topology.RoutingKey.result(node),
+                correlationID: "\(result.jobID)"
+            )
         ])
         try await journal.markReported(result.taskID)
     }

@@ -9,26 +9,48 @@ import ServiceLifecycle
 /// Builds the Deployer's service group: its publisher, its node queue consumer, the batch loop
 /// and the heartbeat loop.
 package enum DeployerApp {
-    package static func build(configuration: DeployerConfiguration, logger: Logger) throws -> ServiceGroup {
+    /// Loads (or creates) the node's identity, enrols on first start with `deployer.enrol_token`,
+    /// and builds the group. An enrolled node uses its own broker user, which may declare nothing.
+    package static func build(configuration: DeployerConfiguration, logger: Logger) async throws -> ServiceGroup {
         let logger = {
             var l = logger
             l[metadataKey: "node.name"] = "\(configuration.nodeName)"
             return l
         }()
-        var amqp = try AMQPConfiguration(url: configuration.common.amqpURL)
-        amqp.heartbeat = configuration.common.amqpHeartbeat
-        amqp.connectionName = "coxswain-deployer-\(configuration.nodeName)"
         let node = configuration.nodeName
-        let topology = Topology.deployer(node)
-        let publisher = AMQPPublisher(configuration: amqp, topology: topology, logger: logger)
-        let consumer = AMQPConsumer(
-            configuration: amqp, queue: Topology.nodeQueue(node).name, prefetch: UInt16(configuration.concurrency), topology: topology, logger: logger
-        )
+        var identity = try NodeIdentity.load(directory: configuration.stateDirectory)
+        if let existing = identity.credentials, existing.node != node.rawValue {
+            throw EnrolmentError(description: "state directory \(configuration.stateDirectory) belongs to node \(existing.node), not \(node)")
+        }
+        if identity.credentials == nil {
+            guard let token = configuration.enrolToken, let gateway = configuration.gatewayURL else {
+                throw EnrolmentError(
+                    description: "node \(node) is not enrolled: start it once with --enrol-token TOKEN --gateway-url URL (an admin gets a token with `coxswain node add \(node)`)"
+                )
+            }
+            let response = try await Enroller.enrol(
+                gatewayURL: gateway,
+                request: EnrolRequest(
+                    node: node.rawValue, token: token, machineID: configuration.machineID,
+                    signingPublicKey: identity.signing.publicKey.base64, sealingPublicKey: identity.sealing.publicKey.base64
+                )
+            )
+            try NodeIdentity.saveCredentials(response, directory: configuration.stateDirectory)
+            identity.credentials = response
+            logger.notice("node enrolled", metadata: ["node.team": "\(response.teamID)"])
+        }
+        guard let credentials = identity.credentials else { throw EnrolmentError(description: "no credentials") }
+        var amqp = try AMQPConfiguration(url: credentials.amqpURL)
+        amqp.heartbeat = configuration.common.amqpHeartbeat
+        amqp.connectionName = "coxswain-deployer-\(node)"
+        let publisher = AMQPPublisher(configuration: amqp, topology: .empty, logger: logger)
+        let consumer = AMQPConsumer(configuration: amqp, queue: credentials.queue, prefetch: UInt16(configuration.concurrency), topology: .empty, logger: logger)
         let journal = try TaskJournal(directory: configuration.stateDirectory)
         let agent = Agent(
-            node: node, journal: journal, publisher: publisher, environment: ProcessInfo.processInfo.environment,
-            outputLimit: configuration.outputLimit, logger: logger
+            node: node, team: TeamID(credentials.teamID), signingKey: identity.signing, journal: journal, publisher: publisher,
+            environment: ProcessInfo.processInfo.environment, outputLimit: configuration.outputLimit, logger: logger
         )
+        let trusted = identity.trustedControlKeys
         let startedAt = Date()
         let recovered = OnceGate()
 
@@ -38,8 +60,8 @@ package enum DeployerApp {
                 for await delivery in consumer.deliveries {
                     group.addTask {
                         do {
-                            let batch = try delivery.decode(TaskBatch.self)
-                            try await agent.handle(batch)
+                            let signed = try delivery.decode(SignedTaskBatch.self)
+                            try await agent.handle(signed, trusted: trusted, redelivered: delivery.redelivered)
                             consumer.ack(delivery)
                         } catch let error as UndecodableMessage {
                             logger.error("dead-lettering undecodable task batch", metadata: ["error": "\(error)"])

@@ -19,6 +19,10 @@ package struct DeployerConfiguration: Sendable {
     package var concurrency: Int
     /// `deployer.output_limit`: bytes of stdout/stderr kept per task. Default 1 MiB.
     package var outputLimit: Int
+    /// `deployer.enrol_token` (secret): one-time token from `coxswain node add`, used on first start.
+    package var enrolToken: String?
+    /// `deployer.gateway_url`: where to enrol: `http://host:port` or `unix:///path/gateway.sock`.
+    package var gatewayURL: String?
 
     package static let keys: [(key: String, help: String)] = CommonConfiguration.keys.filter { $0.key != "database.url" } + [
         ("deployer.node_name", "this node's name (default: host name)"),
@@ -28,10 +32,12 @@ package struct DeployerConfiguration: Sendable {
         ("deployer.labels", "labels k=v,k2=v2"),
         ("deployer.concurrency", "task batches run at once (default 8)"),
         ("deployer.output_limit", "bytes of output kept per stream and task (default 1048576)"),
+        ("deployer.enrol_token", "one-time enrolment token from `coxswain node add` (secret; first start only)"),
+        ("deployer.gateway_url", "gateway to enrol with: http://host:port or unix:///path/gateway.sock"),
     ]
 
     package init(_ config: ConfigReaderStack) throws(ConfigError) {
-        common = try CommonConfiguration(config, needsDatabase: false)
+        common = try CommonConfiguration(config, needsDatabase: false, needsBroker: false)
         let hostName = ProcessInfo.processInfo.hostName.lowercased().split(separator: ".").first.map(String.init) ?? "localhost"
         let rawName = config.string("deployer.node_name", default: hostName)
         do { nodeName = try NodeName(validating: rawName) } catch {
@@ -44,5 +50,7 @@ package struct DeployerConfiguration: Sendable {
         labels = try config.stringMap("deployer.labels")
         concurrency = try config.int("deployer.concurrency", default: 8, range: 1...1024)
         outputLimit = try config.int("deployer.output_limit", default: 1 << 20, range: 1024...(64 << 20))
+        enrolToken = config.string("deployer.enrol_token")
+        gatewayURL = config.string("deployer.gateway_url")
     }
 }

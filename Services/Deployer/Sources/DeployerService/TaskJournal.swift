@@ -37,7 +37,18 @@ package struct TaskJournal: Sendable {
                     """
             )
         }
+        migrator.registerMigration("v2-nonces") { db in
+            try db.execute(sql: "CREATE TABLE nonces (nonce TEXT PRIMARY KEY, seen_at REAL NOT NULL)")
+        }
         try migrator.migrate(queue)
+    }
+
+    /// Records a batch nonce; false when it was seen before.
+    package func recordNonce(_ nonce: String, at date: Date) async throws -> Bool {
+        try await queue.write { db in
+            try db.execute(sql: "INSERT OR IGNORE INTO nonces (nonce, seen_at) VALUES (?, ?)", arguments: [nonce, date.timeIntervalSince1970])
+            return db.changesCount == 1
+        }
     }
 
     package func entry(_ taskID: TaskID) async throws -> Entry? {

@@ -18,10 +18,13 @@ struct DeployerMain: AsyncParsableCommand {
     @Option(help: "Machine id (key deployer.machine_id).") var machineID: String?
     @Option(help: "State directory (key deployer.state_dir).") var stateDir: String?
     @Option(help: "Labels k=v,k2=v2 (key deployer.labels).") var labels: String?
+    @Option(help: "One-time enrolment token from `coxswain node add` (key deployer.enrol_token).") var enrolToken: String?
+    @Option(help: "Gateway to enrol with: http://host:port or unix:///path (key deployer.gateway_url).") var gatewayURL: String?
 
     func run() async throws {
         let reader = try await options.reader(adding: [
             "deployer.node_name": nodeName, "deployer.machine_id": machineID, "deployer.state_dir": stateDir, "deployer.labels": labels,
+            "deployer.enrol_token": enrolToken, "deployer.gateway_url": gatewayURL,
         ])
         let configuration = try DeployerConfiguration(reader)
         LoggingBootstrap.bootstrap(level: configuration.common.logLevel)

@@ -12,6 +12,10 @@ import NIOCore
 package struct GatewayAPI: Sendable {
     let jobs: JobRepository
     let nodes: NodeRepository
+    let access: AccessRepository
+    let audit: AuditRepository
+    let authenticator: Authenticator
+    let enrolment: NodeEnrolment?
     let publisher: AMQPPublisher
     let hub: EventHub
     let ready: @Sendable () async -> Bool
@@ -19,11 +23,16 @@ package struct GatewayAPI: Sendable {
     let logger: Logger
 
     package init(
-        jobs: JobRepository, nodes: NodeRepository, publisher: AMQPPublisher, hub: EventHub, configuration: GatewayConfiguration,
-        logger: Logger, ready: @escaping @Sendable () async -> Bool
+        jobs: JobRepository, nodes: NodeRepository, access: AccessRepository, audit: AuditRepository, authenticator: Authenticator,
+        enrolment: NodeEnrolment?, publisher: AMQPPublisher, hub: EventHub, configuration: GatewayConfiguration, logger: Logger,
+        ready: @escaping @Sendable () async -> Bool
     ) {
         self.jobs = jobs
         self.nodes = nodes
+        self.access = access
+        self.audit = audit
+        self.authenticator = authenticator
+        self.enrolment = enrolment
         self.publisher = publisher
         self.hub = hub
         self.configuration = configuration
@@ -31,36 +40,121 @@ package struct GatewayAPI: Sendable {
         self.ready = ready
     }
 
-    /// The route table. Every route is listed here and nowhere else.
+    /// The router, built from the route table (`Endpoint`): every route authenticates and checks
+    /// its role here, in one place.
     package func router() -> Router<GatewayRequestContext> {
         let router = Router(context: GatewayRequestContext.self)
-        router.get("/v1/health") { _, _ in Self.json(["status": "ok", "version": CoxswainVersion.current]) }
-        router.get("/v1/ready") { _, _ in
-            await ready() ? Self.json(["status": "ready"]) : Self.error(.serviceUnavailable, "not_ready", "database or broker not ready yet")
+        for endpoint in Endpoint.allCases {
+            router.on(RouterPath(endpoint.path), method: endpoint.method) { request, context in
+                try await dispatch(endpoint, request, context)
+            }
         }
-        router.post("/v1/jobs") { request, context in try await submit(request, context: context) }
-        router.get("/v1/jobs") { request, _ in try await listJobs(request) }
-        router.get("/v1/jobs/:id") { _, context in try await job(context) }
-        router.get("/v1/jobs/:id/events") { _, context in try await events(context) }
-        router.get("/v1/nodes") { _, _ in Self.json(try await nodes.list()) }
         return router
+    }
+
+    func dispatch(_ endpoint: Endpoint, _ request: Request, _ context: GatewayRequestContext) async throws -> Response {
+        let requestID = request.headers[HTTPField.Name("X-Request-ID")!] ?? UUIDv4.string()
+        guard let minimum = endpoint.minimumRole else {
+            return try await handlePublic(endpoint, request, context, requestID: requestID)
+        }
+        guard let principal = try await authenticator.authenticate(request, context: context) else {
+            return Self.error(.unauthorized, "unauthenticated", "credentials missing, invalid or expired (use a token, a session, or the UNIX socket)")
+        }
+        guard principal.role >= minimum else {
+            await record(principal, action: "\(endpoint.rawValue).denied", target: endpoint.path, outcome: .denied, requestID: requestID,
+                         details: ["needs": minimum.rawValue, "has": principal.role.rawValue])
+            return Self.error(.forbidden, "forbidden", "this needs the \(minimum.rawValue) role in team \(principal.teamName); you are \(principal.role.rawValue)")
+        }
+        let call = Call(request: request, context: context, principal: principal, requestID: requestID)
+        switch endpoint {
+        case .whoami: return Self.json(WhoAmI(actor: principal.actor, team: principal.teamName, role: principal.role, user: principal.userName))
+        case .logout: return try await logout(call)
+        case .submitJob: return try await submit(call)
+        case .listJobs: return try await listJobs(call)
+        case .getJob: return try await job(call)
+        case .jobEvents: return try await events(call)
+        case .listNodes: return Self.json(try await nodes.list(team: principal.teamID))
+        case .addNode: return try await addNode(call)
+        case .removeNode: return try await removeNode(call)
+        case .createTeam: return try await createTeam(call)
+        case .listTeams: return try await listTeams(call)
+        case .listMembers: return Self.json(try await access.members(of: principal.teamID))
+        case .invite: return try await invite(call)
+        case .setRole: return try await setRole(call)
+        case .removeMember: return try await removeMember(call)
+        case .createUser: return try await createUser(call)
+        case .createToken: return try await createToken(call)
+        case .listTokens: return Self.json(try await access.tokens(team: principal.teamID))
+        case .revokeToken: return try await revokeToken(call)
+        case .listAudit: return try await listAudit(call)
+        case .verifyAudit: return try await verifyAudit(call)
+        case .health, .ready, .login, .acceptInvitation, .enrol: return try await handlePublic(endpoint, request, context, requestID: requestID)
+        }
+    }
+
+    func handlePublic(_ endpoint: Endpoint, _ request: Request, _ context: GatewayRequestContext, requestID: String) async throws -> Response {
+        switch endpoint {
+        case .health: return Self.json(["status": "ok", "version": CoxswainVersion.current])
+        case .ready: return await ready() ? Self.json(["status": "ready"]) : Self.error(.serviceUnavailable, "not_ready", "database or broker not ready yet")
+        case .login: return try await login(request, requestID: requestID)
+        case .acceptInvitation: return try await acceptInvitation(request, requestID: requestID)
+        case .enrol: return try await enrol(request, requestID: requestID)
+        default: return Self.error(.notFound, "not_found", "no such route")
+        }
+    }
+
+    /// One authenticated call.
+    struct Call {
+        let request: Request
+        let context: GatewayRequestContext
+        let principal: Principal
+        let requestID: String
+        func parameter(_ name: String) -> String? { context.parameters.get(name) }
+    }
+
+    /// Reads a JSON body of at most `gateway.max_request_bytes`, or explains what is wrong.
+    func body<T: Decodable>(_ type: T.Type, from request: Request) async throws -> Decoded<T> {
+        let bytes: ByteBuffer
+        do {
+            bytes = try await request.body.collect(upTo: configuration.maxRequestBytes)
+        } catch is NIOTooManyBytesError {
+            return .rejected(Self.error(.contentTooLarge, "payload_too_large", "request body exceeds \(configuration.maxRequestBytes) bytes"))
+        }
+        do {
+            return .decoded(try WireCoding.decoder().decode(T.self, from: Data(buffer: bytes)))
+        } catch {
+            return .rejected(Self.error(.badRequest, "invalid_json", "request body is not valid: \(Self.describe(decodingError: error))"))
+        }
+    }
+
+    /// A request body: decoded, or the error answer to send.
+    enum Decoded<T> {
+        case decoded(T)
+        case rejected(Response)
+    }
+
+    /// Publishes an audit event for an action (never fails the request).
+    func record(_ principal: Principal?, action: String, target: String, outcome: AuditEvent.Outcome, requestID: String, details: [String: String] = [:], team: TeamID? = nil) async {
+        let event = AuditEvent(
+            teamID: team ?? principal?.teamID, time: Date(), actor: principal?.actor ?? "anonymous", action: action, target: target,
+            outcome: outcome, requestID: requestID, details: details
+        )
+        do {
+            try await publisher.publish([try OutgoingMessage(event, exchange: Topology.events, routingKey: Topology.RoutingKey.audit(action))])
+        } catch {
+            logger.error("audit event not published", metadata: ["audit.action": "\(action)", "error": "\(error)"])
+        }
     }
 
     // MARK: Jobs
 
-    func submit(_ request: Request, context: GatewayRequestContext) async throws -> Response {
-        let body: ByteBuffer
-        do {
-            body = try await request.body.collect(upTo: configuration.maxRequestBytes)
-        } catch is NIOTooManyBytesError {
-            return Self.error(.contentTooLarge, "payload_too_large", "request body exceeds \(configuration.maxRequestBytes) bytes")
-        }
+    func submit(_ call: Call) async throws -> Response {
         let submission: SubmitJobRequest
-        do {
-            submission = try JSONDecoder().decode(SubmitJobRequest.self, from: Data(buffer: body))
-        } catch {
-            return Self.error(.badRequest, "invalid_json", "request body is not a valid job: \(Self.describe(decodingError: error))")
+        switch try await body(SubmitJobRequest.self, from: call.request) {
+        case .decoded(let s): submission = s
+        case .rejected(let response): return response
         }
+        let principal = call.principal
         guard let verb = Verb(parsing: submission.verb) else {
             return Self.error(
                 .badRequest, "unknown_verb",
@@ -82,7 +176,7 @@ package struct GatewayAPI: Sendable {
             return Self.error(.badRequest, "invalid_target", NodeNameError(name: bad).description)
         }
         if !targets.isEmpty {
-            let known = try await nodes.existing(targets)
+            let known = try await nodes.existing(targets, team: principal.teamID)
             let unknown = targets.filter { !known.contains($0) }
             if !unknown.isEmpty {
                 return Self.error(.notFound, "unknown_target", "unknown target\(unknown.count == 1 ? "" : "s"): \(unknown.joined(separator: ", ")); nothing was submitted")
@@ -90,9 +184,13 @@ package struct GatewayAPI: Sendable {
         }
 
         let id = JobID()
-        try await jobs.insert(id: id, verb: verb, arguments: submission.arguments, targets: targets, timeoutSeconds: timeout, submittedBy: context.actor)
+        try await jobs.insert(
+            id: id, team: principal.teamID, verb: verb, arguments: submission.arguments, targets: targets, timeoutSeconds: timeout,
+            submittedBy: principal.actor
+        )
         var accepted = JobEvent(kind: .accepted, jobID: id, time: Date(), jobStatus: .submitted)
-        accepted.actor = context.actor
+        accepted.teamID = principal.teamID
+        accepted.actor = principal.actor
         accepted.verb = verb
         accepted.arguments = submission.arguments
         let messages = [
@@ -106,11 +204,12 @@ package struct GatewayAPI: Sendable {
             try? await jobs.delete(id: id)
             return Self.error(.serviceUnavailable, "broker_unavailable", "the message broker did not accept the job; nothing was submitted")
         }
-        logger.info("job accepted", metadata: ["job.id": "\(id)", "job.verb": "\(verb.rawValue)", "job.actor": "\(context.actor)"])
+        logger.info("job accepted", metadata: ["job.id": "\(id)", "job.verb": "\(verb.rawValue)", "job.actor": "\(principal.actor)"])
         return Self.json(SubmitJobResponse(jobID: id, status: .submitted), status: .accepted)
     }
 
-    func listJobs(_ request: Request) async throws -> Response {
+    func listJobs(_ call: Call) async throws -> Response {
+        let request = call.request
         let limitText = request.uri.queryParameters["limit"].map(String.init) ?? "50"
         guard let limit = Int(limitText), (1...10_000).contains(limit) else {
             return Self.error(.badRequest, "invalid_limit", "limit must be 1...10000")
@@ -126,17 +225,17 @@ package struct GatewayAPI: Sendable {
             }
             statuses = parsed
         }
-        return Self.json(try await jobs.list(limit: limit, statuses: statuses))
+        return Self.json(try await jobs.list(team: call.principal.teamID, limit: limit, statuses: statuses))
     }
 
-    func resolveJobID(_ context: GatewayRequestContext) async throws -> JobID? {
-        guard let raw = context.parameters.get("id") else { return nil }
-        if raw == "last" { return try await jobs.lastJobID() }
+    func resolveJobID(_ call: Call) async throws -> JobID? {
+        guard let raw = call.parameter("id") else { return nil }
+        if raw == "last" { return try await jobs.lastJobID(team: call.principal.teamID) }
         return JobID(string: raw)
     }
 
-    func job(_ context: GatewayRequestContext) async throws -> Response {
-        guard let id = try await resolveJobID(context), let detail = try await jobs.detail(id: id) else {
+    func job(_ call: Call) async throws -> Response {
+        guard let id = try await resolveJobID(call), let detail = try await jobs.detail(id: id, team: call.principal.teamID) else {
             return Self.error(.notFound, "unknown_job", "no such job")
         }
         return Self.json(detail)
@@ -144,8 +243,9 @@ package struct GatewayAPI: Sendable {
 
     /// Server-sent events for one job: `job` events as they happen, `output` chunks, and a final
     /// `end` with the job summary; the stream closes when the job is complete.
-    func events(_ context: GatewayRequestContext) async throws -> Response {
-        guard let id = try await resolveJobID(context), try await jobs.summary(id: id) != nil else {
+    func events(_ call: Call) async throws -> Response {
+        let team = call.principal.teamID
+        guard let id = try await resolveJobID(call), try await jobs.summary(id: id, team: team) != nil else {
             return Self.error(.notFound, "unknown_job", "no such job")
         }
         let subscription = hub.subscribe(id)
@@ -167,7 +267,7 @@ package struct GatewayAPI: Sendable {
                 }
                 try await writer.write(ByteBuffer(string: ": stream of job \(id)\n\n"))
                 // Subscribed first, then checked: a job that finished before we subscribed still ends the stream.
-                if let summary = try await jobs.summary(id: id), summary.status.isFinal {
+                if let summary = try await jobs.summary(id: id, team: team), summary.status.isFinal {
                     try await writer.write(Self.sse(.end, try WireCoding.encode(summary)))
                     try await writer.finish(nil)
                     return
@@ -181,10 +281,10 @@ package struct GatewayAPI: Sendable {
                     case .output(let raw):
                         try await writer.write(Self.sse(.output, raw))
                     case .tick:
-                        finished = try await jobs.summary(id: id)?.status.isFinal ?? true
+                        finished = try await jobs.summary(id: id, team: team)?.status.isFinal ?? true
                     }
                     if finished {
-                        if let summary = try await jobs.summary(id: id) {
+                        if let summary = try await jobs.summary(id: id, team: team) {
                             try await writer.write(Self.sse(.end, try WireCoding.encode(summary)))
                         }
                         break

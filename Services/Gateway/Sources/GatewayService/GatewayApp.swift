@@ -1,5 +1,7 @@
 import CoxswainAMQP
+import CoxswainBrokerAdmin
 import CoxswainConfig
+import CoxswainCrypto
 import CoxswainCore
 import CoxswainMessaging
 import CoxswainStore
@@ -20,7 +22,7 @@ package enum GatewayApp {
     package static func build(configuration: GatewayConfiguration, logger: Logger) throws -> ServiceGroup {
         let db = try DatabaseURL(configuration.common.databaseURL ?? "")
         let postgres = PostgresClient.coxswain(host: db.host, port: db.port, user: db.user, password: db.password, database: db.database, maximumConnections: 20, logger: logger)
-        var amqp = try AMQPConfiguration(url: configuration.common.amqpURL)
+        var amqp = try AMQPConfiguration(url: configuration.common.amqpURL ?? "")
         amqp.heartbeat = configuration.common.amqpHeartbeat
         amqp.connectionName = "coxswain-gateway"
         let publisher = AMQPPublisher(configuration: amqp, topology: Topology.gateway, logger: logger)
@@ -47,9 +49,29 @@ package enum GatewayApp {
             }
         }
 
+        let access = AccessRepository(client: postgres, logger: logger)
+        let nodes = NodeRepository(client: postgres, logger: logger)
+        let keys = ControlKeyRepository(client: postgres, masterKey: try SecretBox(base64Key: configuration.security.masterKey), logger: logger)
+        var enrolment: NodeEnrolment?
+        var brokerAdmin: BrokerAdmin?
+        if let managementURL = configuration.managementURL {
+            let admin = BrokerAdmin(configuration: try BrokerAdminConfiguration(managementURL: managementURL, vhost: amqp.vhost), logger: logger)
+            brokerAdmin = admin
+            var nodeBroker = amqp
+            if let url = configuration.nodeBrokerURL {
+                nodeBroker = try AMQPConfiguration(url: url)
+            }
+            enrolment = NodeEnrolment(
+                nodes: nodes, keys: keys, admin: admin, publisher: publisher, broker: nodeBroker, tokenTTL: configuration.enrolmentTTL, logger: logger
+            )
+        } else {
+            logger.warning("amqp.management_url not set: nodes cannot enrol through this gateway")
+        }
         let api = GatewayAPI(
-            jobs: JobRepository(client: postgres, logger: logger), nodes: NodeRepository(client: postgres, logger: logger),
-            publisher: publisher, hub: hub, configuration: configuration, logger: logger,
+            jobs: JobRepository(client: postgres, logger: logger), nodes: nodes, access: access,
+            audit: AuditRepository(client: postgres, logger: logger),
+            authenticator: Authenticator(access: access, localTeam: configuration.localTeam, localRole: configuration.localRole),
+            enrolment: enrolment, publisher: publisher, hub: hub, configuration: configuration, logger: logger,
             ready: {
                 guard isMigrated.isSet else { return false }
                 return (try? await postgres.query("SELECT 1", logger: logger)) != nil
@@ -90,7 +112,17 @@ package enum GatewayApp {
             )
             services.append(.init(service: app))
         }
+        if let brokerAdmin { services.append(.init(service: ShutdownHook { await brokerAdmin.shutdown() })) }
         return ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+    }
+}
+
+/// Runs `hook` when the group shuts down (e.g. to close an HTTP client).
+struct ShutdownHook: Service {
+    let hook: @Sendable () async -> Void
+    func run() async throws {
+        try? await gracefulShutdown()
+        await hook()
     }
 }
 

@@ -1,9 +1,24 @@
 import CoxswainConfig
+import CoxswainCore
 import Foundation
 
 /// Every key the Gateway reads (see the service README).
 package struct GatewayConfiguration: Sendable {
     package var common: CommonConfiguration
+    package var security: SecurityConfiguration
+    /// `amqp.management_url` (secret): RabbitMQ management API `http://user:password@host:port`, to
+    /// create per-node broker users at enrolment. Without it nodes cannot enrol.
+    package var managementURL: String?
+    /// `gateway.node_broker_url`: the broker address nodes connect to (`amqp://host:port/vhost`,
+    /// no credentials). Default: the host, port and vhost of `amqp.url`.
+    package var nodeBrokerURL: String?
+    /// `gateway.local_team` / `gateway.local_role`: who a UNIX socket peer acts as. Default: owner of `default`.
+    package var localTeam: String
+    package var localRole: Role
+    /// `gateway.session_ttl`: login sessions expire after this. Default 12h.
+    package var sessionTTL: Duration
+    /// `gateway.enrolment_ttl`: node enrolment tokens expire after this. Default 1h.
+    package var enrolmentTTL: Duration
     /// `gateway.socket_path`: the UNIX socket for local operators. Default /run/coxswain/gateway.sock. Empty disables it.
     package var socketPath: String?
     /// `gateway.socket_mode`: octal file mode of the socket. Default 0660.
@@ -19,7 +34,13 @@ package struct GatewayConfiguration: Sendable {
     /// `gateway.publish_timeout`: how long a submission waits for the broker before it is refused. Default 10s.
     package var publishTimeout: Duration
 
-    package static let keys: [(key: String, help: String)] = CommonConfiguration.keys + [
+    package static let keys: [(key: String, help: String)] = CommonConfiguration.keys + SecurityConfiguration.keys + [
+        ("amqp.management_url", "RabbitMQ management API http://user:password@host:port (secret; needed to enrol nodes)"),
+        ("gateway.node_broker_url", "broker address given to nodes, amqp://host:port/vhost (default: from amqp.url)"),
+        ("gateway.local_team", "team a UNIX socket peer acts in (default 'default')"),
+        ("gateway.local_role", "role of a UNIX socket peer (default owner)"),
+        ("gateway.session_ttl", "login session lifetime (default 12h)"),
+        ("gateway.enrolment_ttl", "node enrolment token lifetime (default 1h)"),
         ("gateway.socket_path", "UNIX socket path (default /run/coxswain/gateway.sock; empty disables)"),
         ("gateway.socket_mode", "octal mode of the socket (default 0660)"),
         ("gateway.socket_group", "group owning the socket (default unchanged)"),
@@ -31,6 +52,17 @@ package struct GatewayConfiguration: Sendable {
 
     package init(_ config: ConfigReaderStack) throws(ConfigError) {
         common = try CommonConfiguration(config, needsDatabase: true)
+        security = try SecurityConfiguration(config)
+        managementURL = config.string("amqp.management_url")
+        nodeBrokerURL = config.string("gateway.node_broker_url")
+        localTeam = config.string("gateway.local_team", default: "default")
+        let role = config.string("gateway.local_role", default: "owner")
+        guard let parsedRole = Role(rawValue: role) else {
+            throw .invalidValue(key: "gateway.local_role", reason: "'\(role)' is not one of viewer, member, admin, owner")
+        }
+        localRole = parsedRole
+        sessionTTL = try config.duration("gateway.session_ttl", default: .seconds(12 * 3600), minimum: .seconds(60))
+        enrolmentTTL = try config.duration("gateway.enrolment_ttl", default: .seconds(3600), minimum: .seconds(10))
         let socket = config.string("gateway.socket_path", default: "/run/coxswain/gateway.sock")
         socketPath = socket == "none" ? nil : socket
         let modeText = config.string("gateway.socket_mode", default: "0660")

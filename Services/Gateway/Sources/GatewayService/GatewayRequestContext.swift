@@ -7,12 +7,12 @@ package struct GatewayRequestContext: RequestContext {
     package var coreContext: CoreRequestContextStorage
     /// True for requests on the UNIX socket: local operators, trusted by the socket's mode and group.
     package let viaSocket: Bool
+    /// The connection (for the socket peer's credentials).
+    package let channel: any Channel
 
     package init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
+        channel = source.channel
         viaSocket = source.channel.localAddress?.pathname != nil
     }
-
-    /// Who made the request, as recorded on jobs and in the audit log.
-    package var actor: String { viaSocket ? "local-socket" : "http" }
 }

@@ -1,5 +1,6 @@
 import CoxswainAMQP
 import CoxswainCore
+import CoxswainCrypto
 import CoxswainMessaging
 import CoxswainStore
 import Foundation
@@ -11,14 +12,19 @@ import Logging
 package struct Scheduler: Sendable {
     let repository: SchedulerRepository
     let nodes: NodeRepository
+    let keys: ControlKeyRepository
     let publisher: AMQPPublisher
     let configuration: SchedulerConfiguration
     let planner = JobPlanner()
     let logger: Logger
 
-    package init(repository: SchedulerRepository, nodes: NodeRepository, publisher: AMQPPublisher, configuration: SchedulerConfiguration, logger: Logger) {
+    package init(
+        repository: SchedulerRepository, nodes: NodeRepository, keys: ControlKeyRepository, publisher: AMQPPublisher,
+        configuration: SchedulerConfiguration, logger: Logger
+    ) {
         self.repository = repository
         self.nodes = nodes
+        self.keys = keys
         self.publisher = publisher
         self.configuration = configuration
         self.logger = logger
@@ -29,7 +35,7 @@ package struct Scheduler: Sendable {
     /// Plans and dispatches one submitted job. Idempotent: a job already planned is skipped.
     package func plan(_ jobID: JobID) async throws {
         guard let job = try await repository.submittedJob(jobID) else { return }
-        let candidates = try await nodes.list().compactMap { info -> JobPlanner.Candidate? in
+        let candidates = try await nodes.list(team: job.team).compactMap { info -> JobPlanner.Candidate? in
             guard let name = try? NodeName(validating: info.name) else { return nil }
             return JobPlanner.Candidate(name: name, online: info.status == .online)
         }
@@ -46,10 +52,12 @@ package struct Scheduler: Sendable {
             )
             try await repository.markDispatched(pending.map(\.taskID))
             var event = JobEvent(kind: .dispatched, jobID: job.id, time: Date(), jobStatus: completed?.status ?? .dispatched)
+            event.teamID = job.team
             event.nodes = tasks.map(\.node)
             events.append(try OutgoingMessage(event, exchange: Topology.events, routingKey: Topology.RoutingKey.job(.dispatched)))
             for failed in tasks where failed.status != .pending {
                 var e = JobEvent(kind: .taskFinished, jobID: job.id, time: Date(), jobStatus: completed?.status ?? .dispatched)
+                e.teamID = job.team
                 e.node = failed.node
                 e.taskStatus = failed.status
                 e.error = failed.error
@@ -75,16 +83,18 @@ package struct Scheduler: Sendable {
             byJobAndNode[key, default: []].append(t)
         }
         let now = Date()
-        let messages = try order.map { key -> OutgoingMessage in
-            let group = byJobAndNode[key]!
+        let key = try await keys.activeKey().pair
+        let messages = try order.map { groupKey -> OutgoingMessage in
+            let group = byJobAndNode[groupKey]!
             let first = group[0]
             let batch = TaskBatch(
                 jobID: first.jobID, node: first.node,
                 tasks: group.map { TaskSpec(taskID: $0.taskID, verb: $0.verb, arguments: $0.arguments, timeoutSeconds: $0.timeoutSeconds) },
-                issuedAt: now
+                issuedAt: now, expiresAt: now.addingTimeInterval(configuration.security.batchTTL.seconds), nonce: UUIDv4.string()
             )
             return try OutgoingMessage(
-                batch, exchange: Topology.commands, routingKey: Topology.RoutingKey.node(first.node), correlationID: "\(first.jobID)"
+                try MessageSigning.sign(batch, with: key), exchange: Topology.commands, routingKey: Topology.RoutingKey.node(first.node),
+                correlationID: "\(first.jobID)"
             )
         }
         try await publisher.publish(messages)
@@ -92,8 +102,33 @@ package struct Scheduler: Sendable {
 
     // MARK: Results
 
-    /// Records a batch of results in one transaction, then publishes task and job events.
-    package func ingest(results: [TaskResult]) async throws {
+    /// Checks each result's signature against its node's enrolled key (refusals are audited and
+    /// dropped), records the rest in one transaction, then publishes task and job events.
+    package func ingest(signedResults: [SignedTaskResult]) async throws {
+        let known = try await nodes.signingKeys(Array(Set(signedResults.map(\.node.rawValue))))
+        var results: [TaskResult] = []
+        var refusals: [OutgoingMessage] = []
+        for signed in signedResults {
+            let entry = known[signed.node.rawValue]
+            do {
+                let key = try entry.map { try SigningPublicKey(base64: $0.key) }
+                results.append(try MessageSigning.open(signed, nodeKey: key))
+            } catch {
+                logger.warning("refused a task result", metadata: ["node.name": "\(signed.node)", "error": "\(error)"])
+                let event = AuditEvent(
+                    teamID: entry?.team, time: Date(), actor: "service:scheduler", action: "task_result.refused", target: "node:\(signed.node)",
+                    outcome: .refused, requestID: nil, details: ["reason": "\(error)"]
+                )
+                refusals.append(try OutgoingMessage(event, exchange: Topology.events, routingKey: Topology.RoutingKey.audit("task_result.refused")))
+            }
+        }
+        if !refusals.isEmpty { try await publisher.publish(refusals) }
+        try await ingest(results: results)
+    }
+
+    /// Records a batch of verified results in one transaction, then publishes task and job events.
+    func ingest(results: [TaskResult]) async throws {
+        guard !results.isEmpty else { return }
         let (tasks, jobs) = try await repository.recordResults(results)
         if results.count > tasks.count {
             logger.debug("ignored duplicate or stale results", metadata: ["results.ignored": "\(results.count - tasks.count)"])
@@ -107,6 +142,7 @@ package struct Scheduler: Sendable {
         var events: [OutgoingMessage] = []
         for t in tasks {
             var e = JobEvent(kind: .taskFinished, jobID: t.jobID, time: Date(), jobStatus: finalStatus[t.jobID] ?? .dispatched)
+            e.teamID = t.team
             e.node = t.node
             e.taskStatus = t.status
             e.exitCode = t.exitCode
@@ -121,6 +157,7 @@ package struct Scheduler: Sendable {
 
     func completionEvent(_ job: CompletedJob) throws -> OutgoingMessage {
         var e = JobEvent(kind: .completed, jobID: job.jobID, time: Date(), jobStatus: job.status)
+        e.teamID = job.team
         e.error = job.error
         return try OutgoingMessage(e, exchange: Topology.events, routingKey: Topology.RoutingKey.job(.completed))
     }
@@ -133,9 +170,11 @@ package struct Scheduler: Sendable {
         guard !cameOnline.isEmpty else { return }
         let now = Date()
         try await publisher.publish(
-            try cameOnline.map {
-                logger.info("node online", metadata: ["node.name": "\($0)"])
-                return try OutgoingMessage(NodeEvent(kind: .online, node: $0, time: now, lastSeen: now), exchange: Topology.events, routingKey: Topology.RoutingKey.fleet(.online))
+            try cameOnline.map { node, team in
+                logger.info("node online", metadata: ["node.name": "\(node)"])
+                var event = NodeEvent(kind: .online, node: node, time: now, lastSeen: now)
+                event.teamID = team
+                return try OutgoingMessage(event, exchange: Topology.events, routingKey: Topology.RoutingKey.fleet(.online))
             }
         )
     }
@@ -159,9 +198,11 @@ package struct Scheduler: Sendable {
         if !silent.isEmpty {
             let now = Date()
             try await publisher.publish(
-                try silent.map { node, seen in
+                try silent.map { node, seen, team in
                     logger.warning("node offline", metadata: ["node.name": "\(node)", "node.last_seen": "\(seen)"])
-                    return try OutgoingMessage(NodeEvent(kind: .offline, node: node, time: now, lastSeen: seen), exchange: Topology.events, routingKey: Topology.RoutingKey.fleet(.offline))
+                    var event = NodeEvent(kind: .offline, node: node, time: now, lastSeen: seen)
+                    event.teamID = team
+                    return try OutgoingMessage(event, exchange: Topology.events, routingKey: Topology.RoutingKey.fleet(.offline))
                 }
             )
         }

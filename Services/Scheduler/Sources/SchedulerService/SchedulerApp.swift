@@ -1,6 +1,7 @@
 import CoxswainAMQP
 import CoxswainConfig
 import CoxswainCore
+import CoxswainCrypto
 import CoxswainMessaging
 import CoxswainStore
 import Logging
@@ -13,7 +14,7 @@ package enum SchedulerApp {
     package static func build(configuration: SchedulerConfiguration, logger: Logger) throws -> ServiceGroup {
         let db = try DatabaseURL(configuration.common.databaseURL ?? "")
         let postgres = PostgresClient.coxswain(host: db.host, port: db.port, user: db.user, password: db.password, database: db.database, logger: logger)
-        var amqp = try AMQPConfiguration(url: configuration.common.amqpURL)
+        var amqp = try AMQPConfiguration(url: configuration.common.amqpURL ?? "")
         amqp.heartbeat = configuration.common.amqpHeartbeat
         amqp.connectionName = "coxswain-scheduler"
         let publisher = AMQPPublisher(configuration: amqp, topology: Topology.scheduler, logger: logger)
@@ -22,9 +23,11 @@ package enum SchedulerApp {
         let resultsConsumer = AMQPConsumer(configuration: amqp, queue: Topology.schedulerResults.name, prefetch: prefetch, topology: Topology.scheduler, logger: logger)
         let heartbeatConsumer = AMQPConsumer(configuration: amqp, queue: Topology.schedulerHeartbeats.name, prefetch: prefetch, topology: Topology.scheduler, logger: logger)
 
+        let masterKey = try SecretBox(base64Key: configuration.security.masterKey)
         let scheduler = Scheduler(
             repository: SchedulerRepository(client: postgres, logger: logger),
             nodes: NodeRepository(client: postgres, logger: logger),
+            keys: ControlKeyRepository(client: postgres, masterKey: masterKey, logger: logger),
             publisher: publisher, configuration: configuration, logger: logger
         )
         let migrated = OnceGate()
@@ -38,8 +41,8 @@ package enum SchedulerApp {
         }
         let resultsLoop = LoopService("results") {
             await migrated.wait()
-            await MessageLoop<TaskResult>(consumer: resultsConsumer, maxBatch: batch, logger: logger) { received in
-                try await scheduler.ingest(results: received.map(\.message))
+            await MessageLoop<SignedTaskResult>(consumer: resultsConsumer, maxBatch: batch, logger: logger) { received in
+                try await scheduler.ingest(signedResults: received.map(\.message))
             }.run()
         }
         let heartbeatLoop = LoopService("heartbeats") {

@@ -4,6 +4,7 @@ import CoxswainCore
 /// Every key the Scheduler reads (see the service README).
 package struct SchedulerConfiguration: Sendable {
     package var common: CommonConfiguration
+    package var security: SecurityConfiguration
     /// `scheduler.sweep_interval`: how often timeouts, liveness and stranded work are checked. Default 1s.
     package var sweepInterval: Duration
     /// `scheduler.offline_after_missed`: heartbeats a node may miss before it is marked offline. Default 3.
@@ -17,7 +18,7 @@ package struct SchedulerConfiguration: Sendable {
     /// `scheduler.prefetch`: unacknowledged messages per queue. Default 512.
     package var prefetch: Int
 
-    package static let keys: [(key: String, help: String)] = CommonConfiguration.keys + [
+    package static let keys: [(key: String, help: String)] = CommonConfiguration.keys + SecurityConfiguration.keys + [
         ("scheduler.sweep_interval", "how often timeouts, liveness and stranded work are checked (default 1s)"),
         ("scheduler.offline_after_missed", "heartbeats a node may miss before it is offline (default 3)"),
         ("scheduler.result_grace", "extra wait past a task's timeout before it is failed (default 30s)"),
@@ -28,6 +29,7 @@ package struct SchedulerConfiguration: Sendable {
 
     package init(_ config: ConfigReaderStack) throws(ConfigError) {
         common = try CommonConfiguration(config, needsDatabase: true)
+        security = try SecurityConfiguration(config)
         sweepInterval = try config.duration("scheduler.sweep_interval", default: .seconds(1), minimum: .milliseconds(50))
         offlineAfterMissedHeartbeats = try config.int("scheduler.offline_after_missed", default: 3, range: 1...1000)
         resultGrace = try config.duration("scheduler.result_grace", default: .seconds(30))

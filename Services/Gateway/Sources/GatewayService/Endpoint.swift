@@ -1,0 +1,60 @@
+import CoxswainCore
+import HTTPTypes
+
+/// Every route of the API, with the least role it needs. The router is built from this table and
+/// the authorisation test suite iterates over it, so a new route cannot skip either.
+package enum Endpoint: String, CaseIterable, Sendable {
+    case health, ready, login, logout, acceptInvitation, enrol
+    case whoami
+    case submitJob, listJobs, getJob, jobEvents
+    case listNodes, addNode, removeNode
+    case createTeam, listTeams, listMembers, invite, setRole, removeMember
+    case createUser
+    case createToken, listTokens, revokeToken
+    case listAudit, verifyAudit
+
+    package var method: HTTPRequest.Method {
+        switch self {
+        case .health, .ready, .whoami, .listJobs, .getJob, .jobEvents, .listNodes, .listTeams, .listMembers, .listTokens, .listAudit, .verifyAudit: .get
+        case .login, .logout, .acceptInvitation, .enrol, .submitJob, .addNode, .createTeam, .invite, .createUser, .createToken: .post
+        case .setRole: .put
+        case .removeNode, .removeMember, .revokeToken: .delete
+        }
+    }
+
+    package var path: String {
+        switch self {
+        case .health: "/v1/health"
+        case .ready: "/v1/ready"
+        case .login: "/v1/login"
+        case .logout: "/v1/logout"
+        case .acceptInvitation: "/v1/invitations/accept"
+        case .enrol: "/v1/enrol"
+        case .whoami: "/v1/whoami"
+        case .submitJob, .listJobs: "/v1/jobs"
+        case .getJob: "/v1/jobs/:id"
+        case .jobEvents: "/v1/jobs/:id/events"
+        case .listNodes, .addNode: "/v1/nodes"
+        case .removeNode: "/v1/nodes/:name"
+        case .createTeam, .listTeams: "/v1/teams"
+        case .listMembers: "/v1/team/members"
+        case .invite: "/v1/team/invitations"
+        case .setRole, .removeMember: "/v1/team/members/:user"
+        case .createUser: "/v1/users"
+        case .createToken, .listTokens: "/v1/tokens"
+        case .revokeToken: "/v1/tokens/:id"
+        case .listAudit: "/v1/audit"
+        case .verifyAudit: "/v1/audit/verify"
+        }
+    }
+
+    /// The least role allowed; nil for the public routes (which carry their own credential or none).
+    package var minimumRole: Role? {
+        switch self {
+        case .health, .ready, .login, .acceptInvitation, .enrol: nil
+        case .logout, .whoami, .listJobs, .getJob, .jobEvents, .listNodes, .listTeams, .listMembers, .listAudit, .verifyAudit: .viewer
+        case .submitJob, .createToken, .listTokens, .revokeToken, .createTeam: .member
+        case .addNode, .removeNode, .invite, .setRole, .removeMember, .createUser: .admin
+        }
+    }
+}

@@ -1,0 +1,42 @@
+import CoxswainCore
+import Foundation
+import Hummingbird
+
+/// The team's audit log: list (JSON, JSON lines or CSV) and chain verification.
+extension GatewayAPI {
+    func listAudit(_ call: Call) async throws -> Response {
+        let q = call.request.uri.queryParameters
+        let limit = Int(q["limit"].map(String.init) ?? "100") ?? 100
+        guard (1...100_000).contains(limit) else { return Self.error(.badRequest, "invalid_limit", "limit must be 1...100000") }
+        var since: Date?
+        if let raw = q["since"].map(String.init) {
+            guard let parsed = WireCoding.parseDate(raw) else { return Self.error(.badRequest, "invalid_since", "since must be an ISO-8601 time") }
+            since = parsed
+        }
+        let entries = try await audit.list(
+            team: call.principal.teamID, since: since, actor: q["actor"].map(String.init), action: q["action"].map(String.init),
+            target: q["target"].map(String.init), limit: limit
+        )
+        switch q["format"].map(String.init) ?? "json" {
+        case "json":
+            return Self.json(entries)
+        case "jsonl":
+            let lines = try entries.map { String(decoding: try WireCoding.encode($0), as: UTF8.self) }.joined(separator: "\n")
+            return Response(status: .ok, headers: [.contentType: "application/x-ndjson"], body: .init(byteBuffer: ByteBuffer(string: lines + "\n")))
+        case "csv":
+            func field(_ s: String) -> String { "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+            var out = "seq,time,actor,action,target,outcome,request_id,hash,details\n"
+            for e in entries {
+                out += [String(e.seq), WireCoding.formatDate(e.time), field(e.actor), field(e.action), field(e.target), e.outcome, e.requestID ?? "", e.hash, field(e.details)]
+                    .joined(separator: ",") + "\n"
+            }
+            return Response(status: .ok, headers: [.contentType: "text/csv"], body: .init(byteBuffer: ByteBuffer(string: out)))
+        default:
+            return Self.error(.badRequest, "invalid_format", "format must be json, jsonl or csv")
+        }
+    }
+
+    func verifyAudit(_ call: Call) async throws -> Response {
+        Self.json(try await audit.verify(team: call.principal.teamID))
+    }
+}
