@@ -65,7 +65,7 @@ let package = Package(
         .target(name: "CoxswainCrypto", dependencies: ["CSodium"], path: "Shared/CoxswainCrypto"),
         .target(name: "CoxswainAMQP", dependencies: ["CRabbitMQ", log, lifecycle], path: "Shared/CoxswainAMQP"),
         .target(name: "CoxswainMessaging", dependencies: ["CoxswainCore", "CoxswainAMQP", "CoxswainCrypto", log, lifecycle], path: "Shared/CoxswainMessaging"),
-        .target(name: "CoxswainBrokerAdmin", dependencies: ["CoxswainAMQP", httpClient, log], path: "Shared/CoxswainBrokerAdmin"),
+        .target(name: "CoxswainBrokerAdmin", dependencies: ["CoxswainAMQP", "CoxswainCore", httpClient, log], path: "Shared/CoxswainBrokerAdmin"),
         .target(name: "CoxswainStore", dependencies: ["CoxswainCore", "CoxswainMessaging", "CoxswainCrypto", postgres, log, lifecycle], path: "Shared/CoxswainStore"),
         .target(name: "CoxswainConfig", dependencies: [configuration, log, yams, argumentParser, .product(name: "SystemPackage", package: "swift-system")], path: "Shared/CoxswainConfig"),
     ]
@@ -93,6 +93,9 @@ let package = Package(
 
             .testTarget(name: "CoreTests", dependencies: ["CoxswainCore", "CoxswainConfig"], path: "Tests/CoreTests"),
             .testTarget(name: "AMQPTests", dependencies: ["CoxswainAMQP", log, lifecycle], path: "Tests/AMQPTests"),
+            .testTarget(
+                name: "BrokerAdminTests", dependencies: ["CoxswainBrokerAdmin", "CoxswainAMQP", log, lifecycle], path: "Tests/BrokerAdminTests"
+            ),
             .testTarget(name: "CryptoTests", dependencies: ["CoxswainCrypto"], path: "Tests/CryptoTests"),
             .testTarget(name: "CLITests", dependencies: ["CoxswainCLI"], path: "Tests/CLITests"),
             .testTarget(name: "SchedulerTests", dependencies: ["SchedulerService", "CoxswainCore"], path: "Tests/SchedulerTests"),

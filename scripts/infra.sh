@@ -77,6 +77,10 @@ load_secrets() {   # load_secrets [create]
     )
   fi
   chmod 600 "$SECRETS"
+  # The control plane's master key (seals secrets at rest); added to older secrets files too.
+  if ! grep -q '^MASTER_KEY=' "$SECRETS"; then
+    printf 'MASTER_KEY=%s\n' "$(head -c 32 /dev/urandom | base64 -w0)" >> "$SECRETS"
+  fi
   # shellcheck source=/dev/null
   . "$SECRETS"
 }
@@ -355,6 +359,7 @@ write_infra_env() {
 export COXSWAIN_DATABASE_URL=postgres://coxswain:$PG_PASSWORD@127.0.0.1:$PG_PORT/coxswain
 export COXSWAIN_AMQP_URL=amqp://coxswain:$AMQP_PASSWORD@127.0.0.1:$AMQP_PORT/coxswain
 export COXSWAIN_AMQP_MANAGEMENT_URL=http://coxswain:$AMQP_PASSWORD@127.0.0.1:$MGMT_PORT
+export COXSWAIN_SECURITY_MASTER_KEY=$MASTER_KEY
 export RUN_DIR=$RUN_DIR
 export PG_PORT=$PG_PORT
 export AMQP_PORT=$AMQP_PORT

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Put a `coxswain` command on PATH: a small wrapper that runs $REPO/.build/debug/coxswain with
-# COXSWAIN_SOCKET defaulting to $REPO/.run/coxswain.sock (the socket of `make run`).
+# COXSWAIN_DEFAULT_SOCKET (used when no --socket, --url, COXSWAIN_SOCKET, COXSWAIN_URL or saved login applies) set to $REPO/.run/coxswain.sock (the socket of `make run`).
 # Writes /usr/local/bin/coxswain when that directory is writable, else $REPO/.run/bin/coxswain
 # (and prints the `export PATH=...` line to use). Idempotent; never replaces a foreign file.
 #
@@ -15,8 +15,8 @@ wrapper() {
   cat <<SH
 #!/bin/sh
 $MARK
-: "\${COXSWAIN_SOCKET:=$REPO/.run/coxswain.sock}"
-export COXSWAIN_SOCKET
+: "\${COXSWAIN_DEFAULT_SOCKET:=$REPO/.run/coxswain.sock}"
+export COXSWAIN_DEFAULT_SOCKET
 exec "$REPO/.build/debug/coxswain" "\$@"
 SH
 }

@@ -57,9 +57,22 @@ start_service() {
   STARTED+=("$name")
 }
 
-start_deployer() {   # start_deployer NODE_NAME
-  mkdir -p "$RUN_DIR/nodes/$1"
-  start_service "deployer-$1" "$BIN_DIR/coxswain-deployer" --node-name "$1" --state-dir "$RUN_DIR/nodes/$1"
+# start_deployer NODE_NAME: a node that never enrolled is first added through the gateway's socket
+# (`coxswain node add`), and its agent starts once with the one-time enrolment token.
+start_deployer() {
+  local node=$1 dir=$RUN_DIR/nodes/$1 token
+  mkdir -p "$dir"
+  if [[ -s $dir/credentials.json ]] || running "$PIDS/deployer-$node.pid" > /dev/null; then
+    start_service "deployer-$node" "$BIN_DIR/coxswain-deployer" --node-name "$node" --state-dir "$dir"
+    return
+  fi
+  # A pending node left by an interrupted start is replaced.
+  COXSWAIN_SOCKET=$SOCK "$BIN_DIR/coxswain" node remove "$node" > /dev/null 2>&1 || true
+  token=$(COXSWAIN_SOCKET=$SOCK "$BIN_DIR/coxswain" node add "$node" --output json |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["enrolmentToken"])') || die "cannot add node $node"
+  # The token goes through the environment: never on a command line (ps) or in a log.
+  COXSWAIN_DEPLOYER_ENROL_TOKEN=$token start_service "deployer-$node" "$BIN_DIR/coxswain-deployer" --node-name "$node" \
+    --state-dir "$dir" --gateway-url "unix://$SOCK"
 }
 
 # Fail fast when a service we just started died; print its log.
@@ -108,8 +121,6 @@ cmd_start() {
   start_service gateway "$BIN_DIR/coxswain-gateway" --socket-path "$SOCK" --http-port "$HTTP_PORT"
   start_service scheduler "$BIN_DIR/coxswain-scheduler"
   start_service audit "$BIN_DIR/coxswain-audit"
-  local node
-  for node in "${DEFAULT_NODES[@]}"; do start_deployer "$node"; done
 
   local deadline=$((SECONDS + WAIT_TIMEOUT))
   until gateway_ready; do
@@ -118,6 +129,8 @@ cmd_start() {
     sleep 0.2
   done
   log "gateway ready ($(elapsed_since "$t0") s)"
+  local node
+  for node in "${DEFAULT_NODES[@]}"; do start_deployer "$node"; done
   wait_online $((deadline - SECONDS > 1 ? deadline - SECONDS : 1)) nodes "${#DEFAULT_NODES[@]}" names "${DEFAULT_NODES[@]}"
   log "platform ready in $(elapsed_since "$t0") s: nodes ${DEFAULT_NODES[*]} online; socket $SOCK, HTTP 127.0.0.1:$HTTP_PORT"
 }

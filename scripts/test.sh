@@ -68,8 +68,8 @@ if [[ $# -gt 0 ]]; then
   exit $?
 fi
 rc1=0; rc2=0
-run_phase --skip '^IntegrationTests\.' || rc1=$?
-run_phase --filter '^IntegrationTests\.' || rc2=$?
+run_phase --skip '^(IntegrationTests|BrokerAdminTests)\.' || rc1=$?
+run_phase --filter '^(IntegrationTests|BrokerAdminTests)\.' --no-parallel || rc2=$?
 if [[ $rc1 -ne 0 || $rc2 -ne 0 ]]; then
   log "FAILED: unit/AMQP phase exit $rc1, end-to-end phase exit $rc2"
   exit 1

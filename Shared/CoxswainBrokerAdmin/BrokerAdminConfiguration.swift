@@ -106,7 +106,8 @@ package struct BrokerAdminConfiguration: Sendable, Equatable, CustomStringConver
 
     /// The configuration without its password, safe to log.
     package var description: String {
-        let (scheme, rest) = baseURL.range(of: "://").map { (baseURL[..<$0.lowerBound], baseURL[$0.upperBound...]) } ?? ("http", baseURL[...])
+        let (scheme, rest) =
+            baseURL.range(of: "://").map { (baseURL[..<$0.lowerBound], baseURL[$0.upperBound...]) } ?? ("http", baseURL[...])
         return "\(scheme)://\(PercentEncoding.encode(user)):***@\(rest) vhost \(vhost)"
     }
 

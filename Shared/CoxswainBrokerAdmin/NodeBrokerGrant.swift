@@ -35,7 +35,8 @@ package struct NodeBrokerGrant: Sendable, Equatable, CustomStringConvertible, Cu
     /// **Contains the password.**
     package func amqpURL(host: String, port: Int = AMQPConfiguration.defaultPort) -> String {
         let hostPart = host.contains(":") ? "[\(host)]" : host
-        return "amqp://\(PercentEncoding.encode(user)):\(PercentEncoding.encode(password))@\(hostPart):\(port)/\(PercentEncoding.encode(vhost))"
+        return
+            "amqp://\(PercentEncoding.encode(user)):\(PercentEncoding.encode(password))@\(hostPart):\(port)/\(PercentEncoding.encode(vhost))"
     }
 
     /// The grant without its password, safe to log.

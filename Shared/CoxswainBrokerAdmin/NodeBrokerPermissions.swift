@@ -1,3 +1,4 @@
+import CoxswainCore
 /// What one node's broker user may do, as RabbitMQ permission patterns. Pure data: computing it
 /// needs no broker, ``BrokerAdmin/grantNode(_:queue:eventsExchange:)`` applies it.
 ///
@@ -53,15 +54,7 @@ package struct NodeBrokerPermissions: Sendable, Equatable {
     /// digit, the rule of `NodeName`), else the reason. The name ends up in a user name, a
     /// URL path and permission patterns, so nothing else is accepted.
     package static func validate(node: String) -> String? {
-        let scalars = node.unicodeScalars
-        guard let first = scalars.first else { return "empty node name" }
-        guard scalars.count <= 63 else { return "node name longer than 63 characters" }
-        func allowed(_ s: Unicode.Scalar) -> Bool {
-            ("a"..."z").contains(s) || ("0"..."9").contains(s) || s == "-" || s == "_" || s == "."
-        }
-        guard allowed(first), first != "-", first != ".", first != "_", scalars.allSatisfy(allowed) else {
-            return "invalid node name: use 1-63 lowercase letters, digits, '-', '_' or '.', starting with a letter or digit"
-        }
+        guard NodeName.isValid(node) else { return NodeNameError(name: node).description }
         return nil
     }
 }

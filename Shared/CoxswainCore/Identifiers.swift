@@ -22,8 +22,10 @@ public struct TaskID: Hashable, Codable, Sendable, CustomStringConvertible {
     public func encode(to encoder: any Encoder) throws { try rawValue.encode(to: encoder) }
 }
 
-/// A node's name: lowercase letters, digits, `-`, `_` and `.`, 1 to 63 characters, starting with a
-/// letter or digit. It is used in queue names and routing keys, so the alphabet is deliberately small.
+/// A node's name: lowercase letters, digits, `-` and `_`, 1 to 63 characters, starting with a letter
+/// or digit. It is used in queue names and routing keys, so the alphabet is deliberately small: no
+/// `.`, which would let node `web` publish under node `web.1`'s routing-key prefix and would not
+/// match the `node.*.result` bindings.
 public struct NodeName: Hashable, Codable, Sendable, CustomStringConvertible, Comparable {
     public let rawValue: String
 
@@ -35,9 +37,9 @@ public struct NodeName: Hashable, Codable, Sendable, CustomStringConvertible, Co
     public static func isValid(_ raw: String) -> Bool {
         guard let first = raw.unicodeScalars.first, raw.unicodeScalars.count <= 63 else { return false }
         func allowed(_ s: Unicode.Scalar) -> Bool {
-            ("a"..."z").contains(s) || ("0"..."9").contains(s) || s == "-" || s == "_" || s == "."
+            ("a"..."z").contains(s) || ("0"..."9").contains(s) || s == "-" || s == "_"
         }
-        return allowed(first) && first != "-" && first != "." && first != "_" && raw.unicodeScalars.allSatisfy(allowed)
+        return allowed(first) && first != "-" && first != "_" && raw.unicodeScalars.allSatisfy(allowed)
     }
 
     public var description: String { rawValue }
@@ -61,6 +63,6 @@ public struct NodeNameError: Error, CustomStringConvertible, Equatable {
     public let name: String
     public init(name: String) { self.name = name }
     public var description: String {
-        "invalid node name '\(name)': use 1-63 lowercase letters, digits, '-', '_' or '.', starting with a letter or digit"
+        "invalid node name '\(name)': use 1-63 lowercase letters, digits, '-' or '_', starting with a letter or digit"
     }
 }

@@ -122,8 +122,10 @@ package struct AuditRepository: Sendable {
             """
             SELECT seq, event_time, actor, action, target, outcome, request_id, payload_raw, hash FROM audit_events
             WHERE team_id = \(team.uuid) AND seq IS NOT NULL
-              AND (\(since) IS NULL OR event_time >= \(since)) AND (\(actor) IS NULL OR actor LIKE '%' || \(actor) || '%')
-              AND (\(action) IS NULL OR action LIKE \(action) || '%') AND (\(target) IS NULL OR target LIKE '%' || \(target) || '%')
+              AND (\(since)::timestamptz IS NULL OR event_time >= \(since)::timestamptz)
+              AND (\(actor)::text IS NULL OR actor LIKE '%' || \(actor)::text || '%')
+              AND (\(action)::text IS NULL OR action LIKE \(action)::text || '%')
+              AND (\(target)::text IS NULL OR target LIKE '%' || \(target)::text || '%')
             ORDER BY seq DESC LIMIT \(limit)
             """,
             logger: logger

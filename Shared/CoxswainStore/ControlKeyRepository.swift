@@ -25,7 +25,7 @@ package struct ControlKeyRepository: Sendable {
         try await client.query(
             """
             INSERT INTO control_keys (id, public_key, secret_key_sealed, active)
-            VALUES (\(id), \(pair.publicKey.base64), \(sealed), true) ON CONFLICT DO NOTHING
+            VALUES (\(id), \(pair.publicKey.base64), \(ByteBuffer(bytes: sealed)), true) ON CONFLICT DO NOTHING
             """,
             logger: logger
         )
@@ -35,8 +35,8 @@ package struct ControlKeyRepository: Sendable {
 
     func loadActive() async throws -> (id: UUID, pair: SigningKeyPair)? {
         let rows = try await client.query("SELECT id, secret_key_sealed FROM control_keys WHERE active", logger: logger)
-        for try await (id, sealed) in rows.decode((UUID, [UInt8]).self) {
-            let secret = try box.open(sealed, associatedData: Array("control-key:\(id)".utf8))
+        for try await (id, sealed) in rows.decode((UUID, ByteBuffer).self) {
+            let secret = try box.open(Array(sealed.readableBytesView), associatedData: Array("control-key:\(id)".utf8))
             return (id, try SigningKeyPair(secretKey: secret))
         }
         return nil
@@ -66,7 +66,7 @@ package struct ControlKeyRepository: Sendable {
         try await client.withTransaction(logger: logger) { conn in
             try await conn.query("UPDATE control_keys SET active = false, retired_at = clock_timestamp() WHERE active", logger: logger)
             try await conn.query(
-                "INSERT INTO control_keys (id, public_key, secret_key_sealed, active) VALUES (\(id), \(pair.publicKey.base64), \(sealed), true)",
+                "INSERT INTO control_keys (id, public_key, secret_key_sealed, active) VALUES (\(id), \(pair.publicKey.base64), \(ByteBuffer(bytes: sealed)), true)",
                 logger: logger
             )
         }

@@ -5,8 +5,10 @@ import Testing
 struct ArgumentOrderTests {
     @Test("connection options before the subcommand move after it")
     func movesLeadingOptions() {
-        #expect(ArgumentOrder.normalize(["--url", "http://h:1", "exec", "--verb", "RUN", "x"]) == ["exec", "--url", "http://h:1", "--verb", "RUN", "x"])
-        #expect(ArgumentOrder.normalize(["--socket=/s", "-o", "json", "manage", "--list-nodes"]) == ["manage", "--socket=/s", "-o", "json", "--list-nodes"])
+        #expect(ArgumentOrder.normalize(["--url", "http://h:1", "exec", "--verb", "RUN", "x"]) == ["exec", "--verb", "RUN", "x", "--url", "http://h:1"])
+        #expect(ArgumentOrder.normalize(["--socket=/s", "-o", "json", "manage", "--list-nodes"]) == ["manage", "--list-nodes", "--socket=/s", "-o", "json"])
+        #expect(ArgumentOrder.normalize(["--socket", "/s", "node", "add", "n1"]) == ["node", "add", "n1", "--socket", "/s"])
+        #expect(ArgumentOrder.normalize(["--team", "t", "exec", "--verb", "RUN", "--", "-x"]) == ["exec", "--verb", "RUN", "--team", "t", "--", "-x"])
     }
 
     @Test("everything else is left alone")

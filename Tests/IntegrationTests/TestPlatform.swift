@@ -43,8 +43,8 @@ final class TestPlatform: Sendable {
         try platform.startGateway()
         for i in 0..<schedulers { try platform.startScheduler(i) }
         if audit { try platform.startAudit() }
-        for node in nodes { try platform.startDeployer(node) }
         try await platform.waitForReady()
+        for node in nodes { try await platform.enrolDeployer(node) }
         try await platform.waitForOnline(nodes)
         return platform
     }
@@ -114,10 +114,25 @@ final class TestPlatform: Sendable {
         try launch("audit", "coxswain-audit", [])
     }
 
-    func startDeployer(_ node: String) throws {
+    /// Starts an already enrolled node's agent.
+    func startDeployer(_ node: String, extraArguments: [String] = [], extraEnvironment: [String: String] = [:]) throws {
         try launch("deployer-\(node)", "coxswain-deployer", [
             "--node-name", node, "--state-dir", directory + "/nodes/\(node)", "--set", "deployer.heartbeat_interval=1s",
-        ], extraEnvironment: ["TEST_NODE": node])
+        ] + extraArguments, extraEnvironment: ["TEST_NODE": node, "COXSWAIN_AMQP_URL": ""].merging(extraEnvironment) { $1 })
+    }
+
+    /// `coxswain node add` through the socket, then the agent's first start with the one-time token.
+    func enrolDeployer(_ node: String) async throws {
+        let token = try await enrolmentToken(node)
+        try startDeployer(node, extraArguments: ["--gateway-url", "unix://" + socketPath], extraEnvironment: ["COXSWAIN_DEPLOYER_ENROL_TOKEN": token])
+    }
+
+    func enrolmentToken(_ node: String) async throws -> String {
+        let r = try await cli(["node", "add", node, "--output", "json"])
+        guard r.status == 0, let object = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any],
+            let token = object["enrolmentToken"] as? String
+        else { throw HarnessError("node add \(node) failed: \(r)") }
+        return token
     }
 
     func pid(_ key: String) -> Int32? { processes.withLock { $0[key]?.pid } }

@@ -1,7 +1,8 @@
 /// Lets connection and output options stand before the subcommand too (`coxswain --url U exec …`):
-/// ArgumentParser only gives a subcommand the options after its name, so they are moved there.
+/// ArgumentParser only gives a subcommand the options after its name, so they are moved to the end
+/// (where nested subcommands also see them; a `--` terminator keeps them before it).
 package enum ArgumentOrder {
-    static let valued: Set<String> = ["--socket", "--url", "--token", "--output", "-o"]
+    static let valued: Set<String> = ["--socket", "--url", "--token", "--team", "--output", "-o"]
 
     package static func normalize(_ arguments: [String]) -> [String] {
         var leading: [String] = []
@@ -16,7 +17,10 @@ package enum ArgumentOrder {
                 rest = rest.dropFirst()
             }
         }
-        guard !leading.isEmpty, let subcommand = rest.first else { return arguments }
-        return [subcommand] + leading + rest.dropFirst()
+        guard !leading.isEmpty, !rest.isEmpty else { return arguments }
+        if let terminator = rest.firstIndex(of: "--") {
+            return Array(rest[..<terminator]) + leading + Array(rest[terminator...])
+        }
+        return Array(rest) + leading
     }
 }

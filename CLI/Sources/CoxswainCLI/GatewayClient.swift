@@ -9,6 +9,8 @@ import NIOHTTP1
 package enum GatewayEndpoint: Sendable, Equatable {
     case socket(String)
     case http(base: String, token: String?)
+    /// HTTP with a login session saved by `coxswain login`.
+    case session(base: String, secret: String)
 
     func url(_ path: String) -> String {
         switch self {
@@ -17,7 +19,7 @@ package enum GatewayEndpoint: Sendable, Equatable {
             allowed.insert(charactersIn: "-._~")
             let host = socketPath.addingPercentEncoding(withAllowedCharacters: allowed) ?? socketPath
             return "http+unix://\(host)\(path)"
-        case .http(let base, _):
+        case .http(let base, _), .session(let base, _):
             return (base.hasSuffix("/") ? String(base.dropLast()) : base) + path
         }
     }
@@ -44,10 +46,12 @@ package enum ClientError: Error, CustomStringConvertible {
 /// A small JSON client for the Gateway's `/v1` API, including its server-sent event streams.
 package final class GatewayClient: Sendable {
     let endpoint: GatewayEndpoint
+    let team: String?
     let http: HTTPClient
 
-    package init(endpoint: GatewayEndpoint) {
+    package init(endpoint: GatewayEndpoint, team: String? = nil) {
         self.endpoint = endpoint
+        self.team = team
         self.http = HTTPClient(eventLoopGroupProvider: .singleton)
     }
 
@@ -59,7 +63,12 @@ package final class GatewayClient: Sendable {
         var r = HTTPClientRequest(url: endpoint.url(path))
         r.method = method
         r.headers.add(name: "Accept", value: "application/json")
-        if case .http(_, let token?) = endpoint { r.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        switch endpoint {
+        case .http(_, let token?): r.headers.add(name: "Authorization", value: "Bearer \(token)")
+        case .session(_, let secret): r.headers.add(name: "Authorization", value: "Session \(secret)")
+        default: break
+        }
+        if let team { r.headers.add(name: "X-Coxswain-Team", value: team) }
         if let body {
             r.headers.add(name: "Content-Type", value: "application/json")
             r.body = .bytes(ByteBuffer(bytes: body))
@@ -78,13 +87,29 @@ package final class GatewayClient: Sendable {
     func describe(_ e: GatewayEndpoint) -> String {
         switch e {
         case .socket(let p): "unix socket \(p) (set --socket or COXSWAIN_SOCKET; is the platform running?)"
-        case .http(let b, _): b
+        case .http(let b, _), .session(let b, _): b
         }
     }
 
     /// Sends a request and decodes a JSON answer, turning error answers into `ClientError.api`.
     package func get<T: Decodable>(_ path: String, as type: T.Type) async throws -> T {
         try await call(.GET, path, payload: nil, as: type)
+    }
+
+    /// Sends `body` as JSON with `method` (POST, PUT, DELETE) and decodes the JSON answer.
+    package func send<B: Encodable, T: Decodable>(_ method: HTTPMethod, _ path: String, body: B?, as type: T.Type) async throws -> T {
+        try await call(method, path, payload: try body.map { try WireCoding.encode($0) }, as: type)
+    }
+
+    /// GETs a text answer (CSV, JSON lines).
+    package func text(_ path: String) async throws -> String {
+        let response = try await send(request(.GET, path))
+        let bytes = try await response.body.collect(upTo: 256 << 20)
+        guard response.status == .ok else {
+            let apiError = (try? JSONDecoder().decode(APIError.self, from: Data(buffer: bytes))) ?? APIError(error: "http_\(response.status.code)", reason: "gateway answered \(response.status)")
+            throw ClientError.api(status: Int(response.status.code), apiError)
+        }
+        return String(buffer: bytes)
     }
 
     /// POSTs `body` as JSON and decodes the JSON answer.

@@ -19,21 +19,31 @@ package struct GlobalOptions: ParsableArguments {
     @Option(help: "API token for --url (env COXSWAIN_TOKEN).")
     package var token: String?
 
+    @Option(help: "Team to act in when your user belongs to several (env COXSWAIN_TEAM).")
+    package var team: String?
+
     @Option(name: .shortAndLong, help: "Output format: table, json or yaml.")
     package var output: OutputFormat = .table
 
     package init() {}
 
+    /// Flags > environment > the session saved by `coxswain login` > the default socket.
     package func endpoint(environment: [String: String] = ProcessInfo.processInfo.environment) -> GatewayEndpoint {
+        if let socket { return .socket(socket) }
         if let url = url ?? environment["COXSWAIN_URL"], !url.isEmpty {
-            return .http(base: url, token: token ?? environment["COXSWAIN_TOKEN"])
+            if let token = token ?? environment["COXSWAIN_TOKEN"] { return .http(base: url, token: token) }
+            if let saved = SavedSession.load(environment: environment), saved.url == url { return .session(base: url, secret: saved.session) }
+            return .http(base: url, token: nil)
         }
-        return .socket(socket ?? environment["COXSWAIN_SOCKET"] ?? "/run/coxswain/gateway.sock")
+        if let socket = environment["COXSWAIN_SOCKET"] { return .socket(socket) }
+        if let saved = SavedSession.load(environment: environment) { return .session(base: saved.url, secret: saved.session) }
+        return .socket(environment["COXSWAIN_DEFAULT_SOCKET"] ?? "/run/coxswain/gateway.sock")
     }
 
     /// Runs `body` with a client, and turns client errors into a message and exit code 2.
     package func withClient<T>(_ body: (GatewayClient) async throws -> T) async throws -> T {
-        let client = GatewayClient(endpoint: endpoint())
+        let environment = ProcessInfo.processInfo.environment
+        let client = GatewayClient(endpoint: endpoint(), team: team ?? environment["COXSWAIN_TEAM"] ?? SavedSession.load(environment: environment)?.team)
         do {
             let result = try await body(client)
             await client.shutdown()

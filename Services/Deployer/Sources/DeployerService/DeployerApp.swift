@@ -9,14 +9,9 @@ import ServiceLifecycle
 /// Builds the Deployer's service group: its publisher, its node queue consumer, the batch loop
 /// and the heartbeat loop.
 package enum DeployerApp {
-    /// Loads (or creates) the node's identity, enrols on first start with `deployer.enrol_token`,
-    /// and builds the group. An enrolled node uses its own broker user, which may declare nothing.
-    package static func build(configuration: DeployerConfiguration, logger: Logger) async throws -> ServiceGroup {
-        let logger = {
-            var l = logger
-            l[metadataKey: "node.name"] = "\(configuration.nodeName)"
-            return l
-        }()
+    /// The node's identity, enrolling it first when it never was (needs `deployer.enrol_token` and
+    /// `deployer.gateway_url`).
+    package static func enrolledIdentity(configuration: DeployerConfiguration, logger: Logger) async throws -> NodeIdentity {
         let node = configuration.nodeName
         var identity = try NodeIdentity.load(directory: configuration.stateDirectory)
         if let existing = identity.credentials, existing.node != node.rawValue {
@@ -39,6 +34,19 @@ package enum DeployerApp {
             identity.credentials = response
             logger.notice("node enrolled", metadata: ["node.team": "\(response.teamID)"])
         }
+        return identity
+    }
+
+    /// Loads (or creates) the node's identity, enrols on first start with `deployer.enrol_token`,
+    /// and builds the group. An enrolled node uses its own broker user, which may declare nothing.
+    package static func build(configuration: DeployerConfiguration, logger: Logger) async throws -> ServiceGroup {
+        let logger = {
+            var l = logger
+            l[metadataKey: "node.name"] = "\(configuration.nodeName)"
+            return l
+        }()
+        let node = configuration.nodeName
+        let identity = try await enrolledIdentity(configuration: configuration, logger: logger)
         guard let credentials = identity.credentials else { throw EnrolmentError(description: "no credentials") }
         var amqp = try AMQPConfiguration(url: credentials.amqpURL)
         amqp.heartbeat = configuration.common.amqpHeartbeat

@@ -49,8 +49,7 @@ package struct NodeIdentity: Sendable {
         try handle.write(contentsOf: data)
         try handle.synchronize()
         try handle.close()
-        _ = try FileManager.default.replaceItemAt(URL(fileURLWithPath: path), withItemAt: URL(fileURLWithPath: temporary))
-        chmod(path, 0o600)
+        guard rename(temporary, path) == 0 else { throw EnrolmentError(description: "cannot write \(path): errno \(errno)") }
     }
 
     package var trustedControlKeys: [SigningPublicKey] {

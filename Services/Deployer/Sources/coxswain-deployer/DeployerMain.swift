@@ -20,6 +20,7 @@ struct DeployerMain: AsyncParsableCommand {
     @Option(help: "Labels k=v,k2=v2 (key deployer.labels).") var labels: String?
     @Option(help: "One-time enrolment token from `coxswain node add` (key deployer.enrol_token).") var enrolToken: String?
     @Option(help: "Gateway to enrol with: http://host:port or unix:///path (key deployer.gateway_url).") var gatewayURL: String?
+    @Flag(help: "Enrol (keys, broker credentials) and exit without running.") var enrolOnly = false
 
     func run() async throws {
         let reader = try await options.reader(adding: [
@@ -29,6 +30,11 @@ struct DeployerMain: AsyncParsableCommand {
         let configuration = try DeployerConfiguration(reader)
         LoggingBootstrap.bootstrap(level: configuration.common.logLevel)
         let logger = Logger(label: "coxswain.deployer")
+        if enrolOnly {
+            let identity = try await DeployerApp.enrolledIdentity(configuration: configuration, logger: logger)
+            print("node \(configuration.nodeName) enrolled in team \(identity.credentials?.teamID ?? "?")")
+            return
+        }
         try await DeployerApp.build(configuration: configuration, logger: logger).run()
     }
 }

@@ -46,7 +46,12 @@ package struct GatewayAPI: Sendable {
         let router = Router(context: GatewayRequestContext.self)
         for endpoint in Endpoint.allCases {
             router.on(RouterPath(endpoint.path), method: endpoint.method) { request, context in
-                try await dispatch(endpoint, request, context)
+                do {
+                    return try await dispatch(endpoint, request, context)
+                } catch {
+                    logger.error("request failed", metadata: ["http.route": "\(endpoint.rawValue)", "error": "\(String(reflecting: error))"])
+                    return Self.error(.internalServerError, "internal_error", "the gateway could not complete this request; see its log")
+                }
             }
         }
         return router
