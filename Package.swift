@@ -102,7 +102,7 @@ let package = Package(
             .testTarget(name: "DeployerTests", dependencies: ["DeployerService", "CoxswainCore"], path: "Tests/DeployerTests"),
             .testTarget(
                 name: "IntegrationTests",
-                dependencies: ["CoxswainCore", "CoxswainStore", "CoxswainAMQP", "DeployerService", postgres, log],
+                dependencies: ["CoxswainCore", "CoxswainStore", "CoxswainAMQP", "CoxswainMessaging", "CoxswainCrypto", "DeployerService", "GatewayService", postgres, log],
                 path: "Tests/IntegrationTests"
             ),
         ]

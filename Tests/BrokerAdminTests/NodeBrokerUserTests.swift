@@ -49,11 +49,11 @@ struct NodeBrokerUserTests {
         QueueDeclaration(name: "coxswain.node.\(node)", durable: true, deadLetterExchange: deadLetters.name)
     }
 
-    /// Enrols nodes `<stem>-a.1` and `<stem>-ax1` (an unescaped '.' in a's patterns would also
+    /// Enrols nodes `<stem>-a_1` and `<stem>-ax1` (a pattern that did not anchor a's name would also
     /// match b's names), runs `body`, then revokes both users and deletes the queues.
     static func withTwoNodes(_ prefix: String, _ body: (Fixture) async throws -> Void) async throws {
         let stem = Env.uniqueStem(prefix)
-        let nodeA = "\(stem)-a.1"
+        let nodeA = "\(stem)-a_1"
         let nodeB = "\(stem)-ax1"
         let observerQueue = "test.\(stem).observer"
         let admin = BrokerAdmin(configuration: try Env.adminConfiguration(), logger: Env.logger("broker-admin"))

@@ -15,6 +15,8 @@ final class TestPlatform: Sendable {
     let amqpURL: String
     let vhost: String
     private let processes = Mutex([String: ServiceProcess]())
+    /// The Gateway's HTTP port (a free loopback port picked at start).
+    let httpPort: Int
 
     var socketPath: String { directory + "/gw.sock" }
     var markDirectory: String { directory + "/marks" }
@@ -27,6 +29,7 @@ final class TestPlatform: Sendable {
         db.path = "/cx_\(name)"
         databaseURL = db.string!
         vhost = "cx_\(name)"
+        httpPort = Self.freePort()
         var amqp = env.amqpURL
         amqp.path = "/\(vhost)"
         amqpURL = amqp.string!
@@ -101,7 +104,7 @@ final class TestPlatform: Sendable {
     }
 
     func startGateway() throws {
-        try launch("gateway", "coxswain-gateway", ["--socket-path", socketPath, "--http-port", "0"])
+        try launch("gateway", "coxswain-gateway", ["--socket-path", socketPath, "--http-port", String(httpPort)])
     }
 
     func startScheduler(_ i: Int) throws {
@@ -173,9 +176,18 @@ final class TestPlatform: Sendable {
     // MARK: CLI
 
     /// Runs the real `coxswain` CLI against this platform's socket.
-    func cli(_ arguments: [String], timeout: Duration = .seconds(60)) async throws -> CommandResult {
+    func cli(_ arguments: [String], stdin: String? = nil, timeout: Duration = .seconds(60)) async throws -> CommandResult {
         var e = childEnvironment
         e["COXSWAIN_SOCKET"] = socketPath
+        e["COXSWAIN_CONFIG_DIR"] = directory + "/cli-config"
+        if let stdin {
+            // Passed through a file on standard input (never on the command line).
+            let file = directory + "/stdin-\(UUID().uuidString)"
+            try (stdin + "\n").write(toFile: file, atomically: true, encoding: .utf8)
+            defer { try? FileManager.default.removeItem(atPath: file) }
+            let quoted = ([env.binDirectory + "/coxswain"] + arguments).map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " ")
+            return try await runCommand("/bin/sh", ["-c", "\(quoted) < '\(file)'"], environment: e, timeout: timeout)
+        }
         return try await runCommand(env.binDirectory + "/coxswain", arguments, environment: e, timeout: timeout)
     }
 
@@ -184,6 +196,36 @@ final class TestPlatform: Sendable {
             let r = try await runCommand("/usr/bin/curl", ["-sf", "--unix-socket", socketPath, "http://localhost/v1/ready"])
             return r.status == 0
         }
+    }
+
+    /// A loopback TCP port nobody listens on right now.
+    static func freePort() -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    /// An HTTP call to the Gateway: (status, body). `headers` like ["Authorization: Bearer …"].
+    func http(_ method: String, _ path: String, headers: [String] = [], body: String? = nil) async throws -> (Int, String) {
+        var args = ["-s", "-w", "\n%{http_code}", "-X", method]
+        for h in headers { args += ["-H", h] }
+        if let body {
+            let file = directory + "/req-\(UUID().uuidString).json"
+            try body.write(toFile: file, atomically: true, encoding: .utf8)
+            args += ["-H", "content-type: application/json", "--data-binary", "@" + file]
+        }
+        args.append("http://127.0.0.1:\(httpPort)\(path)")
+        let r = try await runCommand("/usr/bin/curl", args)
+        var lines = r.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+        let status = Int(lines.popLast() ?? "") ?? 0
+        return (status, lines.joined(separator: "\n"))
     }
 
     /// Node name → status, from `coxswain manage --list-nodes --output json`.

@@ -88,15 +88,20 @@ package final class Agent: Sendable {
             batch = try MessageSigning.open(signed, trusted: trusted, node: node, now: Date())
             if try await !journal.recordNonce(batch.nonce, at: Date()), !redelivered { throw MessageSigning.Refusal.replayed }
         } catch let refusal as MessageSigning.Refusal {
-            logger.error("refused a task batch", metadata: ["refusal": "\(refusal)"])
-            let event = AuditEvent(
-                teamID: team, time: Date(), actor: "node:\(node)", action: "task_batch.refused", target: "node:\(node)", outcome: .refused,
-                requestID: nil, details: ["reason": refusal.description]
-            )
-            try await publisher.publish([try OutgoingMessage(event, exchange: Topology.events, routingKey: Topology.RoutingKey.nodeAudit(node))])
+            try await refuse(reason: refusal.description)
             return
         }
         try await handle(batch)
+    }
+
+    /// Audits a refused batch under the node's own routing-key prefix.
+    package func refuse(reason: String) async throws {
+        logger.error("refused a task batch", metadata: ["refusal": "\(reason)"])
+        let event = AuditEvent(
+            teamID: team, time: Date(), actor: "node:\(node)", action: "task_batch.refused", target: "node:\(node)", outcome: .refused,
+            requestID: nil, details: ["reason": reason]
+        )
+        try await publisher.publish([try OutgoingMessage(event, exchange: Topology.events, routingKey: Topology.RoutingKey.nodeAudit(node))])
     }
 
     func run(_ task: TaskSpec, jobID: JobID) async throws -> TaskResult {

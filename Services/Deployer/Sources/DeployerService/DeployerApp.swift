@@ -72,7 +72,7 @@ package enum DeployerApp {
                             try await agent.handle(signed, trusted: trusted, redelivered: delivery.redelivered)
                             consumer.ack(delivery)
                         } catch let error as UndecodableMessage {
-                            logger.error("dead-lettering undecodable task batch", metadata: ["error": "\(error)"])
+                            try? await agent.refuse(reason: "unsigned or malformed task batch (type \(error.type ?? "none"))")
                             consumer.reject(delivery, requeue: false)
                         } catch is CancellationError {
                             consumer.nack(delivery, requeue: true)

@@ -13,33 +13,67 @@ package enum HubItem: Sendable {
 }
 
 /// Fans events from the Gateway's own broker queue out to the SSE streams watching each job.
+/// It keeps a short backlog per job (the last `backlogLimit` items, for `backlogAge`) and replays it
+/// to a new subscriber, so a client that subscribes just after submitting misses nothing of a fast job.
 package final class EventHub: Sendable {
-    private let subscribers = Mutex([JobID: [UUID: AsyncStream<HubItem>.Continuation]]())
+    private struct Backlog {
+        var items: [HubItem] = []
+        var touched: ContinuousClock.Instant
+    }
 
-    package init() {}
+    private struct State {
+        var subscribers: [JobID: [UUID: AsyncStream<HubItem>.Continuation]] = [:]
+        var backlogs: [JobID: Backlog] = [:]
+        var publishes = 0
+    }
 
-    /// Subscribes to one job's events until `unsubscribe`.
+    private let state = Mutex(State())
+    let backlogLimit: Int
+    let backlogAge: Duration
+
+    package init(backlogLimit: Int = 2000, backlogAge: Duration = .seconds(60)) {
+        self.backlogLimit = backlogLimit
+        self.backlogAge = backlogAge
+    }
+
+    /// Subscribes to one job's events (its recent backlog first) until `unsubscribe`.
     package func subscribe(_ job: JobID) -> (id: UUID, stream: AsyncStream<HubItem>, continuation: AsyncStream<HubItem>.Continuation) {
         let (stream, continuation) = AsyncStream<HubItem>.makeStream(bufferingPolicy: .bufferingNewest(10_000))
         let id = UUID()
-        subscribers.withLock { $0[job, default: [:]][id] = continuation }
+        state.withLock { s in
+            for item in s.backlogs[job]?.items ?? [] { continuation.yield(item) }
+            s.subscribers[job, default: [:]][id] = continuation
+        }
         return (id, stream, continuation)
     }
 
     package func unsubscribe(_ job: JobID, id: UUID) {
-        let c = subscribers.withLock { s -> AsyncStream<HubItem>.Continuation? in
-            let c = s[job]?.removeValue(forKey: id)
-            if s[job]?.isEmpty == true { s[job] = nil }
+        let c = state.withLock { s -> AsyncStream<HubItem>.Continuation? in
+            let c = s.subscribers[job]?.removeValue(forKey: id)
+            if s.subscribers[job]?.isEmpty == true { s.subscribers[job] = nil }
             return c
         }
         c?.finish()
     }
 
+    /// Delivers an item to the job's subscribers and keeps it in the job's backlog. Yielding under
+    /// the lock keeps backlog replay and live items in order.
     package func publish(_ job: JobID, _ item: HubItem) {
-        let targets = subscribers.withLock { Array(($0[job] ?? [:]).values) }
-        for c in targets { c.yield(item) }
+        let now = ContinuousClock.now
+        state.withLock { s in
+            var backlog = s.backlogs[job] ?? Backlog(touched: now)
+            backlog.items.append(item)
+            if backlog.items.count > backlogLimit { backlog.items.removeFirst(backlog.items.count - backlogLimit) }
+            backlog.touched = now
+            s.backlogs[job] = backlog
+            for c in (s.subscribers[job] ?? [:]).values { c.yield(item) }
+            s.publishes += 1
+            if s.publishes % 256 == 0 {
+                s.backlogs = s.backlogs.filter { now - $0.value.touched < backlogAge }
+            }
+        }
     }
 
     /// Number of open streams (for tests and metrics).
-    package var subscriberCount: Int { subscribers.withLock { $0.values.reduce(0) { $0 + $1.count } } }
+    package var subscriberCount: Int { state.withLock { $0.subscribers.values.reduce(0) { $0 + $1.count } } }
 }
