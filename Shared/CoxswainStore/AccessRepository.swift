@@ -43,7 +43,7 @@ package struct AccessRepository: Sendable {
 
     package func createTeam(name: String, owner: UUID?) async throws -> TeamID {
         let id = UUID()
-        try await client.withTransaction(logger: logger) { conn in
+        try await client.transaction(logger: logger) { conn in
             let rows = try await conn.query("INSERT INTO teams (id, name) VALUES (\(id), \(name)) ON CONFLICT (name) DO NOTHING RETURNING id", logger: logger)
             var created = false
             for try await _ in rows.decode(UUID.self) { created = true }
@@ -119,7 +119,7 @@ package struct AccessRepository: Sendable {
 
     /// Adds the user to the team, or changes their role. Refuses to demote the last owner.
     package func setRole(team: TeamID, user: UUID, role: Role) async throws {
-        try await client.withTransaction(logger: logger) { conn in
+        try await client.transaction(logger: logger) { conn in
             try await Self.lockTeam(team, conn: conn, logger: logger)
             if role != .owner, try await Self.isLastOwner(team: team, user: user, conn: conn, logger: logger) { throw AccessError.lastOwner }
             try await conn.query(
@@ -134,7 +134,7 @@ package struct AccessRepository: Sendable {
 
     /// Removes the user from the team (and revokes their tokens there). Refuses for the last owner.
     package func removeMember(team: TeamID, user: UUID) async throws {
-        try await client.withTransaction(logger: logger) { conn in
+        try await client.transaction(logger: logger) { conn in
             try await Self.lockTeam(team, conn: conn, logger: logger)
             if try await Self.isLastOwner(team: team, user: user, conn: conn, logger: logger) { throw AccessError.lastOwner }
             let rows = try await conn.query("DELETE FROM memberships WHERE team_id = \(team.uuid) AND user_id = \(user) RETURNING user_id", logger: logger)
@@ -178,7 +178,7 @@ package struct AccessRepository: Sendable {
 
     /// Uses an invitation once: adds `user` to its team with its role. Nil when unknown, used or expired.
     package func acceptInvitation(tokenHash: String, user: UUID) async throws -> (TeamID, Role)? {
-        try await client.withTransaction(logger: logger) { conn in
+        try await client.transaction(logger: logger) { conn in
             let rows = try await conn.query(
                 """
                 UPDATE invitations SET accepted_at = clock_timestamp(), accepted_by = \(user)

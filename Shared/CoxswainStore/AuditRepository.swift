@@ -180,6 +180,10 @@ package struct AuditRepository: Sendable {
     /// stays verifiable from there. Returns how many rows were deleted.
     package func prune(before: Date) async throws -> Int {
         try await client.withTransaction(logger: logger) { conn in
+            // One pruner at a time across replicas.
+            var locked = false
+            for try await got in try await conn.query("SELECT pg_try_advisory_xact_lock(4242)", logger: logger).decode(Bool.self) { locked = got }
+            guard locked else { return 0 }
             let anchors = try await conn.query(
                 """
                 UPDATE audit_events a SET anchor = true FROM (

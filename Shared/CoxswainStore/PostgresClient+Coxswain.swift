@@ -17,3 +17,16 @@ extension PostgresClient {
         return PostgresClient(configuration: configuration, backgroundLogger: logger)
     }
 }
+
+extension PostgresClient {
+    /// `withTransaction`, but an error thrown by `body` (and rolled back cleanly) comes out as itself
+    /// rather than wrapped in `PostgresTransactionError`, so callers can match their own error types.
+    package func transaction<T: Sendable>(logger: Logger, _ body: (PostgresConnection) async throws -> sending T) async throws -> T {
+        do {
+            return try await withTransaction(logger: logger, body)
+        } catch let error as PostgresTransactionError {
+            if let inner = error.closureError, error.rollbackError == nil { throw inner }
+            throw error
+        }
+    }
+}

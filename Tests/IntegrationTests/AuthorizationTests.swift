@@ -132,7 +132,10 @@ extension PlatformTests {
             let (listed, tokensBody) = try await p.http("GET", "/v1/tokens", headers: viewer.headers)
             #expect(listed == 200 && !secrets.contains { tokensBody.contains($0) }, "token list shows a secret")
             let viewerTokenID = ((try JSONSerialization.jsonObject(with: Data(tokensBody.utf8)) as? [[String: Any]]) ?? []).first { ($0["user"] as? String) == "u-viewer" }?["id"] as? String ?? ""
-            let (revoked, _) = try await p.http("DELETE", "/v1/tokens/\(viewerTokenID)", headers: memberHeaders)
+            let (notYours, _) = try await p.http("DELETE", "/v1/tokens/\(viewerTokenID)", headers: memberHeaders)
+            #expect(notYours == 404, "a member revoked someone else's token")
+            let adminHeaders = actors.first { $0.role == .admin }!.headers
+            let (revoked, _) = try await p.http("DELETE", "/v1/tokens/\(viewerTokenID)", headers: adminHeaders)
             #expect(revoked == 200)
             let (afterRevoke, _) = try await p.http("GET", "/v1/whoami", headers: viewer.headers)
             #expect(afterRevoke == 401)

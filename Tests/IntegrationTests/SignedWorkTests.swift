@@ -25,7 +25,9 @@ extension PlatformTests {
             return UInt8(parts[0][start..<parts[0].index(start, offsetBy: 2)], radix: 16)!
         }
         let box = try SecretBox(base64Key: ProcessInfo.processInfo.environment["COXSWAIN_SECURITY_MASTER_KEY"] ?? "")
-        return try SigningKeyPair(secretKey: try box.open(sealed, associatedData: Array("control-key:\(parts[1])".utf8)))
+        // The Scheduler binds the ciphertext to "control-key:<UUID>" as Swift prints a UUID (upper case).
+        let id = UUID(uuidString: String(parts[1]))!
+        return try SigningKeyPair(secretKey: try box.open(sealed, associatedData: Array("control-key:\(id)".utf8)))
     }
 
     func batch(_ node: String, mark: String, expiresIn: TimeInterval = 600, nonce: String = UUID().uuidString) throws -> TaskBatch {

@@ -1,4 +1,5 @@
 import CoxswainAMQP
+import Foundation
 import CoxswainConfig
 import CoxswainCore
 import CoxswainMessaging
@@ -44,6 +45,20 @@ package enum AuditApp {
                 group.cancelAll()
             }
         }
+        let repository = AuditRepository(client: postgres, logger: logger)
+        let retention = configuration.retention
+        let pruner = LoopService("audit-retention") {
+            await migrated.wait()
+            while !Task.isCancelled {
+                do {
+                    let deleted = try await repository.prune(before: Date().addingTimeInterval(-retention.seconds))
+                    if deleted > 0 { logger.notice("audit records pruned", metadata: ["audit.pruned": "\(deleted)"]) }
+                } catch is CancellationError { return } catch {
+                    logger.warning("audit pruning failed", metadata: ["error": "\(error)"])
+                }
+                try await Task.sleep(for: .seconds(3600))
+            }
+        }
         return ServiceGroup(
             configuration: .init(
                 services: [
@@ -51,6 +66,7 @@ package enum AuditApp {
                     .init(service: MigrationService(client: postgres, gate: migrated, logger: logger)),
                     .init(service: consumer),
                     .init(service: loop),
+                    .init(service: pruner),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger

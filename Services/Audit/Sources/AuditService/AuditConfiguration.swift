@@ -7,15 +7,20 @@ package struct AuditConfiguration: Sendable {
     package var batchSize: Int
     /// `audit.prefetch`: unacknowledged events in flight. Default 1000.
     package var prefetch: Int
+    /// `audit.retention`: records older than this are pruned (hourly), keeping an anchor so each
+    /// team's chain stays verifiable. Default 365 days.
+    package var retention: Duration
 
     package static let keys: [(key: String, help: String)] = CommonConfiguration.keys + [
         ("audit.batch_size", "events per insert (default 500)"),
         ("audit.prefetch", "unacknowledged events in flight (default 1000)"),
+        ("audit.retention", "prune records older than this, keeping an anchor (default 365d as 8760h)"),
     ]
 
     package init(_ config: ConfigReaderStack) throws(ConfigError) {
         common = try CommonConfiguration(config, needsDatabase: true)
         batchSize = try config.int("audit.batch_size", default: 500, range: 1...10_000)
         prefetch = try config.int("audit.prefetch", default: 1000, range: 1...65_535)
+        retention = try config.duration("audit.retention", default: .seconds(365 * 86400), minimum: .seconds(60))
     }
 }

@@ -52,8 +52,10 @@ package enum Endpoint: String, CaseIterable, Sendable {
     package var minimumRole: Role? {
         switch self {
         case .health, .ready, .login, .acceptInvitation, .enrol: nil
-        case .logout, .whoami, .listJobs, .getJob, .jobEvents, .listNodes, .listTeams, .listMembers, .listAudit, .verifyAudit: .viewer
-        case .submitJob, .createToken, .listTokens, .revokeToken, .createTeam: .member
+        // Tokens are self-service (a viewer may hold a read-only token); admins also see and revoke others'.
+        case .logout, .whoami, .listJobs, .getJob, .jobEvents, .listNodes, .listTeams, .listMembers, .listAudit, .verifyAudit,
+            .createToken, .listTokens, .revokeToken: .viewer
+        case .submitJob, .createTeam: .member
         case .addNode, .removeNode, .invite, .setRole, .removeMember, .createUser: .admin
         }
     }

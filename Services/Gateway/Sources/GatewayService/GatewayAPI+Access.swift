@@ -204,7 +204,10 @@ extension GatewayAPI {
     }
 
     func revokeToken(_ call: Call) async throws -> Response {
-        guard let raw = call.parameter("id"), let id = UUID(uuidString: raw), try await access.revokeToken(team: call.principal.teamID, id: id) else {
+        guard let raw = call.parameter("id"), let id = UUID(uuidString: raw) else { return Self.error(.notFound, "unknown_token", "no such token") }
+        // Your own tokens, or (admins) anyone's in the team; others' are "not found".
+        let mine = try await access.tokens(team: call.principal.teamID).contains { $0.id == raw && $0.user == call.principal.userName }
+        guard mine || call.principal.role >= .admin, try await access.revokeToken(team: call.principal.teamID, id: id) else {
             return Self.error(.notFound, "unknown_token", "no such token")
         }
         await record(call.principal, action: "token.revoke", target: "token:\(raw)", outcome: .success, requestID: call.requestID)

@@ -89,7 +89,9 @@ package struct GatewayAPI: Sendable {
         case .removeMember: return try await removeMember(call)
         case .createUser: return try await createUser(call)
         case .createToken: return try await createToken(call)
-        case .listTokens: return Self.json(try await access.tokens(team: principal.teamID))
+        case .listTokens:
+            let tokens = try await access.tokens(team: principal.teamID)
+            return Self.json(principal.role >= .admin ? tokens : tokens.filter { $0.user == principal.userName })
         case .revokeToken: return try await revokeToken(call)
         case .listAudit: return try await listAudit(call)
         case .verifyAudit: return try await verifyAudit(call)
