@@ -5,6 +5,8 @@ public enum Verb: String, Codable, Sendable, CaseIterable {
     case run = "RUN"
     /// Returns its argument as output; touches nothing on the node.
     case echo = "ECHO"
+    /// Makes the node generate new key pairs and report the public halves (admins only; `coxswain node rekey`).
+    case rekey = "REKEY"
 
     /// Parses a verb case-insensitively (`run`, `RUN`).
     public init?(parsing raw: String) {
@@ -16,6 +18,7 @@ public enum Verb: String, Codable, Sendable, CaseIterable {
         switch self {
         case .run: "RUN CMD: run CMD with /bin/sh -c on each target"
         case .echo: "ECHO TEXT: return TEXT from each target"
+        case .rekey: "REKEY: the node generates new key pairs (admins; use `coxswain node rekey NAME`)"
         }
     }
 }

@@ -57,19 +57,25 @@ package struct ControlKeyRepository: Sendable {
         return out
     }
 
-    /// Replaces the active key with a new one; returns (old, new) key pairs for the hand-over.
-    package func rotate() async throws -> (old: SigningKeyPair, new: SigningKeyPair) {
-        let old = try await activeKey()
+    /// Step 1 of a rotation: a new key, stored but not yet used; returns it with the active one
+    /// (which signs the hand-over).
+    package func prepareRotation() async throws -> (current: SigningKeyPair, next: SigningKeyPair, nextID: UUID) {
+        let current = try await activeKey()
         let pair = SigningKeyPair.generate()
         let id = UUID()
         let sealed = box.seal(pair.secretKeyBytes, associatedData: Array("control-key:\(id)".utf8))
+        try await client.query(
+            "INSERT INTO control_keys (id, public_key, secret_key_sealed, active) VALUES (\(id), \(pair.publicKey.base64), \(ByteBuffer(bytes: sealed)), false)",
+            logger: logger
+        )
+        return (current.pair, pair, id)
+    }
+
+    /// Step 2, once every node has been sent the hand-over: the new key signs from now on.
+    package func activate(_ id: UUID) async throws {
         try await client.withTransaction(logger: logger) { conn in
             try await conn.query("UPDATE control_keys SET active = false, retired_at = clock_timestamp() WHERE active", logger: logger)
-            try await conn.query(
-                "INSERT INTO control_keys (id, public_key, secret_key_sealed, active) VALUES (\(id), \(pair.publicKey.base64), \(ByteBuffer(bytes: sealed)), true)",
-                logger: logger
-            )
+            try await conn.query("UPDATE control_keys SET active = true WHERE id = \(id)", logger: logger)
         }
-        return (old.pair, pair)
     }
 }

@@ -169,4 +169,24 @@ package struct NodeRepository: Sendable {
         for try await (name, key, team) in rows.decode((String, String, UUID).self) { out[name] = (key, TeamID(team.uuidString.lowercased())) }
         return out
     }
+
+    /// Names of every enrolled node (all teams): who must receive a control-key hand-over.
+    package func enrolledNames() async throws -> [String] {
+        var out: [String] = []
+        for try await name in try await client.query("SELECT name FROM nodes WHERE enrolled_at IS NOT NULL ORDER BY name", logger: logger).decode(String.self) {
+            out.append(name)
+        }
+        return out
+    }
+
+    /// Records a node's new public keys after a successful REKEY.
+    package func updateKeys(name: String, signingKey: String, sealingKey: String?) async throws {
+        try await client.query(
+            """
+            UPDATE nodes SET signing_public_key = \(signingKey), sealing_public_key = coalesce(\(sealingKey), sealing_public_key)
+            WHERE name = \(name)
+            """,
+            logger: logger
+        )
+    }
 }

@@ -119,3 +119,46 @@ extension PlatformTests {
         }
     }
 }
+
+extension PlatformTests {
+    @Test("keys rotate hands the new control-plane key over live; node rekey re-registers the node's keys", .timeLimit(.minutes(3)))
+    func keyRotationAndRekey() async throws {
+        try await TestPlatform.with(nodes: ["node-a", "node-b"]) { p in
+            #expect(try await p.cli(["exec", "--verb", "ECHO", "before", "--wait", "--check"]).status == 0)
+            let oldKey = try await p.sql("SELECT public_key FROM control_keys WHERE active")
+            let rotate = try await p.cli(["keys", "rotate"])
+            #expect(rotate.status == 0 && rotate.stdout.contains("hand-over sent to 2 node(s)"), "\(rotate)")
+            let newKey = try await p.sql("SELECT public_key FROM control_keys WHERE active")
+            #expect(newKey != oldKey)
+            // Work signed with the new key runs at once on every node.
+            let after = try await p.cli(["exec", "--verb", "ECHO", "after", "--wait", "--check"])
+            #expect(after.status == 0, "\(after)\n\(p.log("deployer-node-a"))")
+            for node in ["node-a", "node-b"] {
+                let credentials = (try? String(contentsOfFile: p.directory + "/nodes/\(node)/credentials.json", encoding: .utf8)) ?? ""
+                #expect(credentials.contains(newKey.replacingOccurrences(of: "/", with: "\\/")) || credentials.contains(newKey), "\(node) did not keep the new key")
+            }
+            try await eventually("hand-overs audited") {
+                try await p.sql("SELECT count(*) FROM audit_events WHERE action = 'keys.handover' AND outcome = 'success'") == "2"
+            }
+            #expect(try await p.sql("SELECT count(*) FROM audit_events WHERE action = 'keys.rotate'") == "1")
+
+            // Node rekey: new keys on the node, re-registered, and its later results are accepted.
+            let before = try await p.sql("SELECT signing_public_key FROM nodes WHERE name = 'node-a'")
+            let rekey = try await p.cli(["node", "rekey", "node-a"])
+            #expect(rekey.status == 0, "\(rekey)")
+            let rekeyed = try await p.sql("SELECT signing_public_key FROM nodes WHERE name = 'node-a'")
+            #expect(rekeyed != before && !rekeyed.isEmpty)
+            let later = try await p.cli(["exec", "--verb", "RUN", "echo still-trusted", "--target", "node-a", "--wait", "--check"])
+            #expect(later.status == 0 && later.stdout.contains("still-trusted"), "\(later)")
+            try await eventually("rekey audited") { try await p.sql("SELECT count(*) FROM audit_events WHERE action = 'node.rekeyed'") == "1" }
+            #expect(try await p.sql("SELECT count(*) FROM audit_events WHERE action = 'task_result.refused'") == "0")
+
+            // Only admins may rekey; a member's REKEY is refused.
+            #expect(try await p.cli(["user", "create", "plain-member", "--role", "member", "--password-stdin"], stdin: "member-password-123").status == 0)
+            let (_, login) = try await p.http("POST", "/v1/login", body: #"{"user":"plain-member","password":"member-password-123"}"#)
+            let session = (try JSONSerialization.jsonObject(with: Data(login.utf8)) as? [String: Any])?["session"] as? String ?? ""
+            let (status, _) = try await p.http("POST", "/v1/jobs", headers: ["Authorization: Session \(session)"], body: #"{"verb":"REKEY","arguments":"","targets":["node-a"]}"#)
+            #expect(status == 403)
+        }
+    }
+}

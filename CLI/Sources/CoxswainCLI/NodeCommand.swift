@@ -5,7 +5,7 @@ import Foundation
 /// `coxswain node add|remove|list|install-script`.
 package struct NodeCommand: AsyncParsableCommand {
     package static let configuration = CommandConfiguration(
-        commandName: "node", abstract: "Enrol and remove nodes (admins).", subcommands: [Add.self, Remove.self, List.self, InstallScript.self]
+        commandName: "node", abstract: "Enrol and remove nodes (admins).", subcommands: [Add.self, Remove.self, List.self, InstallScript.self, Rekey.self]
     )
     package init() {}
 
@@ -168,6 +168,43 @@ package struct AuditCommand: AsyncParsableCommand {
                 return v.intact
             }
             if !intact { throw ExitCode(1) }
+        }
+    }
+}
+
+/// `coxswain keys rotate`.
+package struct KeysCommand: AsyncParsableCommand {
+    package static let configuration = CommandConfiguration(commandName: "keys", abstract: "The control plane's signing key.", subcommands: [Rotate.self])
+    package init() {}
+
+    struct Rotate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Replace the control-plane signing key without downtime (owners of team default).")
+        @OptionGroup var global: GlobalOptions
+        func run() async throws {
+            let global = self.global
+            try await global.withClient { client in
+                let answer = try await client.send(.POST, "/v1/keys/rotate", body: [String: String](), as: [String: String].self)
+                global.output == .table
+                    ? print("new control-plane key \(answer["newKey"] ?? "?"); hand-over sent to \(answer["nodesNotified"] ?? "0") node(s)")
+                    : try Render.machine(answer, format: global.output)
+            }
+        }
+    }
+}
+
+extension NodeCommand {
+    struct Rekey: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Make a node generate new key pairs and re-register them (admins).")
+        @Argument var name: String
+        @OptionGroup var global: GlobalOptions
+        func run() async throws {
+            let global = self.global
+            let failed = try await global.withClient { client -> Bool in
+                let accepted = try await client.post("/v1/jobs", body: SubmitJobRequest(verb: "REKEY", arguments: "", targets: [name], timeoutSeconds: 60), as: SubmitJobResponse.self)
+                let detail = try await JobWatcher(client: client, jobID: accepted.jobID, mode: .wait, format: global.output).run()
+                return detail.job.status != .succeeded
+            }
+            if failed { throw ExitCode(1) }
         }
     }
 }

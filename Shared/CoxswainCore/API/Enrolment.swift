@@ -1,3 +1,5 @@
+import Foundation
+
 /// `POST /v1/nodes` (admin): add a pending node; the answer carries its one-time enrolment token.
 public struct AddNodeRequest: Codable, Sendable, Equatable {
     public var name: String
@@ -51,11 +53,14 @@ public struct EnrolResponse: Codable, Sendable, Equatable {
     public var queue: String
     /// Base64 Ed25519 public keys of the control plane; task batches must be signed by one of them.
     public var controlPlaneKeys: [String]
-    public init(node: String, teamID: String, amqpURL: String, queue: String, controlPlaneKeys: [String]) {
+    /// Keys being retired after a rotation, trusted until the given time (kept by the node).
+    public var retiringKeys: [String: Date]?
+    public init(node: String, teamID: String, amqpURL: String, queue: String, controlPlaneKeys: [String], retiringKeys: [String: Date]? = nil) {
         self.node = node
         self.teamID = teamID
         self.amqpURL = amqpURL
         self.queue = queue
         self.controlPlaneKeys = controlPlaneKeys
+        self.retiringKeys = retiringKeys
     }
 }

@@ -16,6 +16,10 @@ public struct TaskResult: Message {
     public var error: String?
     public var startedAt: Date
     public var finishedAt: Date
+    /// Set only by a successful `REKEY`: the node's new public keys (base64). The result itself is
+    /// still signed with the old key; later results with the new one.
+    public var rotatedSigningKey: String?
+    public var rotatedSealingKey: String?
 
     public init(
         jobID: JobID, taskID: TaskID, node: NodeName, status: TaskStatus, exitCode: Int32?,

@@ -12,7 +12,7 @@ import Synchronization
 package final class Agent: Sendable {
     let node: NodeName
     let team: TeamID?
-    let signingKey: SigningKeyPair
+    let trust: TrustStore
     let journal: TaskJournal
     let publisher: AMQPPublisher
     let verbs: [Verb: any VerbHandler]
@@ -21,14 +21,16 @@ package final class Agent: Sendable {
     let logger: Logger
     /// Tasks running in this process (a redelivered batch must not start them twice).
     private let running = Mutex(Set<TaskID>())
+    /// A signing key made by REKEY, switched to once the REKEY result (signed with the old key) is out.
+    private let pendingSigningKey = Mutex<SigningKeyPair?>(nil)
 
     package init(
-        node: NodeName, team: TeamID?, signingKey: SigningKeyPair, journal: TaskJournal, publisher: AMQPPublisher,
+        node: NodeName, team: TeamID?, trust: TrustStore, journal: TaskJournal, publisher: AMQPPublisher,
         verbs: [Verb: any VerbHandler] = VerbHandlers.standard, environment: [String: String], outputLimit: Int, logger: Logger
     ) {
         self.node = node
         self.team = team
-        self.signingKey = signingKey
+        self.trust = trust
         self.journal = journal
         self.publisher = publisher
         self.verbs = verbs
@@ -82,10 +84,10 @@ package final class Agent: Sendable {
 
     /// Verifies a signed batch and runs it; refusals are audited (under the node's own routing-key
     /// prefix) and the batch is dropped.
-    package func handle(_ signed: SignedTaskBatch, trusted: [SigningPublicKey], redelivered: Bool) async throws {
+    package func handle(_ signed: SignedTaskBatch, redelivered: Bool) async throws {
         let batch: TaskBatch
         do {
-            batch = try MessageSigning.open(signed, trusted: trusted, node: node, now: Date())
+            batch = try MessageSigning.open(signed, trusted: trust.trustedKeys(), node: node, now: Date())
             if try await !journal.recordNonce(batch.nonce, at: Date()), !redelivered { throw MessageSigning.Refusal.replayed }
         } catch let refusal as MessageSigning.Refusal {
             try await refuse(reason: refusal.description)
@@ -110,7 +112,17 @@ package final class Agent: Sendable {
         defer { running.withLock { _ = $0.remove(task.taskID) } }
         try await journal.markStarted(jobID: jobID, task: task, at: started)
         let outcome: VerbOutcome
-        if let handler = verbs[task.verb] {
+        var rotated: (signing: String, sealing: String)?
+        if task.verb == .rekey {
+            do {
+                let (signing, sealing) = try trust.rekey()
+                pendingSigningKey.withLock { $0 = signing }
+                rotated = (signing.publicKey.base64, sealing.publicKey.base64)
+                outcome = VerbOutcome(status: .succeeded, exitCode: 0, stdout: "new keys generated; signing key \(signing.publicKey.base64)\n")
+            } catch {
+                outcome = VerbOutcome(status: .failed, error: "cannot write new keys: \(error)")
+            }
+        } else if let handler = verbs[task.verb] {
             let (chunks, sink) = AsyncStream<OutputChunk>.makeStream()
             let sequence = Atomic<Int>(0)
             let node = self.node
@@ -140,10 +152,12 @@ package final class Agent: Sendable {
         } else {
             outcome = VerbOutcome(status: .failed, error: "verb \(task.verb.rawValue) is not supported by this agent (version \(CoxswainVersion.current))")
         }
-        let result = TaskResult(
+        var result = TaskResult(
             jobID: jobID, taskID: task.taskID, node: node, status: outcome.status, exitCode: outcome.exitCode,
             stdout: outcome.stdout, stderr: outcome.stderr, error: outcome.error, startedAt: started, finishedAt: Date()
         )
+        result.rotatedSigningKey = rotated?.signing
+        result.rotatedSealingKey = rotated?.sealing
         try await journal.markFinished(result)
         logger.info("task finished", metadata: [
             "job.id": "\(jobID)", "task.id": "\(task.taskID)", "task.verb": "\(task.verb.rawValue)", "task.status": "\(result.status.rawValue)",
@@ -154,10 +168,29 @@ package final class Agent: Sendable {
     func publish(_ result: TaskResult) async throws {
         try await publisher.publish([
             try OutgoingMessage(
-                try MessageSigning.sign(result, with: signingKey), exchange: Topology.events, routingKey: Topology.RoutingKey.result(node),
+                try MessageSigning.sign(result, with: trust.signingKey), exchange: Topology.events, routingKey: Topology.RoutingKey.result(node),
                 correlationID: "\(result.jobID)"
             )
         ])
         try await journal.markReported(result.taskID)
+        if result.rotatedSigningKey != nil, let next = pendingSigningKey.withLock({ p -> SigningKeyPair? in defer { p = nil }; return p }) {
+            trust.activate(next)
+            logger.notice("node keys rotated", metadata: ["node.signing_key": "\(next.publicKey.base64)"])
+        }
+    }
+
+    /// Applies a control-plane key hand-over (audited either way).
+    package func handle(_ handover: KeyHandover) async throws {
+        do {
+            try trust.apply(handover)
+            logger.notice("control-plane key hand-over accepted", metadata: ["key.new": "\(handover.newKey)"])
+            let event = AuditEvent(
+                teamID: team, time: Date(), actor: "node:\(node)", action: "keys.handover", target: "node:\(node)", outcome: .success,
+                requestID: nil, details: ["new_key": handover.newKey]
+            )
+            try await publisher.publish([try OutgoingMessage(event, exchange: Topology.events, routingKey: Topology.RoutingKey.nodeAudit(node))])
+        } catch let refusal as TrustStore.MessageRefusal {
+            try await refuse(reason: refusal.description)
+        }
     }
 }

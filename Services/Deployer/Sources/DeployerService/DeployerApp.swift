@@ -54,11 +54,11 @@ package enum DeployerApp {
         let publisher = AMQPPublisher(configuration: amqp, topology: .empty, logger: logger)
         let consumer = AMQPConsumer(configuration: amqp, queue: credentials.queue, prefetch: UInt16(configuration.concurrency), topology: .empty, logger: logger)
         let journal = try TaskJournal(directory: configuration.stateDirectory)
+        let trust = TrustStore(identity: identity, credentials: credentials, directory: configuration.stateDirectory)
         let agent = Agent(
-            node: node, team: TeamID(credentials.teamID), signingKey: identity.signing, journal: journal, publisher: publisher,
+            node: node, team: TeamID(credentials.teamID), trust: trust, journal: journal, publisher: publisher,
             environment: ProcessInfo.processInfo.environment, outputLimit: configuration.outputLimit, logger: logger
         )
-        let trusted = identity.trustedControlKeys
         let startedAt = Date()
         let recovered = OnceGate()
 
@@ -66,10 +66,21 @@ package enum DeployerApp {
             await recovered.wait()
             await withDiscardingTaskGroup { group in
                 for await delivery in consumer.deliveries {
+                    // A key hand-over is applied in order, before any later batch is looked at.
+                    if delivery.properties.type == KeyHandover.messageType {
+                        do {
+                            try await agent.handle(try delivery.decode(KeyHandover.self))
+                            consumer.ack(delivery)
+                        } catch {
+                            logger.error("key hand-over not processed", metadata: ["error": "\(error)"])
+                            consumer.reject(delivery, requeue: false)
+                        }
+                        continue
+                    }
                     group.addTask {
                         do {
                             let signed = try delivery.decode(SignedTaskBatch.self)
-                            try await agent.handle(signed, trusted: trusted, redelivered: delivery.redelivered)
+                            try await agent.handle(signed, redelivered: delivery.redelivered)
                             consumer.ack(delivery)
                         } catch let error as UndecodableMessage {
                             try? await agent.refuse(reason: "unsigned or malformed task batch (type \(error.type ?? "none"))")

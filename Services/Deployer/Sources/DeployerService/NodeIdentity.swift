@@ -28,13 +28,17 @@ package struct NodeIdentity: Sendable {
         } else {
             signing = SigningKeyPair.generate()
             sealing = SealingKeyPair.generate()
-            let stored = StoredKeys(
-                signingSecretKey: Data(signing.secretKeyBytes).base64EncodedString(), sealingSecretKey: Data(sealing.secretKeyBytes).base64EncodedString()
-            )
-            try writePrivate(try JSONEncoder().encode(stored), to: keysPath)
+            try saveKeys(signing: signing, sealing: sealing, directory: directory)
         }
         let credentials = FileManager.default.contents(atPath: directory + "/credentials.json").flatMap { try? JSONDecoder().decode(EnrolResponse.self, from: $0) }
         return NodeIdentity(signing: signing, sealing: sealing, credentials: credentials)
+    }
+
+    package static func saveKeys(signing: SigningKeyPair, sealing: SealingKeyPair, directory: String) throws {
+        let stored = StoredKeys(
+            signingSecretKey: Data(signing.secretKeyBytes).base64EncodedString(), sealingSecretKey: Data(sealing.secretKeyBytes).base64EncodedString()
+        )
+        try writePrivate(try JSONEncoder().encode(stored), to: directory + "/keys.json")
     }
 
     package static func saveCredentials(_ credentials: EnrolResponse, directory: String) throws {

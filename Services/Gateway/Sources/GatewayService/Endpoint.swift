@@ -12,11 +12,12 @@ package enum Endpoint: String, CaseIterable, Sendable {
     case createUser
     case createToken, listTokens, revokeToken
     case listAudit, verifyAudit
+    case rotateKeys
 
     package var method: HTTPRequest.Method {
         switch self {
         case .health, .ready, .whoami, .listJobs, .getJob, .jobEvents, .listNodes, .listTeams, .listMembers, .listTokens, .listAudit, .verifyAudit: .get
-        case .login, .logout, .acceptInvitation, .enrol, .submitJob, .addNode, .createTeam, .invite, .createUser, .createToken: .post
+        case .login, .logout, .acceptInvitation, .enrol, .submitJob, .addNode, .createTeam, .invite, .createUser, .createToken, .rotateKeys: .post
         case .setRole: .put
         case .removeNode, .removeMember, .revokeToken: .delete
         }
@@ -45,6 +46,7 @@ package enum Endpoint: String, CaseIterable, Sendable {
         case .revokeToken: "/v1/tokens/:id"
         case .listAudit: "/v1/audit"
         case .verifyAudit: "/v1/audit/verify"
+        case .rotateKeys: "/v1/keys/rotate"
         }
     }
 
@@ -57,6 +59,8 @@ package enum Endpoint: String, CaseIterable, Sendable {
             .createToken, .listTokens, .revokeToken: .viewer
         case .submitJob, .createTeam: .member
         case .addNode, .removeNode, .invite, .setRole, .removeMember, .createUser: .admin
+        // The control-plane key is the installation's: owners of the default team only (checked in the handler).
+        case .rotateKeys: .owner
         }
     }
 }

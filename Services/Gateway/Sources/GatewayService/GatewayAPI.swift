@@ -16,6 +16,7 @@ package struct GatewayAPI: Sendable {
     let audit: AuditRepository
     let authenticator: Authenticator
     let enrolment: NodeEnrolment?
+    let keys: ControlKeyRepository
     let publisher: AMQPPublisher
     let hub: EventHub
     let ready: @Sendable () async -> Bool
@@ -24,7 +25,7 @@ package struct GatewayAPI: Sendable {
 
     package init(
         jobs: JobRepository, nodes: NodeRepository, access: AccessRepository, audit: AuditRepository, authenticator: Authenticator,
-        enrolment: NodeEnrolment?, publisher: AMQPPublisher, hub: EventHub, configuration: GatewayConfiguration, logger: Logger,
+        enrolment: NodeEnrolment?, keys: ControlKeyRepository, publisher: AMQPPublisher, hub: EventHub, configuration: GatewayConfiguration, logger: Logger,
         ready: @escaping @Sendable () async -> Bool
     ) {
         self.jobs = jobs
@@ -33,6 +34,7 @@ package struct GatewayAPI: Sendable {
         self.audit = audit
         self.authenticator = authenticator
         self.enrolment = enrolment
+        self.keys = keys
         self.publisher = publisher
         self.hub = hub
         self.configuration = configuration
@@ -95,6 +97,7 @@ package struct GatewayAPI: Sendable {
         case .revokeToken: return try await revokeToken(call)
         case .listAudit: return try await listAudit(call)
         case .verifyAudit: return try await verifyAudit(call)
+        case .rotateKeys: return try await rotateKeys(call)
         case .health, .ready, .login, .acceptInvitation, .enrol: return try await handlePublic(endpoint, request, context, requestID: requestID)
         }
     }
@@ -167,6 +170,9 @@ package struct GatewayAPI: Sendable {
                 .badRequest, "unknown_verb",
                 "unknown verb '\(submission.verb)'; known verbs: \(Verb.allCases.map(\.rawValue).joined(separator: ", "))"
             )
+        }
+        if verb == .rekey, principal.role < .admin {
+            return Self.error(.forbidden, "forbidden", "REKEY needs the admin role in team \(principal.teamName)")
         }
         if verb == .run, submission.arguments.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             return Self.error(.badRequest, "missing_arguments", "RUN needs a command")

@@ -71,7 +71,7 @@ package enum GatewayApp {
             jobs: JobRepository(client: postgres, logger: logger), nodes: nodes, access: access,
             audit: AuditRepository(client: postgres, logger: logger),
             authenticator: Authenticator(access: access, localTeam: configuration.localTeam, localRole: configuration.localRole),
-            enrolment: enrolment, publisher: publisher, hub: hub, configuration: configuration, logger: logger,
+            enrolment: enrolment, keys: keys, publisher: publisher, hub: hub, configuration: configuration, logger: logger,
             ready: {
                 guard isMigrated.isSet else { return false }
                 return (try? await postgres.query("SELECT 1", logger: logger)) != nil

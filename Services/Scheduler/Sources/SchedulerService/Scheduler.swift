@@ -108,11 +108,15 @@ package struct Scheduler: Sendable {
         let known = try await nodes.signingKeys(Array(Set(signedResults.map(\.node.rawValue))))
         var results: [TaskResult] = []
         var refusals: [OutgoingMessage] = []
+        // In order: after a node's REKEY result, its next results are checked against its new key.
+        var rotated: [String: String] = [:]
         for signed in signedResults {
             let entry = known[signed.node.rawValue]
             do {
-                let key = try entry.map { try SigningPublicKey(base64: $0.key) }
-                results.append(try MessageSigning.open(signed, nodeKey: key))
+                let key = try (rotated[signed.node.rawValue] ?? entry?.key).map { try SigningPublicKey(base64: $0) }
+                let result = try MessageSigning.open(signed, nodeKey: key)
+                if result.status == .succeeded, let next = result.rotatedSigningKey { rotated[signed.node.rawValue] = next }
+                results.append(result)
             } catch {
                 logger.warning("refused a task result", metadata: ["node.name": "\(signed.node)", "error": "\(error)"])
                 let event = AuditEvent(
@@ -130,6 +134,17 @@ package struct Scheduler: Sendable {
     func ingest(results: [TaskResult]) async throws {
         guard !results.isEmpty else { return }
         let (tasks, jobs) = try await repository.recordResults(results)
+        let recorded = Set(tasks.map(\.taskID))
+        for r in results where r.status == .succeeded && recorded.contains(r.taskID) {
+            guard let signing = r.rotatedSigningKey else { continue }
+            try await nodes.updateKeys(name: r.node.rawValue, signingKey: signing, sealingKey: r.rotatedSealingKey)
+            let event = AuditEvent(
+                teamID: tasks.first { $0.taskID == r.taskID }?.team, time: Date(), actor: "service:scheduler", action: "node.rekeyed",
+                target: "node:\(r.node)", outcome: .success, requestID: "\(r.jobID)", details: ["signing_key": signing]
+            )
+            try await publisher.publish([try OutgoingMessage(event, exchange: Topology.events, routingKey: Topology.RoutingKey.audit("node.rekeyed"))])
+            logger.notice("node rekeyed", metadata: ["node.name": "\(r.node)"])
+        }
         if results.count > tasks.count {
             logger.debug("ignored duplicate or stale results", metadata: ["results.ignored": "\(results.count - tasks.count)"])
         }
