@@ -70,6 +70,13 @@ let package = Package(
         .target(name: "CoxswainAMQP", dependencies: ["CRabbitMQ", log, lifecycle], path: "Shared/CoxswainAMQP"),
         .target(name: "CoxswainMessaging", dependencies: ["CoxswainCore", "CoxswainAMQP", "CoxswainCrypto", log, lifecycle], path: "Shared/CoxswainMessaging"),
         .target(name: "CoxswainBrokerAdmin", dependencies: ["CoxswainAMQP", "CoxswainCore", httpClient, log], path: "Shared/CoxswainBrokerAdmin"),
+        .target(
+            name: "CoxswainNotify",
+            dependencies: [
+                httpClient, log, nioCore, .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Shared/CoxswainNotify"
+        ),
         .target(name: "CoxswainStore", dependencies: ["CoxswainCore", "CoxswainMessaging", "CoxswainCrypto", postgres, log, lifecycle], path: "Shared/CoxswainStore"),
         .target(name: "CoxswainConfig", dependencies: [configuration, log, yams, argumentParser, .product(name: "SystemPackage", package: "swift-system")], path: "Shared/CoxswainConfig"),
     ]
@@ -85,7 +92,7 @@ let package = Package(
             .product(name: "NIOFoundationCompat", package: "swift-nio"),
         ])
         + service("Audit", executable: "coxswain-audit", dependencies: [
-            "CoxswainCore", "CoxswainAMQP", "CoxswainMessaging", "CoxswainStore", "CoxswainConfig", "CoxswainCrypto", postgres, lifecycle, log,
+            "CoxswainCore", "CoxswainAMQP", "CoxswainMessaging", "CoxswainStore", "CoxswainConfig", "CoxswainCrypto", "CoxswainNotify", postgres, lifecycle, log,
         ])
         + [
             .target(
@@ -101,6 +108,13 @@ let package = Package(
                 name: "BrokerAdminTests", dependencies: ["CoxswainBrokerAdmin", "CoxswainAMQP", log, lifecycle], path: "Tests/BrokerAdminTests"
             ),
             .testTarget(name: "TemplatingTests", dependencies: ["CoxswainTemplating"], path: "Tests/TemplatingTests"),
+            .testTarget(
+                name: "NotifyTests",
+                dependencies: [
+                    "CoxswainNotify", log, nioCore, .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+                ],
+                path: "Tests/NotifyTests"
+            ),
             .testTarget(name: "CryptoTests", dependencies: ["CoxswainCrypto"], path: "Tests/CryptoTests"),
             .testTarget(name: "CLITests", dependencies: ["CoxswainCLI"], path: "Tests/CLITests"),
             .testTarget(name: "SchedulerTests", dependencies: ["SchedulerService", "CoxswainCore"], path: "Tests/SchedulerTests"),

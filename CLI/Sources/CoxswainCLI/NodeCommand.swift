@@ -208,3 +208,69 @@ extension NodeCommand {
         }
     }
 }
+
+/// `coxswain notification add|list|test|remove`.
+package struct NotificationCommand: AsyncParsableCommand {
+    package static let configuration = CommandConfiguration(
+        commandName: "notification", abstract: "Webhooks for the team's events (generic JSON, Slack, Discord).",
+        subcommands: [Add.self, List.self, Test.self, Remove.self]
+    )
+    package init() {}
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Subscribe a webhook (admins). Events: \(NotificationInfo.knownEvents.joined(separator: ", ")), 'job.*', '*'."
+        )
+        @Argument(help: "Webhook URL (kept sealed; shown as scheme://host/…).") var url: String
+        @Option(help: "generic, slack or discord.") var format = "generic"
+        @Option(name: .customLong("event"), help: "An event type (repeatable).") var events: [String] = []
+        @OptionGroup var global: GlobalOptions
+        func run() async throws {
+            let global = self.global
+            let request = AddNotificationRequest(url: url, format: format, events: events.isEmpty ? ["job.failed", "node.offline"] : events)
+            try await global.withClient { client in
+                let added = try await client.post("/v1/notifications", body: request, as: NotificationInfo.self)
+                global.output == .table ? print("notification \(added.id): \(added.format) webhook \(added.url) for \(added.events.joined(separator: ", "))") : try Render.machine(added, format: global.output)
+            }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "The team's webhooks with delivery counts.")
+        @OptionGroup var global: GlobalOptions
+        func run() async throws {
+            let global = self.global
+            try await global.withClient { client in
+                let list = try await client.get("/v1/notifications", as: [NotificationInfo].self)
+                guard global.output == .table else { return try Render.machine(list, format: global.output) }
+                print(Render.table(["ID", "FORMAT", "URL", "EVENTS", "DELIVERED", "PENDING", "FAILED", "LAST ERROR"], list.map {
+                    [$0.id, $0.format, $0.url, $0.events.joined(separator: ","), "\($0.delivered)", "\($0.pending)", "\($0.failed)", $0.lastError ?? "-"]
+                }))
+            }
+        }
+    }
+
+    struct Test: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Send a test event to one webhook (admins).")
+        @Argument var id: String
+        @OptionGroup var global: GlobalOptions
+        func run() async throws {
+            try await global.withClient { client in
+                _ = try await client.send(.POST, "/v1/notifications/\(id)/test", body: [String: String](), as: [String: String].self)
+                print("test event queued for \(id); see `coxswain notification list` for its delivery")
+            }
+        }
+    }
+
+    struct Remove: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Remove a webhook (admins).")
+        @Argument var id: String
+        @OptionGroup var global: GlobalOptions
+        func run() async throws {
+            try await global.withClient { client in
+                _ = try await client.send(.DELETE, "/v1/notifications/\(id)", body: nil as String?, as: [String: String].self)
+                print("removed notification \(id)")
+            }
+        }
+    }
+}

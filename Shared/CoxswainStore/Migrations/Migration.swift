@@ -8,5 +8,6 @@ package struct Migration: Sendable {
     package static let all: [Migration] = [
         .m001Foundation,
         .m002Tenancy,
+        .m003Notifications,
     ]
 }

@@ -2,7 +2,9 @@ import CoxswainAMQP
 import Foundation
 import CoxswainConfig
 import CoxswainCore
+import CoxswainCrypto
 import CoxswainMessaging
+import CoxswainNotify
 import CoxswainStore
 import Logging
 import PostgresNIO
@@ -20,8 +22,24 @@ package enum AuditApp {
         let consumer = AMQPConsumer(
             configuration: amqp, queue: Topology.auditEvents.name, prefetch: UInt16(configuration.prefetch), topology: Topology.audit, logger: logger
         )
-        let recorder = AuditRecorder(repository: AuditRepository(client: postgres, logger: logger), logger: logger)
         let migrated = OnceGate()
+        let sender = WebhookSender(logger: logger)
+        let dispatcher = NotificationDispatcher(
+            repository: NotificationRepository(client: postgres, masterKey: try SecretBox(base64Key: configuration.security.masterKey), logger: logger),
+            sender: sender, logger: logger
+        )
+        let recorder = AuditRecorder(repository: AuditRepository(client: postgres, logger: logger), notifications: dispatcher, logger: logger)
+        let deliveries = LoopService("notifications") {
+            await migrated.wait()
+            while !Task.isCancelled {
+                do {
+                    if try await dispatcher.dispatchDue() == 0 { try await Task.sleep(for: .milliseconds(500)) }
+                } catch is CancellationError { return } catch {
+                    logger.warning("notification dispatch failed", metadata: ["error": "\(error)"])
+                    try await Task.sleep(for: .seconds(1))
+                }
+            }
+        }
         let batchSize = configuration.batchSize
         let loop = LoopService("audit") {
             await migrated.wait()
@@ -67,10 +85,21 @@ package enum AuditApp {
                     .init(service: consumer),
                     .init(service: loop),
                     .init(service: pruner),
+                    .init(service: deliveries),
+                    .init(service: AuditShutdownHook { await sender.shutdown() }),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             )
         )
+    }
+}
+
+/// Closes the webhook sender's HTTP client when the group shuts down.
+struct AuditShutdownHook: Service {
+    let hook: @Sendable () async -> Void
+    func run() async throws {
+        try? await gracefulShutdown()
+        await hook()
     }
 }

@@ -9,10 +9,12 @@ import Logging
 /// stored (the final output is in the task's result).
 package struct AuditRecorder: Sendable {
     let repository: AuditRepository
+    let notifications: NotificationDispatcher?
     let logger: Logger
 
-    package init(repository: AuditRepository, logger: Logger) {
+    package init(repository: AuditRepository, notifications: NotificationDispatcher? = nil, logger: Logger) {
         self.repository = repository
+        self.notifications = notifications
         self.logger = logger
     }
 
@@ -71,6 +73,7 @@ package struct AuditRecorder: Sendable {
     package func append(_ deliveries: [AMQPDelivery]) async throws {
         let records = deliveries.compactMap(Self.record(for:))
         let inserted = try await repository.append(records)
+        try await notifications?.enqueue(records)
         logger.debug("audit batch appended", metadata: ["audit.batch": "\(deliveries.count)", "audit.inserted": "\(inserted)"])
     }
 

@@ -13,13 +13,16 @@ package enum Endpoint: String, CaseIterable, Sendable {
     case createToken, listTokens, revokeToken
     case listAudit, verifyAudit
     case rotateKeys
+    case addNotification, listNotifications, removeNotification, testNotification
 
     package var method: HTTPRequest.Method {
         switch self {
-        case .health, .ready, .whoami, .listJobs, .getJob, .jobEvents, .listNodes, .listTeams, .listMembers, .listTokens, .listAudit, .verifyAudit: .get
-        case .login, .logout, .acceptInvitation, .enrol, .submitJob, .addNode, .createTeam, .invite, .createUser, .createToken, .rotateKeys: .post
+        case .health, .ready, .whoami, .listJobs, .getJob, .jobEvents, .listNodes, .listTeams, .listMembers, .listTokens, .listAudit, .verifyAudit,
+            .listNotifications: .get
+        case .login, .logout, .acceptInvitation, .enrol, .submitJob, .addNode, .createTeam, .invite, .createUser, .createToken, .rotateKeys,
+            .addNotification, .testNotification: .post
         case .setRole: .put
-        case .removeNode, .removeMember, .revokeToken: .delete
+        case .removeNode, .removeMember, .revokeToken, .removeNotification: .delete
         }
     }
 
@@ -47,6 +50,9 @@ package enum Endpoint: String, CaseIterable, Sendable {
         case .listAudit: "/v1/audit"
         case .verifyAudit: "/v1/audit/verify"
         case .rotateKeys: "/v1/keys/rotate"
+        case .addNotification, .listNotifications: "/v1/notifications"
+        case .removeNotification: "/v1/notifications/:id"
+        case .testNotification: "/v1/notifications/:id/test"
         }
     }
 
@@ -56,9 +62,9 @@ package enum Endpoint: String, CaseIterable, Sendable {
         case .health, .ready, .login, .acceptInvitation, .enrol: nil
         // Tokens are self-service (a viewer may hold a read-only token); admins also see and revoke others'.
         case .logout, .whoami, .listJobs, .getJob, .jobEvents, .listNodes, .listTeams, .listMembers, .listAudit, .verifyAudit,
-            .createToken, .listTokens, .revokeToken: .viewer
+            .createToken, .listTokens, .revokeToken, .listNotifications: .viewer
         case .submitJob, .createTeam: .member
-        case .addNode, .removeNode, .invite, .setRole, .removeMember, .createUser: .admin
+        case .addNode, .removeNode, .invite, .setRole, .removeMember, .createUser, .addNotification, .removeNotification, .testNotification: .admin
         // The control-plane key is the installation's: owners of the default team only (checked in the handler).
         case .rotateKeys: .owner
         }

@@ -17,6 +17,7 @@ package struct GatewayAPI: Sendable {
     let authenticator: Authenticator
     let enrolment: NodeEnrolment?
     let keys: ControlKeyRepository
+    let notifications: NotificationRepository
     let publisher: AMQPPublisher
     let hub: EventHub
     let ready: @Sendable () async -> Bool
@@ -25,7 +26,7 @@ package struct GatewayAPI: Sendable {
 
     package init(
         jobs: JobRepository, nodes: NodeRepository, access: AccessRepository, audit: AuditRepository, authenticator: Authenticator,
-        enrolment: NodeEnrolment?, keys: ControlKeyRepository, publisher: AMQPPublisher, hub: EventHub, configuration: GatewayConfiguration, logger: Logger,
+        enrolment: NodeEnrolment?, keys: ControlKeyRepository, notifications: NotificationRepository, publisher: AMQPPublisher, hub: EventHub, configuration: GatewayConfiguration, logger: Logger,
         ready: @escaping @Sendable () async -> Bool
     ) {
         self.jobs = jobs
@@ -35,6 +36,7 @@ package struct GatewayAPI: Sendable {
         self.authenticator = authenticator
         self.enrolment = enrolment
         self.keys = keys
+        self.notifications = notifications
         self.publisher = publisher
         self.hub = hub
         self.configuration = configuration
@@ -98,6 +100,10 @@ package struct GatewayAPI: Sendable {
         case .listAudit: return try await listAudit(call)
         case .verifyAudit: return try await verifyAudit(call)
         case .rotateKeys: return try await rotateKeys(call)
+        case .addNotification: return try await addNotification(call)
+        case .listNotifications: return Self.json(try await notifications.list(team: principal.teamID))
+        case .removeNotification: return try await removeNotification(call)
+        case .testNotification: return try await testNotification(call)
         case .health, .ready, .login, .acceptInvitation, .enrol: return try await handlePublic(endpoint, request, context, requestID: requestID)
         }
     }

@@ -51,7 +51,8 @@ package enum GatewayApp {
 
         let access = AccessRepository(client: postgres, logger: logger)
         let nodes = NodeRepository(client: postgres, logger: logger)
-        let keys = ControlKeyRepository(client: postgres, masterKey: try SecretBox(base64Key: configuration.security.masterKey), logger: logger)
+        let masterKey = try SecretBox(base64Key: configuration.security.masterKey)
+        let keys = ControlKeyRepository(client: postgres, masterKey: masterKey, logger: logger)
         var enrolment: NodeEnrolment?
         var brokerAdmin: BrokerAdmin?
         if let managementURL = configuration.managementURL {
@@ -71,7 +72,8 @@ package enum GatewayApp {
             jobs: JobRepository(client: postgres, logger: logger), nodes: nodes, access: access,
             audit: AuditRepository(client: postgres, logger: logger),
             authenticator: Authenticator(access: access, localTeam: configuration.localTeam, localRole: configuration.localRole),
-            enrolment: enrolment, keys: keys, publisher: publisher, hub: hub, configuration: configuration, logger: logger,
+            enrolment: enrolment, keys: keys, notifications: NotificationRepository(client: postgres, masterKey: masterKey, logger: logger),
+            publisher: publisher, hub: hub, configuration: configuration, logger: logger,
             ready: {
                 guard isMigrated.isSet else { return false }
                 return (try? await postgres.query("SELECT 1", logger: logger)) != nil
