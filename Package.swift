@@ -64,6 +64,7 @@ let package = Package(
         // Shared modules, one concern each.
         .target(name: "CoxswainCore", dependencies: [], path: "Shared/CoxswainCore"),
         .target(name: "CoxswainCrypto", dependencies: ["CSodium"], path: "Shared/CoxswainCrypto"),
+        .target(name: "CoxswainOrchestration", dependencies: [yams], path: "Shared/CoxswainOrchestration"),
         .target(
             name: "CoxswainTemplating", dependencies: [.product(name: "Stencil", package: "Stencil")], path: "Shared/CoxswainTemplating"
         ),
@@ -107,6 +108,7 @@ let package = Package(
             .testTarget(
                 name: "BrokerAdminTests", dependencies: ["CoxswainBrokerAdmin", "CoxswainAMQP", log, lifecycle], path: "Tests/BrokerAdminTests"
             ),
+            .testTarget(name: "OrchestrationTests", dependencies: ["CoxswainOrchestration"], path: "Tests/OrchestrationTests", exclude: ["Fixtures"]),
             .testTarget(name: "TemplatingTests", dependencies: ["CoxswainTemplating"], path: "Tests/TemplatingTests"),
             .testTarget(
                 name: "NotifyTests",

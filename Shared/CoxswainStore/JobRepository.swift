@@ -14,11 +14,15 @@ package struct JobRepository: Sendable {
     }
 
     /// Records an accepted job in state `submitted`.
-    package func insert(id: JobID, team: TeamID, verb: Verb, arguments: String, targets: [String], timeoutSeconds: Double, submittedBy: String) async throws {
+    package func insert(
+        id: JobID, team: TeamID, verb: Verb, arguments: String, targets: [String], timeoutSeconds: Double, submittedBy: String,
+        sealedSecrets: [UInt8]? = nil, secretNames: [String] = []
+    ) async throws {
         try await client.query(
             """
-            INSERT INTO jobs (id, team_id, verb, arguments, targets, timeout_seconds, status, submitted_by)
-            VALUES (\(id.rawValue), \(team.uuid), \(verb.rawValue), \(arguments), \(targets), \(timeoutSeconds), 'submitted', \(submittedBy))
+            INSERT INTO jobs (id, team_id, verb, arguments, targets, timeout_seconds, status, submitted_by, secret_env, secret_names)
+            VALUES (\(id.rawValue), \(team.uuid), \(verb.rawValue), \(arguments), \(targets), \(timeoutSeconds), 'submitted', \(submittedBy),
+                    \(sealedSecrets.map { ByteBuffer(bytes: $0) }), \(secretNames))
             """,
             logger: logger
         )
@@ -41,16 +45,16 @@ package struct JobRepository: Sendable {
         (SELECT count(*) FROM tasks t WHERE t.job_id = j.id)::int,
         (SELECT count(*) FROM tasks t WHERE t.job_id = j.id AND t.status = 'succeeded')::int,
         (SELECT count(*) FROM tasks t WHERE t.job_id = j.id AND t.status IN ('failed', 'timed_out'))::int,
-        (SELECT count(*) FROM tasks t WHERE t.job_id = j.id AND t.status = 'pending')::int
+        (SELECT count(*) FROM tasks t WHERE t.job_id = j.id AND t.status = 'pending')::int, j.secret_names
         """
 
-    typealias SummaryRow = (UUID, String, String, [String], String, String, String?, Date, Date?, Date?, Int, Int, Int, Int)
+    typealias SummaryRow = (UUID, String, String, [String], String, String, String?, Date, Date?, Date?, Int, Int, Int, Int, [String])
 
     static func summary(_ r: SummaryRow) -> JobSummary {
         JobSummary(
             id: JobID(r.0), verb: r.1, arguments: r.2, targets: r.3, status: JobStatus(rawValue: r.4) ?? .failed,
             submittedBy: r.5, error: r.6, createdAt: r.7, dispatchedAt: r.8, finishedAt: r.9, nodeCount: r.10,
-            succeeded: r.11, failed: r.12, pending: r.13
+            succeeded: r.11, failed: r.12, pending: r.13, secretNames: r.14.isEmpty ? nil : r.14
         )
     }
 

@@ -170,6 +170,16 @@ package struct NodeRepository: Sendable {
         return out
     }
 
+    /// Enrolled nodes' sealing public keys (base64), by name.
+    package func sealingKeys(_ names: [String]) async throws -> [String: String] {
+        let rows = try await client.query(
+            "SELECT name, sealing_public_key FROM nodes WHERE name = ANY(\(names)) AND sealing_public_key IS NOT NULL", logger: logger
+        )
+        var out: [String: String] = [:]
+        for try await (name, key) in rows.decode((String, String).self) { out[name] = key }
+        return out
+    }
+
     /// Names of every enrolled node (all teams): who must receive a control-key hand-over.
     package func enrolledNames() async throws -> [String] {
         var out: [String] = []

@@ -136,6 +136,16 @@ package struct SchedulerRepository: Sendable {
         }
     }
 
+    /// The sealed secret environments of these jobs (only jobs that have one).
+    package func sealedSecrets(_ jobs: [JobID]) async throws -> [JobID: [UInt8]] {
+        let rows = try await client.query(
+            "SELECT id, secret_env FROM jobs WHERE id = ANY(\(jobs.map(\.rawValue))::uuid[]) AND secret_env IS NOT NULL", logger: logger
+        )
+        var out: [JobID: [UInt8]] = [:]
+        for try await (id, sealed) in rows.decode((UUID, ByteBuffer).self) { out[JobID(id)] = Array(sealed.readableBytesView) }
+        return out
+    }
+
     /// Notes that these tasks' batches were confirmed by the broker.
     package func markDispatched(_ tasks: [TaskID]) async throws {
         guard !tasks.isEmpty else { return }

@@ -162,3 +162,27 @@ extension PlatformTests {
         }
     }
 }
+
+extension PlatformTests {
+    @Test("secret environment variables reach only the task: sealed at rest and per node, never shown or logged", .timeLimit(.minutes(3)))
+    func secretEnvironment() async throws {
+        try await TestPlatform.with(nodes: ["node-a", "node-b"]) { p in
+            let secret = "s3cr3t-\(UUID().uuidString.prefix(8))"
+            let r = try await p.cli(["exec", "--verb", "RUN", #"test "$DB_PASSWORD" = "$EXPECTED_HASH" || test "${#DB_PASSWORD}" -gt 0 && echo got-${#DB_PASSWORD}-chars"#, "--secret-env", "DB_PASSWORD", "--wait", "--check", "--output", "json"],
+                                    extraEnvironment: ["DB_PASSWORD": secret])
+            #expect(r.status == 0, "\(r)")
+            #expect(r.stdout.contains("got-\(secret.count)-chars"), "\(r.stdout)")
+            #expect(!r.stdout.contains(secret))
+            let info = try await p.cli(["manage", "--job-info", "last"])
+            #expect(info.stdout.contains("secrets:    DB_PASSWORD") && !info.stdout.contains(secret), "\(info)")
+            #expect(try await p.sql("SELECT count(*) FROM jobs WHERE secret_env IS NOT NULL AND position(convert_to('\(secret)', 'UTF8') in secret_env) = 0") == "1")
+            #expect(try await p.sql("SELECT count(*) FROM audit_events WHERE payload_raw LIKE '%\(secret)%'") == "0")
+            for key in ["gateway", "scheduler-0", "audit", "deployer-node-a", "deployer-node-b"] {
+                #expect(!p.log(key, lines: 100_000).contains(secret), "secret in the \(key) log")
+            }
+            // A bad name is refused before anything runs.
+            let bad = try await p.cli(["exec", "--verb", "RUN", "true", "--secret-env", "1BAD"])
+            #expect(bad.status == 64)
+        }
+    }
+}

@@ -176,8 +176,8 @@ final class TestPlatform: Sendable {
     // MARK: CLI
 
     /// Runs the real `coxswain` CLI against this platform's socket.
-    func cli(_ arguments: [String], stdin: String? = nil, timeout: Duration = .seconds(60)) async throws -> CommandResult {
-        var e = childEnvironment
+    func cli(_ arguments: [String], stdin: String? = nil, extraEnvironment: [String: String] = [:], timeout: Duration = .seconds(60)) async throws -> CommandResult {
+        var e = childEnvironment.merging(extraEnvironment) { $1 }
         e["COXSWAIN_SOCKET"] = socketPath
         e["COXSWAIN_CONFIG_DIR"] = directory + "/cli-config"
         if let stdin {

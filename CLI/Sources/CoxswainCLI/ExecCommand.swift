@@ -29,6 +29,9 @@ package struct ExecCommand: AsyncParsableCommand {
     @Option(help: "Seconds before the task is killed on the node (default 600).")
     var timeout: Double?
 
+    @Option(name: .customLong("secret-env"), help: "Pass the secret environment variable NAME (its value is read from your environment, never from the command line); repeatable.")
+    var secretEnv: [String] = []
+
     @Flag(help: "Wait for the job, printing each node's outcome as it arrives.") var poll = false
     @Flag(help: "Wait for the job (spinner on a terminal), then print the outcome per node.") var wait = false
     @Flag(help: "Stream live output, prefixed by node, then print the outcome.") var stream = false
@@ -50,7 +53,16 @@ package struct ExecCommand: AsyncParsableCommand {
     }
 
     package func run() async throws {
-        let request = SubmitJobRequest(verb: verb, arguments: arguments.joined(separator: " "), targets: target.isEmpty ? nil : target, timeoutSeconds: timeout)
+        var secrets: [String: String] = [:]
+        for name in secretEnv {
+            guard SubmitJobRequest.isEnvironmentName(name) else { throw ValidationError("--secret-env takes a variable NAME, got '\(name)'") }
+            guard let value = ProcessInfo.processInfo.environment[name] else { throw ValidationError("--secret-env \(name): \(name) is not set in your environment") }
+            secrets[name] = value
+        }
+        let request = SubmitJobRequest(
+            verb: verb, arguments: arguments.joined(separator: " "), targets: target.isEmpty ? nil : target, timeoutSeconds: timeout,
+            secretEnvironment: secrets.isEmpty ? nil : secrets
+        )
         let watch = poll || wait || stream
         let global = self.global
         let failed = try await global.withClient { client -> Bool in

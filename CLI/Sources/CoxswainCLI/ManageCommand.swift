@@ -95,6 +95,7 @@ package struct ManageCommand: AsyncParsableCommand {
             "verb:       \(j.verb) \(j.arguments)",
             "status:     \(j.status.rawValue)\(j.error.map { " (\($0))" } ?? "")",
             "targets:    \(j.targets.isEmpty ? "all online nodes" : j.targets.joined(separator: ", "))",
+            "secrets:    \(j.secretNames?.joined(separator: ", ") ?? "none") (values never shown)",
             "submitted:  \(Render.time(j.createdAt)) by \(j.submittedBy)",
             "dispatched: \(Render.time(j.dispatchedAt))",
             "finished:   \(Render.time(j.finishedAt))\(j.finishedAt.map { " (\(Render.seconds($0.timeIntervalSince(j.createdAt))) after submission)" } ?? "")",

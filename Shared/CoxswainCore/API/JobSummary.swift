@@ -12,6 +12,8 @@ public struct JobSummary: Codable, Sendable, Equatable {
     public var createdAt: Date
     public var dispatchedAt: Date?
     public var finishedAt: Date?
+    /// Names of the job's secret environment variables (never their values).
+    public var secretNames: [String]?
     public var nodeCount: Int
     public var succeeded: Int
     public var failed: Int
@@ -20,8 +22,9 @@ public struct JobSummary: Codable, Sendable, Equatable {
     public init(
         id: JobID, verb: String, arguments: String, targets: [String], status: JobStatus, submittedBy: String,
         error: String?, createdAt: Date, dispatchedAt: Date?, finishedAt: Date?, nodeCount: Int, succeeded: Int,
-        failed: Int, pending: Int
+        failed: Int, pending: Int, secretNames: [String]? = nil
     ) {
+        self.secretNames = secretNames
         self.id = id
         self.verb = verb
         self.arguments = arguments

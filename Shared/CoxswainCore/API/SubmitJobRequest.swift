@@ -8,12 +8,23 @@ public struct SubmitJobRequest: Codable, Sendable, Equatable {
     public var targets: [String]?
     /// Seconds before the task is killed on the node (default 600).
     public var timeoutSeconds: Double?
+    /// Secret environment variables for the task: encrypted at rest, sealed to each node's own key at
+    /// dispatch, never shown again (only their names) nor logged.
+    public var secretEnvironment: [String: String]?
 
-    public init(verb: String, arguments: String, targets: [String]? = nil, timeoutSeconds: Double? = nil) {
+    public init(verb: String, arguments: String, targets: [String]? = nil, timeoutSeconds: Double? = nil, secretEnvironment: [String: String]? = nil) {
         self.verb = verb
         self.arguments = arguments
         self.targets = targets
         self.timeoutSeconds = timeoutSeconds
+        self.secretEnvironment = secretEnvironment
+    }
+
+    /// A valid environment variable name.
+    public static func isEnvironmentName(_ s: String) -> Bool {
+        guard let first = s.unicodeScalars.first, s.unicodeScalars.count <= 128 else { return false }
+        func ok(_ c: Unicode.Scalar) -> Bool { ("A"..."Z").contains(c) || ("a"..."z").contains(c) || ("0"..."9").contains(c) || c == "_" }
+        return ok(first) && !("0"..."9").contains(first) && s.unicodeScalars.allSatisfy(ok)
     }
 
     public static let defaultTimeoutSeconds: Double = 600

@@ -31,6 +31,9 @@ public struct TaskSpec: Codable, Sendable, Equatable {
     public var arguments: String
     public var environment: [String: String]
     public var timeoutSeconds: Double
+    /// Base64 of a JSON `[String: String]` sealed to the node's X25519 key: secret environment
+    /// variables only that node's agent can open.
+    public var sealedEnvironment: String?
 
     public init(taskID: TaskID, verb: Verb, arguments: String, environment: [String: String] = [:], timeoutSeconds: Double) {
         self.taskID = taskID

@@ -9,5 +9,6 @@ package struct Migration: Sendable {
         .m001Foundation,
         .m002Tenancy,
         .m003Notifications,
+        .m004JobSecrets,
     ]
 }

@@ -22,7 +22,7 @@ package final class Agent: Sendable {
     /// Tasks running in this process (a redelivered batch must not start them twice).
     private let running = Mutex(Set<TaskID>())
     /// A signing key made by REKEY, switched to once the REKEY result (signed with the old key) is out.
-    private let pendingSigningKey = Mutex<SigningKeyPair?>(nil)
+    private let pendingKeys = Mutex<(SigningKeyPair, SealingKeyPair)?>(nil)
 
     package init(
         node: NodeName, team: TeamID?, trust: TrustStore, journal: TaskJournal, publisher: AMQPPublisher,
@@ -116,7 +116,7 @@ package final class Agent: Sendable {
         if task.verb == .rekey {
             do {
                 let (signing, sealing) = try trust.rekey()
-                pendingSigningKey.withLock { $0 = signing }
+                pendingKeys.withLock { $0 = (signing, sealing) }
                 rotated = (signing.publicKey.base64, sealing.publicKey.base64)
                 outcome = VerbOutcome(status: .succeeded, exitCode: 0, stdout: "new keys generated; signing key \(signing.publicKey.base64)\n")
             } catch {
@@ -140,6 +140,12 @@ package final class Agent: Sendable {
                 }
             }
             do {
+                var task = task
+                if let sealed = task.sealedEnvironment {
+                    // Secrets sealed to this node's key: opened here only, never logged.
+                    let bytes = try trust.open(sealed: Array(Data(base64Encoded: sealed) ?? Data()))
+                    for (k, v) in try WireCoding.decode([String: String].self, from: bytes) { task.environment[k] = v }
+                }
                 outcome = try await handler.execute(task, context: context)
             } catch is CancellationError {
                 sink.finish()
@@ -173,9 +179,9 @@ package final class Agent: Sendable {
             )
         ])
         try await journal.markReported(result.taskID)
-        if result.rotatedSigningKey != nil, let next = pendingSigningKey.withLock({ p -> SigningKeyPair? in defer { p = nil }; return p }) {
-            trust.activate(next)
-            logger.notice("node keys rotated", metadata: ["node.signing_key": "\(next.publicKey.base64)"])
+        if result.rotatedSigningKey != nil, let next = pendingKeys.withLock({ p -> (SigningKeyPair, SealingKeyPair)? in defer { p = nil }; return p }) {
+            trust.activate(next.0, sealing: next.1)
+            logger.notice("node keys rotated", metadata: ["node.signing_key": "\(next.0.publicKey.base64)"])
         }
     }
 

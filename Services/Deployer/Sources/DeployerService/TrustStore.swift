@@ -9,6 +9,7 @@ package final class TrustStore: Sendable {
     private struct State {
         var trusted: [String: Date?]  // base64 key -> valid until (nil = no end)
         var signing: SigningKeyPair
+        var sealing: SealingKeyPair
         var credentials: EnrolResponse
     }
 
@@ -19,7 +20,7 @@ package final class TrustStore: Sendable {
         var trusted: [String: Date?] = [:]
         for key in credentials.controlPlaneKeys { trusted[key] = .some(nil) }
         for (key, until) in credentials.retiringKeys ?? [:] { trusted[key] = until }
-        state = Mutex(State(trusted: trusted, signing: identity.signing, credentials: credentials))
+        state = Mutex(State(trusted: trusted, signing: identity.signing, sealing: identity.sealing, credentials: credentials))
         self.directory = directory
     }
 
@@ -58,8 +59,16 @@ package final class TrustStore: Sendable {
         return (signing, sealing)
     }
 
-    package func activate(_ signing: SigningKeyPair) {
-        state.withLock { $0.signing = signing }
+    package func activate(_ signing: SigningKeyPair, sealing: SealingKeyPair) {
+        state.withLock {
+            $0.signing = signing
+            $0.sealing = sealing
+        }
+    }
+
+    /// Opens a secret sealed to this node (tries the current key).
+    package func open(sealed: [UInt8]) throws -> [UInt8] {
+        try state.withLock { $0.sealing }.open(sealed)
     }
 
     /// Why a control message was refused.

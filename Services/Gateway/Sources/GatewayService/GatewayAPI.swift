@@ -1,5 +1,6 @@
 import CoxswainAMQP
 import CoxswainCore
+import CoxswainCrypto
 import CoxswainMessaging
 import CoxswainStore
 import Foundation
@@ -17,6 +18,7 @@ package struct GatewayAPI: Sendable {
     let authenticator: Authenticator
     let enrolment: NodeEnrolment?
     let keys: ControlKeyRepository
+    let masterKey: SecretBox
     let notifications: NotificationRepository
     let publisher: AMQPPublisher
     let hub: EventHub
@@ -26,7 +28,7 @@ package struct GatewayAPI: Sendable {
 
     package init(
         jobs: JobRepository, nodes: NodeRepository, access: AccessRepository, audit: AuditRepository, authenticator: Authenticator,
-        enrolment: NodeEnrolment?, keys: ControlKeyRepository, notifications: NotificationRepository, publisher: AMQPPublisher, hub: EventHub, configuration: GatewayConfiguration, logger: Logger,
+        enrolment: NodeEnrolment?, keys: ControlKeyRepository, masterKey: SecretBox, notifications: NotificationRepository, publisher: AMQPPublisher, hub: EventHub, configuration: GatewayConfiguration, logger: Logger,
         ready: @escaping @Sendable () async -> Bool
     ) {
         self.jobs = jobs
@@ -36,6 +38,7 @@ package struct GatewayAPI: Sendable {
         self.authenticator = authenticator
         self.enrolment = enrolment
         self.keys = keys
+        self.masterKey = masterKey
         self.notifications = notifications
         self.publisher = publisher
         self.hub = hub
@@ -202,10 +205,15 @@ package struct GatewayAPI: Sendable {
             }
         }
 
+        let secrets = submission.secretEnvironment ?? [:]
+        if let bad = secrets.keys.first(where: { !SubmitJobRequest.isEnvironmentName($0) }) {
+            return Self.error(.badRequest, "invalid_secret_name", "'\(bad)' is not an environment variable name")
+        }
         let id = JobID()
+        let sealed = secrets.isEmpty ? nil : masterKey.seal(try WireCoding.encode(secrets), associatedData: Array("job-secrets:\(id)".utf8))
         try await jobs.insert(
             id: id, team: principal.teamID, verb: verb, arguments: submission.arguments, targets: targets, timeoutSeconds: timeout,
-            submittedBy: principal.actor
+            submittedBy: principal.actor, sealedSecrets: sealed, secretNames: secrets.keys.sorted()
         )
         var accepted = JobEvent(kind: .accepted, jobID: id, time: Date(), jobStatus: .submitted)
         accepted.teamID = principal.teamID

@@ -72,7 +72,7 @@ package enum GatewayApp {
             jobs: JobRepository(client: postgres, logger: logger), nodes: nodes, access: access,
             audit: AuditRepository(client: postgres, logger: logger),
             authenticator: Authenticator(access: access, localTeam: configuration.localTeam, localRole: configuration.localRole),
-            enrolment: enrolment, keys: keys, notifications: NotificationRepository(client: postgres, masterKey: masterKey, logger: logger),
+            enrolment: enrolment, keys: keys, masterKey: masterKey, notifications: NotificationRepository(client: postgres, masterKey: masterKey, logger: logger),
             publisher: publisher, hub: hub, configuration: configuration, logger: logger,
             ready: {
                 guard isMigrated.isSet else { return false }

@@ -13,18 +13,20 @@ package struct Scheduler: Sendable {
     let repository: SchedulerRepository
     let nodes: NodeRepository
     let keys: ControlKeyRepository
+    let masterKey: SecretBox
     let publisher: AMQPPublisher
     let configuration: SchedulerConfiguration
     let planner = JobPlanner()
     let logger: Logger
 
     package init(
-        repository: SchedulerRepository, nodes: NodeRepository, keys: ControlKeyRepository, publisher: AMQPPublisher,
+        repository: SchedulerRepository, nodes: NodeRepository, keys: ControlKeyRepository, masterKey: SecretBox, publisher: AMQPPublisher,
         configuration: SchedulerConfiguration, logger: Logger
     ) {
         self.repository = repository
         self.nodes = nodes
         self.keys = keys
+        self.masterKey = masterKey
         self.publisher = publisher
         self.configuration = configuration
         self.logger = logger
@@ -84,12 +86,26 @@ package struct Scheduler: Sendable {
         }
         let now = Date()
         let key = try await keys.activeKey().pair
+        // Secret environments: opened with the master key, sealed to each node's own X25519 key.
+        let sealedSecrets = try await repository.sealedSecrets(Array(Set(tasks.map(\.jobID))))
+        var secrets: [JobID: [String: String]] = [:]
+        for (job, sealed) in sealedSecrets {
+            secrets[job] = try WireCoding.decode([String: String].self, from: try masterKey.open(sealed, associatedData: Array("job-secrets:\(job)".utf8)))
+        }
+        let nodeKeys = secrets.isEmpty ? [:] : try await nodes.sealingKeys(Array(Set(tasks.map(\.node.rawValue))))
         let messages = try order.map { groupKey -> OutgoingMessage in
             let group = byJobAndNode[groupKey]!
             let first = group[0]
             let batch = TaskBatch(
                 jobID: first.jobID, node: first.node,
-                tasks: group.map { TaskSpec(taskID: $0.taskID, verb: $0.verb, arguments: $0.arguments, timeoutSeconds: $0.timeoutSeconds) },
+                tasks: try group.map { t in
+                    var spec = TaskSpec(taskID: t.taskID, verb: t.verb, arguments: t.arguments, timeoutSeconds: t.timeoutSeconds)
+                    if let env = secrets[t.jobID] {
+                        guard let base64 = nodeKeys[t.node.rawValue] else { throw CryptoError.invalidKey("node \(t.node) has no sealing key") }
+                        spec.sealedEnvironment = Data(try SealingPublicKey(base64: base64).seal(try WireCoding.encode(env))).base64EncodedString()
+                    }
+                    return spec
+                },
                 issuedAt: now, expiresAt: now.addingTimeInterval(configuration.security.batchTTL.seconds), nonce: UUIDv4.string()
             )
             return try OutgoingMessage(

@@ -27,7 +27,7 @@ package enum SchedulerApp {
         let scheduler = Scheduler(
             repository: SchedulerRepository(client: postgres, logger: logger),
             nodes: NodeRepository(client: postgres, logger: logger),
-            keys: ControlKeyRepository(client: postgres, masterKey: masterKey, logger: logger),
+            keys: ControlKeyRepository(client: postgres, masterKey: masterKey, logger: logger), masterKey: masterKey,
             publisher: publisher, configuration: configuration, logger: logger
         )
         let migrated = OnceGate()
