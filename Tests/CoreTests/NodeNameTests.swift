@@ -49,3 +49,19 @@ struct WireCodingTests {
         #expect(NodeHeartbeat.messageType == "node.heartbeat")
     }
 }
+
+@Suite("Key hand-over signing text")
+struct KeyHandoverTextTests {
+    @Test("the signed text is the same after the wire round trip, whatever the sub-millisecond part")
+    func stableAcrossTheWire() throws {
+        for fraction in stride(from: 0.0, to: 0.001, by: 0.0001) {
+            let t = Date(timeIntervalSince1970: 1_800_000_000.123 + fraction)
+            let sent = KeyHandover(newKey: "k", previousKey: "p", previousValidUntil: t, issuedAt: t, signature: "")
+            let received = try WireCoding.decode(KeyHandover.self, from: try WireCoding.encode(sent))
+            #expect(
+                KeyHandover.signedText(newKey: "k", previousValidUntil: sent.previousValidUntil, issuedAt: sent.issuedAt)
+                    == KeyHandover.signedText(newKey: "k", previousValidUntil: received.previousValidUntil, issuedAt: received.issuedAt)
+            )
+        }
+    }
+}

@@ -16,8 +16,8 @@ public struct KeyHandover: Message {
     public init(newKey: String, previousKey: String, previousValidUntil: Date, issuedAt: Date, signature: String) {
         self.newKey = newKey
         self.previousKey = previousKey
-        self.previousValidUntil = previousValidUntil
-        self.issuedAt = issuedAt
+        self.previousValidUntil = previousValidUntil.wholeMilliseconds
+        self.issuedAt = issuedAt.wholeMilliseconds
         self.signature = signature
     }
 
@@ -26,5 +26,13 @@ public struct KeyHandover: Message {
     public static func signedText(newKey: String, previousValidUntil: Date, issuedAt: Date) -> String {
         func ms(_ d: Date) -> Int64 { Int64((d.timeIntervalSince1970 * 1000).rounded()) }
         return "coxswain-key-handover|\(newKey)|\(ms(previousValidUntil))|\(ms(issuedAt))"
+    }
+}
+
+extension Date {
+    /// This time cut to whole milliseconds: what survives the wire's ISO-8601 form unchanged, so a
+    /// signature over it verifies on the other side.
+    public var wholeMilliseconds: Date {
+        Date(timeIntervalSince1970: (timeIntervalSince1970 * 1000).rounded() / 1000)
     }
 }

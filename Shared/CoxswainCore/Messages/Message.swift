@@ -39,8 +39,13 @@ public enum WireCoding {
         return d
     }
 
+    /// ISO-8601 with milliseconds, rounded to the nearest millisecond. (Foundation's formatter
+    /// truncates, and a whole millisecond like .123 is stored as .12299…, which would print as .122;
+    /// so the value is moved 0.4 ms past its nearest millisecond before formatting, more than a
+    /// Double's error at today's epoch and less than half a millisecond.)
     public static func formatDate(_ date: Date) -> String {
-        date.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
+        let nearest = (date.timeIntervalSince1970 * 1000).rounded() / 1000 + 0.0004
+        return Date(timeIntervalSince1970: nearest).formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
     }
 
     public static func parseDate(_ s: String) -> Date? {

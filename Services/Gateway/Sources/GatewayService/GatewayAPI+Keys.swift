@@ -13,8 +13,8 @@ extension GatewayAPI {
             return Self.error(.forbidden, "forbidden", "the control-plane key belongs to the installation: owners of team 'default' rotate it")
         }
         let (current, next, nextID) = try await keys.prepareRotation()
-        let now = Date()
-        let validUntil = now.addingTimeInterval(configuration.security.batchTTL.seconds + 60)
+        let now = Date().wholeMilliseconds
+        let validUntil = now.addingTimeInterval(configuration.security.batchTTL.seconds + 60).wholeMilliseconds
         let text = KeyHandover.signedText(newKey: next.publicKey.base64, previousValidUntil: validUntil, issuedAt: now)
         let handover = KeyHandover(
             newKey: next.publicKey.base64, previousKey: current.publicKey.base64, previousValidUntil: validUntil, issuedAt: now,
