@@ -82,14 +82,15 @@ let package = Package(
         .target(name: "CoxswainConfig", dependencies: [configuration, log, yams, argumentParser, .product(name: "SystemPackage", package: "swift-system")], path: "Shared/CoxswainConfig"),
     ]
         + service("Gateway", executable: "coxswain-gateway", dependencies: [
-            "CoxswainCore", "CoxswainAMQP", "CoxswainMessaging", "CoxswainStore", "CoxswainConfig", "CoxswainCrypto", "CoxswainBrokerAdmin", hummingbird, postgres, lifecycle, log, nioCore,
+            "CoxswainCore", "CoxswainAMQP", "CoxswainMessaging", "CoxswainStore", "CoxswainConfig", "CoxswainCrypto", "CoxswainBrokerAdmin", "CoxswainOrchestration", hummingbird, postgres, lifecycle, log, nioCore,
             .product(name: "HTTPTypes", package: "swift-http-types"),
         ])
         + service("Scheduler", executable: "coxswain-scheduler", dependencies: [
             "CoxswainCore", "CoxswainAMQP", "CoxswainMessaging", "CoxswainStore", "CoxswainConfig", "CoxswainCrypto", postgres, lifecycle, log,
         ])
         + service("Deployer", executable: "coxswain-deployer", dependencies: [
-            "CoxswainCore", "CoxswainAMQP", "CoxswainMessaging", "CoxswainConfig", "CoxswainCrypto", grdb, lifecycle, log, httpClient,
+            "CoxswainCore", "CoxswainAMQP", "CoxswainMessaging", "CoxswainConfig", "CoxswainCrypto", "CoxswainOrchestration", "CoxswainTemplating",
+            grdb, lifecycle, log, httpClient,
             .product(name: "NIOFoundationCompat", package: "swift-nio"),
         ])
         + service("Audit", executable: "coxswain-audit", dependencies: [

@@ -5,6 +5,18 @@ public enum Verb: String, Codable, Sendable, CaseIterable {
     case run = "RUN"
     /// Returns its argument as output; touches nothing on the node.
     case echo = "ECHO"
+    /// Stores a value in the node's args (templates see it): `ARG [--extend-args] KEY VALUE`.
+    case arg = "ARG"
+    /// Stores an environment variable for later RUNs: `ENV [--extend-args] KEY VALUE`.
+    case env = "ENV"
+    /// Creates a directory: `WORKDIR [--chown U[:G]] [--chmod MODE] PATH`.
+    case workdir = "WORKDIR"
+    /// Loads a YAML/JSON file on the node into its args: `CACHEFILE PATH`.
+    case cachefile = "CACHEFILE"
+    /// Forgets args, envs or the job cache: `CACHEEVICT all|args|envs|jobs|KEY`.
+    case cacheevict = "CACHEEVICT"
+    /// Waits: `WAIT --seconds N | --url URL | --cmd CMD [--retry N --retry-wait S]`.
+    case wait = "WAIT"
     /// Makes the node generate new key pairs and report the public halves (admins only; `coxswain node rekey`).
     case rekey = "REKEY"
 
@@ -19,6 +31,12 @@ public enum Verb: String, Codable, Sendable, CaseIterable {
         case .run: "RUN CMD: run CMD with /bin/sh -c on each target"
         case .echo: "ECHO TEXT: return TEXT from each target"
         case .rekey: "REKEY: the node generates new key pairs (admins; use `coxswain node rekey NAME`)"
+        case .arg: "ARG [--extend-args] KEY VALUE: store a value (YAML literal) in the node's args"
+        case .env: "ENV [--extend-args] KEY VALUE: an environment variable for later RUNs"
+        case .workdir: "WORKDIR [--chown U[:G]] [--chmod MODE] PATH: create a directory"
+        case .cachefile: "CACHEFILE PATH: load a YAML/JSON file on the node into its args"
+        case .cacheevict: "CACHEEVICT all|args|envs|jobs|KEY: forget cached state"
+        case .wait: "WAIT --seconds N | --url URL | --cmd CMD [--retry N] [--retry-wait S]"
         }
     }
 }

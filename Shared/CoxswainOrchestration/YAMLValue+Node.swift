@@ -164,3 +164,21 @@ extension StringProtocol {
         return String(self[start...end])
     }
 }
+
+extension YAMLValue {
+    /// Parses a whole YAML (or JSON) document, e.g. a CACHEFILE on a node.
+    package static func parse(yaml: String, file: String) throws(OrchestrationError) -> YAMLValue {
+        let node: Node?
+        do {
+            node = try Yams.compose(yaml: yaml)
+        } catch {
+            throw .document(file: file, line: nil, problem: "not valid YAML or JSON")
+        }
+        guard let node else { return .null }
+        do {
+            return try YAMLValue(document: node)
+        } catch {
+            throw .document(file: file, line: nil, problem: "unsupported value")
+        }
+    }
+}

@@ -87,20 +87,22 @@ package struct JobRepository: Sendable {
         guard let job = try await summary(id: id, team: team) else { return nil }
         let rows = try await client.query(
             """
-            SELECT id, node, status, exit_code, stdout, stderr, error, created_at, dispatched_at, started_at, finished_at, result_received_at
+            SELECT id, node, status, exit_code, stdout, stderr, error, created_at, dispatched_at, started_at, finished_at, result_received_at,
+                   fingerprint, cached
             FROM tasks WHERE job_id = \(id.rawValue) ORDER BY node, seq
             """,
             logger: logger
         )
         var tasks: [TaskDetail] = []
-        for try await r in rows.decode((UUID, String, String, Int32?, String, String, String?, Date, Date?, Date?, Date?, Date?).self) {
-            tasks.append(
-                TaskDetail(
-                    id: TaskID(r.0), node: r.1, status: TaskStatus(rawValue: r.2) ?? .failed, exitCode: r.3, stdout: r.4,
-                    stderr: r.5, error: r.6, createdAt: r.7, dispatchedAt: r.8, startedAt: r.9, finishedAt: r.10,
-                    resultReceivedAt: r.11
-                )
+        for try await r in rows.decode((UUID, String, String, Int32?, String, String, String?, Date, Date?, Date?, Date?, Date?, String?, Bool).self) {
+            var task = TaskDetail(
+                id: TaskID(r.0), node: r.1, status: TaskStatus(rawValue: r.2) ?? .failed, exitCode: r.3, stdout: r.4,
+                stderr: r.5, error: r.6, createdAt: r.7, dispatchedAt: r.8, startedAt: r.9, finishedAt: r.10,
+                resultReceivedAt: r.11
             )
+            task.fingerprint = r.12
+            task.cached = r.13 ? true : nil
+            tasks.append(task)
         }
         return JobDetail(job: job, tasks: tasks)
     }

@@ -198,13 +198,14 @@ package struct SchedulerRepository: Sendable {
                 UPDATE tasks t SET status = r.status, exit_code = NULLIF(r.exit_code, \(Self.noExitCode)),
                     stdout = r.stdout, stderr = r.stderr, error = NULLIF(r.error, ''),
                     started_at = to_timestamp(r.started), finished_at = to_timestamp(r.finished),
-                    result_received_at = clock_timestamp()
+                    result_received_at = clock_timestamp(), fingerprint = NULLIF(r.fingerprint, ''), cached = r.cached
                 FROM unnest(\(results.map(\.taskID.rawValue))::uuid[], \(results.map(\.node.rawValue))::text[],
                             \(results.map(\.status.rawValue))::text[], \(results.map { $0.exitCode ?? Self.noExitCode })::int[],
                             \(results.map(\.stdout))::text[], \(results.map(\.stderr))::text[], \(results.map { $0.error ?? "" })::text[],
                             \(results.map { $0.startedAt.timeIntervalSince1970 })::float8[],
-                            \(results.map { $0.finishedAt.timeIntervalSince1970 })::float8[])
-                    AS r(id, node, status, exit_code, stdout, stderr, error, started, finished)
+                            \(results.map { $0.finishedAt.timeIntervalSince1970 })::float8[],
+                            \(results.map { $0.fingerprint ?? "" })::text[], \(results.map { $0.cached ?? false })::bool[])
+                    AS r(id, node, status, exit_code, stdout, stderr, error, started, finished, fingerprint, cached)
                 WHERE t.id = r.id AND t.node = r.node AND t.status = 'pending'
                 RETURNING t.job_id, t.id, t.node, t.status, t.exit_code, (SELECT team_id FROM jobs WHERE id = t.job_id)
                 """,

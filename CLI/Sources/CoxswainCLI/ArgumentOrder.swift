@@ -5,6 +5,38 @@ package enum ArgumentOrder {
     static let valued: Set<String> = ["--socket", "--url", "--token", "--team", "--output", "-o"]
 
     package static func normalize(_ arguments: [String]) -> [String] {
+        positionalDashWords(leadingOptionsLast(arguments))
+    }
+
+    /// Like Python's argparse (Directord's CLI), a word that starts with `-` but contains a space
+    /// is a value, not an option: `exec --verb RUN '--skip-cache echo hi'`. Such words move after
+    /// a `--` at the end, in order, so ArgumentParser reads them as positional arguments.
+    static func positionalDashWords(_ arguments: [String]) -> [String] {
+        guard !arguments.contains("--") else { return arguments }
+        let dashWords = arguments.filter { $0.hasPrefix("-") && $0.contains(where: \.isWhitespace) }
+        guard !dashWords.isEmpty else { return arguments }
+        var rest: [String] = []
+        var positional: [String] = []
+        var previousTakesValue = false
+        for a in arguments {
+            if previousTakesValue {
+                rest.append(a)  // an option's value stays with its option
+            } else if dashWords.contains(a) {
+                positional.append(a)
+            } else if a.hasPrefix("-") || positional.isEmpty {
+                rest.append(a)
+            } else {
+                positional.append(a)
+            }
+            previousTakesValue = optionTakingValue.contains(a)
+        }
+        return rest + ["--"] + positional
+    }
+
+    /// Options of `exec` whose value is the next word (so a dash-word after them is their value).
+    static let optionTakingValue: Set<String> = ["--verb", "--target", "--timeout", "--secret-env", "--socket", "--url", "--token", "--team", "--output"]
+
+    static func leadingOptionsLast(_ arguments: [String]) -> [String] {
         var leading: [String] = []
         var rest = arguments[...]
         while let first = rest.first, first.hasPrefix("-") {

@@ -66,6 +66,9 @@ public struct TaskDetail: Codable, Sendable, Equatable {
     public var startedAt: Date?
     public var finishedAt: Date?
     public var resultReceivedAt: Date?
+    /// The job's fingerprint on the node, and whether it was skipped as cached.
+    public var fingerprint: String?
+    public var cached: Bool?
 
     public init(
         id: TaskID, node: String, status: TaskStatus, exitCode: Int32?, stdout: String, stderr: String, error: String?,

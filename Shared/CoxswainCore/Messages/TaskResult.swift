@@ -19,6 +19,10 @@ public struct TaskResult: Message {
     /// Set only by a successful `REKEY`: the node's new public keys (base64). The result itself is
     /// still signed with the old key; later results with the new one.
     public var rotatedSigningKey: String?
+    /// The job's fingerprint on the node (verb, options, rendered inputs).
+    public var fingerprint: String?
+    /// Skipped: it succeeded on this node before with the same fingerprint.
+    public var cached: Bool?
     public var rotatedSealingKey: String?
 
     public init(

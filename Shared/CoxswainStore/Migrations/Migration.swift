@@ -10,5 +10,6 @@ package struct Migration: Sendable {
         .m002Tenancy,
         .m003Notifications,
         .m004JobSecrets,
+        .m005Fingerprints,
     ]
 }

@@ -162,6 +162,8 @@ package final class Agent: Sendable {
             jobID: jobID, taskID: task.taskID, node: node, status: outcome.status, exitCode: outcome.exitCode,
             stdout: outcome.stdout, stderr: outcome.stderr, error: outcome.error, startedAt: started, finishedAt: Date()
         )
+        result.fingerprint = outcome.fingerprint
+        result.cached = outcome.cached ? true : nil
         result.rotatedSigningKey = rotated?.signing
         result.rotatedSealingKey = rotated?.sealing
         try await journal.markFinished(result)

@@ -54,9 +54,11 @@ package enum DeployerApp {
         let publisher = AMQPPublisher(configuration: amqp, topology: .empty, logger: logger)
         let consumer = AMQPConsumer(configuration: amqp, queue: credentials.queue, prefetch: UInt16(configuration.concurrency), topology: .empty, logger: logger)
         let journal = try TaskJournal(directory: configuration.stateDirectory)
+        let store = try NodeStore(journal: journal)
         let trust = TrustStore(identity: identity, credentials: credentials, directory: configuration.stateDirectory)
         let agent = Agent(
             node: node, team: TeamID(credentials.teamID), trust: trust, journal: journal, publisher: publisher,
+            verbs: VerbHandlers.directord(store: store),
             environment: ProcessInfo.processInfo.environment, outputLimit: configuration.outputLimit, logger: logger
         )
         let startedAt = Date()

@@ -16,7 +16,7 @@ package struct TaskJournal: Sendable {
         package var result: TaskResult?
     }
 
-    let queue: DatabaseQueue
+    package let queue: DatabaseQueue
 
     /// Opens (creating if needed) the journal at `directory/journal.sqlite`.
     package init(directory: String) throws {

@@ -8,13 +8,19 @@ package struct VerbOutcome: Sendable, Equatable {
     package var stdout: String
     package var stderr: String
     package var error: String?
+    /// The job's fingerprint (verb, options, rendered inputs), for the cache.
+    package var fingerprint: String?
+    /// True when the job was skipped because it succeeded here before with this fingerprint.
+    package var cached: Bool
 
-    package init(status: TaskStatus, exitCode: Int32? = nil, stdout: String = "", stderr: String = "", error: String? = nil) {
+    package init(status: TaskStatus, exitCode: Int32? = nil, stdout: String = "", stderr: String = "", error: String? = nil, cached: String? = nil) {
         self.status = status
         self.exitCode = exitCode
         self.stdout = stdout
         self.stderr = stderr
         self.error = error
+        self.fingerprint = cached
+        self.cached = cached != nil
     }
 }
 
@@ -35,10 +41,17 @@ package protocol VerbHandler: Sendable {
 
 /// The table of verbs this agent executes.
 package enum VerbHandlers {
+    /// Without a node store: RUN and ECHO only.
     package static let standard: [Verb: any VerbHandler] = [
         .run: RunVerb(),
         .echo: EchoVerb(),
     ]
+
+    /// Every verb this agent implements, with its durable node store (args, envs, job cache).
+    package static func directord(store: NodeStore) -> [Verb: any VerbHandler] {
+        let verb = NodeVerb(store: store)
+        return [.run: verb, .echo: verb, .arg: verb, .env: verb, .workdir: verb, .cachefile: verb, .cacheevict: verb, .wait: verb]
+    }
 }
 
 /// `ECHO TEXT`: returns TEXT.

@@ -2,6 +2,7 @@ import CoxswainAMQP
 import CoxswainCore
 import CoxswainCrypto
 import CoxswainMessaging
+import CoxswainOrchestration
 import CoxswainStore
 import Foundation
 import HTTPTypes
@@ -185,6 +186,14 @@ package struct GatewayAPI: Sendable {
         }
         if verb == .run, submission.arguments.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             return Self.error(.badRequest, "missing_arguments", "RUN needs a command")
+        }
+        if verb != .rekey {
+            // Directord's option grammar, checked here so a bad option is a 400 and nothing runs.
+            do {
+                _ = try VerbParser.parse(verb: verb.rawValue, arguments: submission.arguments, at: SourceLocation(file: "request", block: 1))
+            } catch {
+                return Self.error(.badRequest, "invalid_arguments", "\(error)")
+            }
         }
         if submission.arguments.utf8.count > SubmitJobRequest.maximumArgumentBytes {
             return Self.error(.contentTooLarge, "payload_too_large", "arguments exceed \(SubmitJobRequest.maximumArgumentBytes) bytes")

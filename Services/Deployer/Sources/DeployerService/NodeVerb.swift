@@ -1,0 +1,184 @@
+import CoxswainCore
+import CoxswainCrypto
+import CoxswainOrchestration
+import CoxswainTemplating
+import Foundation
+
+/// Directord's verbs as they run on a node: options parsed with Directord's grammar
+/// (`CoxswainOrchestration.VerbParser`), templates (RUN text, WORKDIR, WAIT url/cmd, ARG/ENV values)
+/// rendered against the node's args with strict undefined variables, and the job cache: a job that
+/// succeeded here is skipped next time unless `--skip-cache`; its fingerprint covers the verb, its
+/// options and its **rendered** inputs, so a changed value runs again.
+package struct NodeVerb: VerbHandler {
+    let store: NodeStore
+    let renderer = TemplateRenderer()
+    let run = RunVerb()
+
+    package init(store: NodeStore) {
+        self.store = store
+    }
+
+    /// Verbs whose effect must happen every time (never answered from the cache).
+    static let uncached: Set<String> = ["CACHEEVICT", "ECHO", "WAIT", "QUERY", "REKEY"]
+
+    package func execute(_ task: TaskSpec, context: VerbContext) async throws -> VerbOutcome {
+        let call: VerbCall
+        let options: JobOptions
+        do {
+            (call, options) = try VerbParser.parse(verb: task.verb.rawValue, arguments: task.arguments, at: SourceLocation(file: "job", block: 1))
+        } catch {
+            return VerbOutcome(status: .failed, error: "\(error)")
+        }
+        if case .execHelp(let verb) = call { return VerbOutcome(status: .succeeded, exitCode: 0, stdout: VerbParser.help(verb: verb) + "\n") }
+        let args = try await store.args()
+        func render(_ text: String) throws -> String {
+            guard renderer.isTemplate(text) else { return text }
+            return try renderer.render(text, name: task.verb.rawValue, context: args)
+        }
+        let rendered: RenderedCall
+        do {
+            rendered = try RenderedCall(call, render: render)
+        } catch let error as TemplateError {
+            return VerbOutcome(status: .failed, error: "template: \(error)")
+        }
+        let fingerprint = Digest.sha256Hex(task.verb.rawValue + "\u{1F}" + rendered.identity + "\u{1F}" + options.cacheIdentity)
+        let cacheable = !Self.uncached.contains(task.verb.rawValue)
+        if cacheable, !options.skipCache, try await store.isCached(fingerprint) {
+            return VerbOutcome(status: .succeeded, exitCode: 0, stdout: "", error: nil, cached: fingerprint)
+        }
+        var outcome = try await perform(rendered, task: task, options: options, context: context)
+        outcome.fingerprint = fingerprint
+        if outcome.status == .succeeded {
+            if let key = options.stdoutArg { try await store.setArg(key, .string(outcome.stdout.trimmingCharacters(in: .whitespacesAndNewlines))) }
+            if let key = options.stderrArg { try await store.setArg(key, .string(outcome.stderr.trimmingCharacters(in: .whitespacesAndNewlines))) }
+            if cacheable { try await store.remember(fingerprint, verb: task.verb.rawValue) }
+        }
+        return outcome
+    }
+
+    func perform(_ call: RenderedCall, task: TaskSpec, options: JobOptions, context: VerbContext) async throws -> VerbOutcome {
+        switch call.call {
+        case .run(let command, _):
+            var spec = task
+            spec.arguments = command
+            for (k, v) in try await store.envs() where spec.environment[k] == nil { spec.environment[k] = v }
+            return try await run.execute(spec, context: context)
+        case .echo(let text):
+            context.emit(.stdout, text + "\n")
+            return VerbOutcome(status: .succeeded, exitCode: 0, stdout: text + "\n")
+        case .arg(let key, let value, let extend):
+            try await store.setArg(key, try value.templateValue(), extend: extend)
+            return VerbOutcome(status: .succeeded, exitCode: 0, stdout: "\(key) set\n")
+        case .env(let key, let value, let extend):
+            try await store.setEnv(key, value.plainText, extend: extend)
+            return VerbOutcome(status: .succeeded, exitCode: 0, stdout: "\(key) set\n")
+        case .cachefile(let path):
+            guard let data = FileManager.default.contents(atPath: path) else { return VerbOutcome(status: .failed, error: "cannot read \(path)") }
+            guard case .map(let values) = try YAMLValue.parse(yaml: String(decoding: data, as: UTF8.self), file: path).templateValue() else {
+                return VerbOutcome(status: .failed, error: "\(path) is not a YAML or JSON mapping")
+            }
+            for (k, v) in values { try await store.setArg(k, v) }
+            return VerbOutcome(status: .succeeded, exitCode: 0, stdout: "\(values.count) args from \(path)\n")
+        case .cacheevict(let what):
+            try await store.evict(what)
+            return VerbOutcome(status: .succeeded, exitCode: 0, stdout: "evicted \(what)\n")
+        case .workdir(let path, let chown, let chmod, _):
+            do {
+                try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+                if let chmod, let mode = Int(chmod, radix: 8) { try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: path) }
+                if let chown {
+                    let parts = chown.split(separator: ":").map(String.init)
+                    var attributes: [FileAttributeKey: Any] = [:]
+                    if let u = parts.first { attributes[Int(u) != nil ? .ownerAccountID : .ownerAccountName] = Int(u) ?? u }
+                    if parts.count > 1 { attributes[Int(parts[1]) != nil ? .groupOwnerAccountID : .groupOwnerAccountName] = Int(parts[1]) ?? parts[1] }
+                    try FileManager.default.setAttributes(attributes, ofItemAtPath: path)
+                }
+            } catch {
+                return VerbOutcome(status: .failed, error: "WORKDIR \(path): \(error.localizedDescription)")
+            }
+            return VerbOutcome(status: .succeeded, exitCode: 0, stdout: "\(path)\n")
+        case .wait(let condition, let retry, let retryWait):
+            return try await wait(condition, retry: retry, retryWait: retryWait, task: task, context: context)
+        default:
+            return VerbOutcome(status: .failed, error: "verb \(task.verb.rawValue) is not supported by this agent yet")
+        }
+    }
+
+    func wait(_ condition: WaitCondition, retry: Int, retryWait: Double, task: TaskSpec, context: VerbContext) async throws -> VerbOutcome {
+        switch condition {
+        case .seconds(let s):
+            try await Task.sleep(for: .milliseconds(Int64(s * 1000)))
+            return VerbOutcome(status: .succeeded, exitCode: 0, stdout: "waited \(s) s\n")
+        case .command(let command):
+            var attempt = 0
+            while true {
+                var spec = task
+                spec.arguments = command
+                let outcome = try await run.execute(spec, context: context)
+                if outcome.status == .succeeded || attempt >= retry { return outcome }
+                attempt += 1
+                try await Task.sleep(for: .milliseconds(Int64(retryWait * 1000)))
+            }
+        case .url(let url, _):
+            var attempt = 0
+            while true {
+                var spec = task
+                spec.arguments = "curl -fsS -o /dev/null --max-time 10 " + shellQuote(url)
+                let outcome = try await run.execute(spec, context: context)
+                if outcome.status == .succeeded || attempt >= retry {
+                    return outcome.status == .succeeded ? VerbOutcome(status: .succeeded, exitCode: 0, stdout: "\(url) answered\n") : outcome
+                }
+                attempt += 1
+                try await Task.sleep(for: .milliseconds(Int64(retryWait * 1000)))
+            }
+        }
+    }
+
+    func shellQuote(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+}
+
+/// A verb call with its templated fields rendered, and a stable text of its inputs for fingerprints.
+struct RenderedCall {
+    let call: VerbCall
+    let identity: String
+
+    init(_ call: VerbCall, render: (String) throws -> String) throws {
+        switch call {
+        case .run(let command, let noBlock): self.call = .run(command: try render(command), noBlock: noBlock)
+        case .workdir(let path, let chown, let chmod, let recursive): self.call = .workdir(path: try render(path), chown: chown, chmod: chmod, recursive: recursive)
+        case .wait(.url(let url, let insecure), let retry, let retryWait): self.call = .wait(.url(try render(url), insecure: insecure), retry: retry, retryWait: retryWait)
+        case .wait(.command(let cmd), let retry, let retryWait): self.call = .wait(.command(try render(cmd)), retry: retry, retryWait: retryWait)
+        case .arg(let key, .string(let text), let extend): self.call = .arg(key: key, value: .string(try render(text)), extend: extend)
+        case .env(let key, .string(let text), let extend): self.call = .env(key: key, value: .string(try render(text)), extend: extend)
+        case .echo(let text): self.call = .echo(try render(text))
+        default: self.call = call
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        identity = String(decoding: (try? encoder.encode(self.call)) ?? Data(), as: UTF8.self)
+    }
+}
+
+extension JobOptions {
+    /// The options that change what a job does (not how it is scheduled or cached).
+    var cacheIdentity: String { "stdout=\(stdoutArg ?? "")|stderr=\(stderrArg ?? "")" }
+}
+
+extension YAMLValue {
+    func templateValue() throws -> TemplateValue {
+        try JSONDecoder().decode(TemplateValue.self, from: try JSONEncoder().encode(self))
+    }
+
+    /// A value as an environment variable's text.
+    var plainText: String {
+        switch self {
+        case .string(let s): s
+        case .int(let i): String(i)
+        case .double(let d): String(d)
+        case .bool(let b): b ? "true" : "false"
+        case .null: ""
+        default: String(decoding: (try? JSONEncoder().encode(self)) ?? Data(), as: UTF8.self)
+        }
+    }
+
+}

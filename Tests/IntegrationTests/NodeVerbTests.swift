@@ -1,0 +1,79 @@
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Directord verbs on real Deployers through `exec`: args and templates, the job cache keyed on
+/// rendered inputs, ENV, WORKDIR, WAIT, CACHEFILE, CACHEEVICT, --stdout-arg, strict undefined
+/// variables, and state that survives an agent restart.
+extension PlatformTests {
+    @Test("node verbs: args feed templates, the cache skips repeats but not changes, state survives a restart", .timeLimit(.minutes(4)))
+    func nodeVerbs() async throws {
+        try await TestPlatform.with(nodes: ["node-a", "node-b"], audit: false) { p in
+            func exec(_ verb: String, _ args: String, _ extra: [String] = []) async throws -> CommandResult {
+                try await p.cli(["exec", "--verb", verb, args, "--wait"] + extra)
+            }
+            let marks = p.markDirectory
+            #expect(try await exec("ARG", "greeting hello-world", ["--check"]).status == 0)
+            #expect(try await exec("ARG", "ports [80, 443]", ["--check"]).status == 0)
+            let templated = try await exec("RUN", "echo {{ greeting }} {{ ports | join(',') }} > \(marks)/$TEST_NODE.greet", ["--check"])
+            #expect(templated.status == 0, "\(templated)")
+            for node in ["node-a", "node-b"] {
+                #expect((try? String(contentsOfFile: "\(marks)/\(node).greet", encoding: .utf8)) == "hello-world 80,443\n")
+            }
+
+            // The cache: the same job is skipped; --skip-cache runs it; a changed rendered input runs it.
+            let counter = "echo {{ greeting }} >> \(marks)/$TEST_NODE"
+            #expect(try await exec("RUN", counter, ["--check"]).status == 0)
+            #expect(try await exec("RUN", counter, ["--check"]).status == 0)
+            #expect(p.marks("node-a") == ["hello-world"], "the repeat was not skipped: \(p.marks("node-a"))")
+            let info = try await p.cli(["manage", "--job-info", "last"])
+            #expect(info.stdout.contains("(cached: skipped"), "\(info)")
+            #expect(try await exec("RUN", "--skip-cache " + counter, ["--check"]).status == 0)
+            #expect(p.marks("node-a").count == 2)
+            #expect(try await exec("ARG", "greeting changed", ["--check"]).status == 0)
+            #expect(try await exec("RUN", counter, ["--check"]).status == 0)
+            #expect(p.marks("node-a") == ["hello-world", "hello-world", "changed"])
+
+            // Strict undefined: the task fails and names the variable.
+            let undefined = try await exec("RUN", "echo {{ no_such_thing }}", ["--output", "json"])
+            #expect(undefined.stdout.contains("\"failed\"") && undefined.stdout.contains("no_such_thing"), "\(undefined)")
+
+            // ENV, --stdout-arg, WORKDIR, WAIT.
+            #expect(try await exec("ENV", "COLOR blue", ["--check"]).status == 0)
+            let color = try await exec("RUN", "--stdout-arg color_seen echo $COLOR", ["--check", "--target", "node-a"])
+            #expect(color.status == 0 && color.stdout.contains("blue"), "\(color)")
+            let seen = try await exec("RUN", "echo saw-{{ color_seen }}", ["--check", "--target", "node-a"])
+            #expect(seen.stdout.contains("saw-blue"), "\(seen)")
+            #expect(try await exec("WORKDIR", "--chmod 0750 \(marks)/dir-{{ greeting }}", ["--check"]).status == 0)
+            var info2 = stat()
+            #expect(stat("\(marks)/dir-changed", &info2) == 0 && (info2.st_mode & 0o777) == 0o750)
+            let started = ContinuousClock.now
+            #expect(try await exec("WAIT", "--seconds 0.3", ["--check"]).status == 0)
+            #expect(ContinuousClock.now - started >= .milliseconds(300))
+            #expect(try await exec("WAIT", "--retry 5 --retry-wait 0.1 --cmd test -d \(marks)/dir-changed", ["--check"]).status == 0)
+
+            // CACHEFILE loads YAML into args.
+            try "region: eu-1\nreplicas: 3\n".write(toFile: "\(marks)/facts.yaml", atomically: true, encoding: .utf8)
+            #expect(try await exec("CACHEFILE", "\(marks)/facts.yaml", ["--check"]).status == 0)
+            let facts = try await exec("RUN", "echo {{ region }}x{{ replicas + 1 }}", ["--check", "--target", "node-b"])
+            #expect(facts.stdout.contains("eu-1x4"), "\(facts)")
+
+            // A bad option is refused before anything runs.
+            let bad = try await exec("WAIT", "--retry 2")
+            #expect(bad.status == 2 && bad.stderr.contains("WAIT"), "\(bad)")
+
+            // State survives an agent restart: args and the job cache.
+            await p.stop("deployer-node-a")
+            try p.startDeployer("node-a")
+            try await p.waitForOnline(["node-a"])
+            #expect(try await exec("RUN", counter, ["--check", "--target", "node-a"]).status == 0)
+            #expect(p.marks("node-a").count == 3, "the cached job ran again after a restart")
+            #expect(try await exec("CACHEEVICT", "jobs", ["--check", "--target", "node-a"]).status == 0)
+            #expect(try await exec("RUN", counter, ["--check", "--target", "node-a"]).status == 0)
+            #expect(p.marks("node-a").count == 4)
+        }
+    }
+}
