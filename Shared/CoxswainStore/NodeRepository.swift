@@ -61,7 +61,7 @@ package struct NodeRepository: Sendable {
                 SELECT n.name, n.status FROM nodes n JOIN input USING (name)
             )
             UPDATE nodes AS n SET
-                machine_id = h.machine_id, version = h.version, labels = h.labels, status = 'online',
+                machine_id = h.machine_id, version = h.version, labels = (n.labels::jsonb || h.labels::jsonb)::text, status = 'online',
                 host_uptime_seconds = h.host_uptime, agent_started_at = to_timestamp(h.agent_started),
                 heartbeat_interval_seconds = h.interval_s, last_seen = clock_timestamp()
             FROM input h
@@ -92,6 +92,17 @@ package struct NodeRepository: Sendable {
         for try await (name, seen, team) in rows.decode((String, Date, UUID).self) {
             if let n = try? NodeName(validating: name) { out.append((n, seen, TeamID(team.uuidString.lowercased()))) }
         }
+        return out
+    }
+
+    /// The team's nodes carrying every one of `labels`.
+    package func withLabels(_ labels: [String: String], team: TeamID) async throws -> [String] {
+        let wanted = String(decoding: (try? JSONEncoder().encode(labels)) ?? Data("{}".utf8), as: UTF8.self)
+        let rows = try await client.query(
+            "SELECT name FROM nodes WHERE team_id = \(team.uuid) AND labels::jsonb @> \(wanted)::jsonb ORDER BY name", logger: logger
+        )
+        var out: [String] = []
+        for try await name in rows.decode(String.self) { out.append(name) }
         return out
     }
 

@@ -259,6 +259,22 @@ package struct SchedulerRepository: Sendable {
         }
     }
 
+    /// Deletes finished jobs (with their tasks) that finished more than `olderThan` seconds ago.
+    package func purgeFinishedJobs(olderThan seconds: Double, limit: Int = 1000) async throws -> Int {
+        let rows = try await client.query(
+            """
+            DELETE FROM jobs WHERE id IN (
+                SELECT id FROM jobs WHERE status IN ('succeeded', 'failed')
+                  AND finished_at < clock_timestamp() - make_interval(secs => \(seconds)) LIMIT \(limit)
+            ) RETURNING id
+            """,
+            logger: logger
+        )
+        var n = 0
+        for try await _ in rows.decode(UUID.self) { n += 1 }
+        return n
+    }
+
     static let noExitCode: Int32 = -2_147_483_648
 
     /// Serialises result recording per job across Scheduler replicas (in a stable order: no deadlocks).

@@ -77,3 +77,24 @@ extension PlatformTests {
         }
     }
 }
+
+extension PlatformTests {
+    @Test("--target-label picks the team's nodes by label; finished jobs past retention are deleted", .timeLimit(.minutes(3)))
+    func labelsAndRetention() async throws {
+        try await TestPlatform.with(nodes: ["node-a"], audit: false, schedulerSettings: ["scheduler.job_retention=2s"]) { p in
+            try await p.enrolDeployer("web-1", extraArguments: ["--labels", "role=web,dc=eu"])
+            try await p.enrolDeployer("web-2", extraArguments: ["--labels", "role=web,dc=us"])
+            try await p.waitForOnline(["web-1", "web-2"])
+            let web = try await p.cli(["exec", "--verb", "ECHO", "hi", "--target-label", "role=web", "--wait", "--output", "json"])
+            let nodes = ((try JSONSerialization.jsonObject(with: Data(web.stdout.utf8)) as? [String: Any])?["tasks"] as? [[String: Any]] ?? []).compactMap { $0["node"] as? String }
+            #expect(Set(nodes) == ["web-1", "web-2"], "\(web)")
+            let eu = try await p.cli(["exec", "--verb", "ECHO", "hi", "--target-label", "role=web", "--target-label", "dc=eu", "--wait", "--output", "json"])
+            #expect(eu.stdout.contains("web-1") && !eu.stdout.contains("web-2"), "\(eu)")
+            let none = try await p.cli(["exec", "--verb", "ECHO", "hi", "--target-label", "role=db"])
+            #expect(none.status == 2 && none.stderr.contains("no node matches"), "\(none)")
+            // Retention (2 s here): the finished jobs disappear.
+            try await eventually("finished jobs deleted", timeout: .seconds(20)) { try await p.sql("SELECT count(*) FROM jobs") == "0" }
+            #expect(try await p.sql("SELECT count(*) FROM tasks") == "0")
+        }
+    }
+}

@@ -37,14 +37,14 @@ final class TestPlatform: Sendable {
 
     /// Creates the database and vhost and starts a Gateway, `schedulers` Schedulers, an Audit
     /// service and one Deployer per node; returns once every node is online.
-    static func start(schedulers: Int = 1, nodes: [String], audit: Bool = true) async throws -> TestPlatform {
+    static func start(schedulers: Int = 1, nodes: [String], audit: Bool = true, schedulerSettings: [String] = []) async throws -> TestPlatform {
         let env = try TestEnvironment.load()
         let name = String(UUID().uuidString.lowercased().prefix(8))
         let platform = TestPlatform(env: env, name: name)
         try FileManager.default.createDirectory(atPath: platform.markDirectory, withIntermediateDirectories: true)
         try await platform.createDatabaseAndVhost()
         try platform.startGateway()
-        for i in 0..<schedulers { try platform.startScheduler(i) }
+        for i in 0..<schedulers { try platform.startScheduler(i, settings: schedulerSettings) }
         if audit { try platform.startAudit() }
         try await platform.waitForReady()
         for node in nodes { try await platform.enrolDeployer(node) }
@@ -107,10 +107,10 @@ final class TestPlatform: Sendable {
         try launch("gateway", "coxswain-gateway", ["--socket-path", socketPath, "--http-port", String(httpPort)])
     }
 
-    func startScheduler(_ i: Int) throws {
+    func startScheduler(_ i: Int, settings: [String] = []) throws {
         try launch("scheduler-\(i)", "coxswain-scheduler", [
             "--set", "scheduler.sweep_interval=250ms", "--set", "scheduler.result_grace=5s", "--set", "scheduler.stranded_after=1s",
-        ])
+        ] + settings.flatMap { ["--set", $0] })
     }
 
     func startAudit() throws {
@@ -125,9 +125,9 @@ final class TestPlatform: Sendable {
     }
 
     /// `coxswain node add` through the socket, then the agent's first start with the one-time token.
-    func enrolDeployer(_ node: String) async throws {
+    func enrolDeployer(_ node: String, extraArguments: [String] = []) async throws {
         let token = try await enrolmentToken(node)
-        try startDeployer(node, extraArguments: ["--gateway-url", "unix://" + socketPath], extraEnvironment: ["COXSWAIN_DEPLOYER_ENROL_TOKEN": token])
+        try startDeployer(node, extraArguments: ["--gateway-url", "unix://" + socketPath] + extraArguments, extraEnvironment: ["COXSWAIN_DEPLOYER_ENROL_TOKEN": token])
     }
 
     func enrolmentToken(_ node: String) async throws -> String {
@@ -252,8 +252,10 @@ final class TestPlatform: Sendable {
 
 extension TestPlatform {
     /// Starts a platform, runs `body`, and always shuts it down (also when `body` throws).
-    static func with(schedulers: Int = 1, nodes: [String], audit: Bool = true, _ body: (TestPlatform) async throws -> Void) async throws {
-        let platform = try await start(schedulers: schedulers, nodes: nodes, audit: audit)
+    static func with(
+        schedulers: Int = 1, nodes: [String], audit: Bool = true, schedulerSettings: [String] = [], _ body: (TestPlatform) async throws -> Void
+    ) async throws {
+        let platform = try await start(schedulers: schedulers, nodes: nodes, audit: audit, schedulerSettings: schedulerSettings)
         do {
             try await body(platform)
         } catch {

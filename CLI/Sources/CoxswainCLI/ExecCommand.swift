@@ -26,6 +26,9 @@ package struct ExecCommand: AsyncParsableCommand {
     @Option(name: .long, help: "A target node (repeatable). Default: every online node.")
     var target: [String] = []
 
+    @Option(name: .long, help: "Only nodes with this label k=v (repeatable: all must match).")
+    var targetLabel: [String] = []
+
     @Option(help: "Seconds before the task is killed on the node (default 600).")
     var timeout: Double?
 
@@ -59,10 +62,17 @@ package struct ExecCommand: AsyncParsableCommand {
             guard let value = ProcessInfo.processInfo.environment[name] else { throw ValidationError("--secret-env \(name): \(name) is not set in your environment") }
             secrets[name] = value
         }
-        let request = SubmitJobRequest(
+        var labels: [String: String] = [:]
+        for l in targetLabel {
+            let kv = l.split(separator: "=", maxSplits: 1).map(String.init)
+            guard kv.count == 2, !kv[0].isEmpty else { throw ValidationError("--target-label takes k=v, got '\(l)'") }
+            labels[kv[0]] = kv[1]
+        }
+        var request = SubmitJobRequest(
             verb: verb, arguments: arguments.joined(separator: " "), targets: target.isEmpty ? nil : target, timeoutSeconds: timeout,
             secretEnvironment: secrets.isEmpty ? nil : secrets
         )
+        request.targetLabels = labels.isEmpty ? nil : labels
         let watch = poll || wait || stream
         let global = self.global
         let failed = try await global.withClient { client -> Bool in

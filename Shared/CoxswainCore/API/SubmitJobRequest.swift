@@ -11,6 +11,9 @@ public struct SubmitJobRequest: Codable, Sendable, Equatable {
     /// Secret environment variables for the task: encrypted at rest, sealed to each node's own key at
     /// dispatch, never shown again (only their names) nor logged.
     public var secretEnvironment: [String: String]?
+    /// Node labels every target must have (`role=web`): resolved to the team's matching nodes at
+    /// submission, together with `targets` (both must hold).
+    public var targetLabels: [String: String]?
 
     public init(verb: String, arguments: String, targets: [String]? = nil, timeoutSeconds: Double? = nil, secretEnvironment: [String: String]? = nil) {
         self.verb = verb

@@ -11,5 +11,6 @@ package struct Migration: Sendable {
         .m003Notifications,
         .m004JobSecrets,
         .m005Fingerprints,
+        .m006JobRetention,
     ]
 }

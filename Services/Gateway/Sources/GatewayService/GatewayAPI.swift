@@ -202,9 +202,17 @@ package struct GatewayAPI: Sendable {
         guard timeout > 0, timeout <= SubmitJobRequest.maximumTimeoutSeconds else {
             return Self.error(.badRequest, "invalid_timeout", "timeoutSeconds must be in (0, \(Int(SubmitJobRequest.maximumTimeoutSeconds))]")
         }
-        let targets = submission.targets ?? []
+        var targets = submission.targets ?? []
         if let bad = targets.first(where: { !NodeName.isValid($0) }) {
             return Self.error(.badRequest, "invalid_target", NodeNameError(name: bad).description)
+        }
+        if let labels = submission.targetLabels, !labels.isEmpty {
+            let labelled = try await nodes.withLabels(labels, team: principal.teamID)
+            let wanted = labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
+            targets = targets.isEmpty ? labelled : targets.filter(labelled.contains)
+            guard !targets.isEmpty else {
+                return Self.error(.notFound, "no_matching_nodes", "no node matches the labels \(wanted)\(submission.targets.map { _ in " among the named targets" } ?? ""); nothing was submitted")
+            }
         }
         if !targets.isEmpty {
             let known = try await nodes.existing(targets, team: principal.teamID)

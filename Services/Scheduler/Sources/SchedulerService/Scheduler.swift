@@ -5,6 +5,7 @@ import CoxswainMessaging
 import CoxswainStore
 import Foundation
 import Logging
+import Synchronization
 
 /// The Scheduler's handlers: planning submissions, dispatching one batch per node, ingesting
 /// results and heartbeats in batches, and the periodic sweep. Transport-free: it is handed decoded
@@ -17,6 +18,8 @@ package struct Scheduler: Sendable {
     let publisher: AMQPPublisher
     let configuration: SchedulerConfiguration
     let planner = JobPlanner()
+    /// Retention runs at most once a minute (or every sweep when the retention is under a minute).
+    let retentionGate = RateGate()
     let logger: Logger
 
     package init(
@@ -225,6 +228,10 @@ package struct Scheduler: Sendable {
         let (tasks, jobs) = try await repository.failOverdueTasks(grace: configuration.resultGrace.seconds)
         if !tasks.isEmpty { logger.warning("tasks timed out without a result", metadata: ["tasks.count": "\(tasks.count)"]) }
         try await publishOutcomes(tasks: tasks, jobs: jobs)
+        if retentionGate.open(every: min(.seconds(60), configuration.jobRetention)) {
+            let purged = try await repository.purgeFinishedJobs(olderThan: configuration.jobRetention.seconds)
+            if purged > 0 { logger.notice("finished jobs past retention deleted", metadata: ["jobs.purged": "\(purged)"]) }
+        }
         let silent = try await nodes.markSilentNodesOffline(missedHeartbeats: Double(configuration.offlineAfterMissedHeartbeats))
         if !silent.isEmpty {
             let now = Date()
@@ -236,6 +243,20 @@ package struct Scheduler: Sendable {
                     return try OutgoingMessage(event, exchange: Topology.events, routingKey: Topology.RoutingKey.fleet(.offline))
                 }
             )
+        }
+    }
+}
+
+/// Lets something through at most once per interval.
+final class RateGate: Sendable {
+    private let last = Mutex<ContinuousClock.Instant?>(nil)
+
+    func open(every interval: Duration) -> Bool {
+        let now = ContinuousClock.now
+        return last.withLock { last in
+            if let l = last, now - l < interval { return false }
+            last = now
+            return true
         }
     }
 }

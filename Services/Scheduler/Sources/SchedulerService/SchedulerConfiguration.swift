@@ -17,6 +17,8 @@ package struct SchedulerConfiguration: Sendable {
     package var batchSize: Int
     /// `scheduler.prefetch`: unacknowledged messages per queue. Default 512.
     package var prefetch: Int
+    /// `scheduler.job_retention`: finished jobs (and their tasks) older than this are deleted. Default 30 days (720h).
+    package var jobRetention: Duration
 
     package static let keys: [(key: String, help: String)] = CommonConfiguration.keys + SecurityConfiguration.keys + [
         ("scheduler.sweep_interval", "how often timeouts, liveness and stranded work are checked (default 1s)"),
@@ -25,6 +27,7 @@ package struct SchedulerConfiguration: Sendable {
         ("scheduler.stranded_after", "age after which undispatched work is re-dispatched (default 3s)"),
         ("scheduler.batch_size", "results/heartbeats per transaction (default 500)"),
         ("scheduler.prefetch", "unacknowledged messages per queue (default 512)"),
+        ("scheduler.job_retention", "delete finished jobs older than this (default 720h = 30 days)"),
     ]
 
     package init(_ config: ConfigReaderStack) throws(ConfigError) {
@@ -36,6 +39,7 @@ package struct SchedulerConfiguration: Sendable {
         strandedAfter = try config.duration("scheduler.stranded_after", default: .seconds(3), minimum: .milliseconds(100))
         batchSize = try config.int("scheduler.batch_size", default: 500, range: 1...10_000)
         prefetch = try config.int("scheduler.prefetch", default: 512, range: 1...65_535)
+        jobRetention = try config.duration("scheduler.job_retention", default: .seconds(30 * 86400), minimum: .seconds(1))
     }
 }
 
