@@ -90,7 +90,7 @@ package struct TeamCommand: AsyncParsableCommand {
             let global = self.global
             try await global.withClient { client in
                 let team = try await client.post("/v1/teams", body: CreateTeamRequest(name: name), as: TeamMembership.self)
-                global.output == .table ? print("created team \(team.team); you are its owner") : try Render.machine(team, format: global.output)
+                try global.emit(team) { team in "created team \(team.team); you are its owner" }
             }
         }
     }
@@ -102,7 +102,7 @@ package struct TeamCommand: AsyncParsableCommand {
             let global = self.global
             try await global.withClient { client in
                 let teams = try await client.get("/v1/teams", as: [TeamMembership].self)
-                global.output == .table ? print(Render.table(["TEAM", "ROLE"], teams.map { [$0.team, $0.role.rawValue] })) : try Render.machine(teams, format: global.output)
+                try global.emit(teams) { teams in Render.table(["TEAM", "ROLE"], teams.map { [$0.team, $0.role.rawValue] }) }
             }
         }
     }
@@ -114,7 +114,7 @@ package struct TeamCommand: AsyncParsableCommand {
             let global = self.global
             try await global.withClient { client in
                 let users = try await client.get("/v1/team/members", as: [UserInfo].self)
-                global.output == .table ? print(Render.table(["USER", "ROLE"], users.map { [$0.name, $0.role?.rawValue ?? "-"] })) : try Render.machine(users, format: global.output)
+                try global.emit(users) { users in Render.table(["USER", "ROLE"], users.map { [$0.name, $0.role?.rawValue ?? "-"] }) }
             }
         }
     }
@@ -148,7 +148,7 @@ package struct TeamCommand: AsyncParsableCommand {
             let global = self.global
             try await global.withClient { client in
                 let joined = try await client.post("/v1/invitations/accept", body: AcceptInvitationRequest(invitation: invitation, user: user, password: password), as: TeamMembership.self)
-                global.output == .table ? print("\(user) joined team \(joined.team) as \(joined.role.rawValue)") : try Render.machine(joined, format: global.output)
+                try global.emit(joined) { joined in "\(user) joined team \(joined.team) as \(joined.role.rawValue)" }
             }
         }
     }
@@ -162,7 +162,7 @@ package struct TeamCommand: AsyncParsableCommand {
             let global = self.global
             try await global.withClient { client in
                 let member = try await client.send(.PUT, "/v1/team/members/\(user)", body: SetRoleRequest(role: role), as: UserInfo.self)
-                global.output == .table ? print("\(member.name) is now \(member.role?.rawValue ?? "-")") : try Render.machine(member, format: global.output)
+                try global.emit(member) { member in "\(member.name) is now \(member.role?.rawValue ?? "-")" }
             }
         }
     }
@@ -198,7 +198,7 @@ package struct UserCommand: AsyncParsableCommand {
             let global = self.global
             try await global.withClient { client in
                 let user = try await client.post("/v1/users", body: CreateUserRequest(name: name, password: password, role: role), as: UserInfo.self)
-                global.output == .table ? print("created user \(user.name) (\(user.role?.rawValue ?? "-"))") : try Render.machine(user, format: global.output)
+                try global.emit(user) { user in "created user \(user.name) (\(user.role?.rawValue ?? "-"))" }
             }
         }
     }

@@ -40,6 +40,11 @@ package struct GlobalOptions: ParsableArguments {
         return .socket(environment["COXSWAIN_DEFAULT_SOCKET"] ?? "/run/coxswain/gateway.sock")
     }
 
+    /// Prints `value`: `table(value)` for humans, or JSON/YAML for `--output json|yaml`.
+    package func emit<T: Encodable>(_ value: T, table: (T) -> String) throws {
+        if output == .table { print(table(value)) } else { try Render.machine(value, format: output) }
+    }
+
     /// Runs `body` with a client, and turns client errors into a message and exit code 2.
     package func withClient<T>(_ body: (GatewayClient) async throws -> T) async throws -> T {
         let environment = ProcessInfo.processInfo.environment

@@ -184,9 +184,7 @@ package struct KeysCommand: AsyncParsableCommand {
             let global = self.global
             try await global.withClient { client in
                 let answer = try await client.send(.POST, "/v1/keys/rotate", body: [String: String](), as: [String: String].self)
-                global.output == .table
-                    ? print("new control-plane key \(answer["newKey"] ?? "?"); hand-over sent to \(answer["nodesNotified"] ?? "0") node(s)")
-                    : try Render.machine(answer, format: global.output)
+                try global.emit(answer) { answer in "new control-plane key \(answer["newKey"] ?? "?"); hand-over sent to \(answer["nodesNotified"] ?? "0") node(s)" }
             }
         }
     }
@@ -230,7 +228,7 @@ package struct NotificationCommand: AsyncParsableCommand {
             let request = AddNotificationRequest(url: url, format: format, events: events.isEmpty ? ["job.failed", "node.offline"] : events)
             try await global.withClient { client in
                 let added = try await client.post("/v1/notifications", body: request, as: NotificationInfo.self)
-                global.output == .table ? print("notification \(added.id): \(added.format) webhook \(added.url) for \(added.events.joined(separator: ", "))") : try Render.machine(added, format: global.output)
+                try global.emit(added) { added in "notification \(added.id): \(added.format) webhook \(added.url) for \(added.events.joined(separator: ", "))" }
             }
         }
     }
