@@ -99,7 +99,10 @@ let package = Package(
         + [
             .target(
                 name: "CoxswainCLI",
-                dependencies: ["CoxswainCore", argumentParser, httpClient, yams, nioCore, .product(name: "NIOFoundationCompat", package: "swift-nio")],
+                dependencies: [
+                    "CoxswainCore", "CoxswainOrchestration", "CoxswainCrypto", argumentParser, httpClient, yams, nioCore,
+                    .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                ],
                 path: "CLI/Sources/CoxswainCLI"
             ),
             .executableTarget(name: "coxswain", dependencies: ["CoxswainCLI"], path: "CLI/Sources/coxswain"),

@@ -153,7 +153,10 @@ package enum OrchestrationParser {
         location.line = verb.line ?? location.line
         let arguments = try argumentString(verb.value, verb: verb.key, at: location)
         let (call, options) = try VerbParser.parse(verb: verb.key, arguments: arguments, vars: vars, at: location, baseDirectory: baseDirectory)
-        return ParsedJob(verb: verb.key.uppercased(), call: call, options: options, name: name, assign: assign, source: location)
+        var job = ParsedJob(verb: verb.key.uppercased(), call: call, options: options, name: name, assign: assign, source: location)
+        job.arguments = arguments
+        job.vars = vars
+        return job
     }
 
     private static func argumentString(_ node: Node, verb: String, at location: SourceLocation) throws(OrchestrationError) -> String {

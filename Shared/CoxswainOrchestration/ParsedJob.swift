@@ -13,6 +13,10 @@ package struct ParsedJob: Sendable, Equatable, Codable {
     package var assign: [String]?
     /// Where the job is written.
     package var source: SourceLocation
+    /// The job's argument string as written (what the node parses again).
+    package var arguments: String = ""
+    /// The job's `vars:` as written.
+    package var vars: [String: YAMLValue] = [:]
 
     /// A parsed job.
     package init(verb: String, call: VerbCall, options: JobOptions, name: String? = nil, assign: [String]? = nil, source: SourceLocation) {

@@ -16,16 +16,23 @@ package struct JobRepository: Sendable {
     /// Records an accepted job in state `submitted`.
     package func insert(
         id: JobID, team: TeamID, verb: Verb, arguments: String, targets: [String], timeoutSeconds: Double, submittedBy: String,
-        sealedSecrets: [UInt8]? = nil, secretNames: [String] = []
+        sealedSecrets: [UInt8]? = nil, secretNames: [String] = [], steps: [JobStep]? = nil, after: JobID? = nil, name: String? = nil
     ) async throws {
+        let stepsJSON = try steps.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
         try await client.query(
             """
-            INSERT INTO jobs (id, team_id, verb, arguments, targets, timeout_seconds, status, submitted_by, secret_env, secret_names)
+            INSERT INTO jobs (id, team_id, verb, arguments, targets, timeout_seconds, status, submitted_by, secret_env, secret_names, steps, after_job, name)
             VALUES (\(id.rawValue), \(team.uuid), \(verb.rawValue), \(arguments), \(targets), \(timeoutSeconds), 'submitted', \(submittedBy),
-                    \(sealedSecrets.map { ByteBuffer(bytes: $0) }), \(secretNames))
+                    \(sealedSecrets.map { ByteBuffer(bytes: $0) }), \(secretNames), \(stepsJSON), \(after?.rawValue), \(name))
             """,
             logger: logger
         )
+    }
+
+    /// Whether the team has this job.
+    package func exists(_ id: JobID, team: TeamID) async throws -> Bool {
+        for try await _ in try await client.query("SELECT 1 FROM jobs WHERE id = \(id.rawValue) AND team_id = \(team.uuid)", logger: logger).decode(Int.self) { return true }
+        return false
     }
 
     /// Removes a job that could not be handed to the Scheduler (nothing half-submitted).

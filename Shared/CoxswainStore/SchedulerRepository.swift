@@ -11,6 +11,10 @@ package struct SubmittedJob: Sendable, Equatable {
     package var arguments: String
     package var targets: [String]
     package var timeoutSeconds: Double
+    /// An orchestration block's steps (nil for a single-verb job).
+    package var steps: [JobStep]?
+    /// The job that must finish first.
+    package var after: JobID?
 }
 
 /// A task to (re)send to its node.
@@ -21,14 +25,16 @@ package struct DispatchableTask: Sendable, Equatable {
     package var verb: Verb
     package var arguments: String
     package var timeoutSeconds: Double
+    package var varsJSON: String?
 
-    package init(jobID: JobID, taskID: TaskID, node: NodeName, verb: Verb, arguments: String, timeoutSeconds: Double) {
+    package init(jobID: JobID, taskID: TaskID, node: NodeName, verb: Verb, arguments: String, timeoutSeconds: Double, varsJSON: String? = nil) {
         self.jobID = jobID
         self.taskID = taskID
         self.node = node
         self.verb = verb
         self.arguments = arguments
         self.timeoutSeconds = timeoutSeconds
+        self.varsJSON = varsJSON
     }
 }
 
@@ -65,12 +71,16 @@ package struct SchedulerRepository: Sendable {
     /// The job if it still awaits planning.
     package func submittedJob(_ id: JobID) async throws -> SubmittedJob? {
         let rows = try await client.query(
-            "SELECT id, verb, arguments, targets, timeout_seconds, team_id FROM jobs WHERE id = \(id.rawValue) AND status = 'submitted'",
+            "SELECT id, verb, arguments, targets, timeout_seconds, team_id, steps, after_job FROM jobs WHERE id = \(id.rawValue) AND status = 'submitted'",
             logger: logger
         )
-        for try await r in rows.decode((UUID, String, String, [String], Double, UUID).self) {
+        for try await r in rows.decode((UUID, String, String, [String], Double, UUID, String?, UUID?).self) {
             guard let verb = Verb(rawValue: r.1) else { continue }
-            return SubmittedJob(id: JobID(r.0), team: TeamID(r.5.uuidString.lowercased()), verb: verb, arguments: r.2, targets: r.3, timeoutSeconds: r.4)
+            let steps = r.6.flatMap { try? JSONDecoder().decode([JobStep].self, from: Data($0.utf8)) }
+            return SubmittedJob(
+                id: JobID(r.0), team: TeamID(r.5.uuidString.lowercased()), verb: verb, arguments: r.2, targets: r.3, timeoutSeconds: r.4,
+                steps: steps, after: r.7.map(JobID.init)
+            )
         }
         return nil
     }
@@ -123,11 +133,14 @@ package struct SchedulerRepository: Sendable {
                 guard claimed else { return (false, nil) }
                 try await conn.query(
                     """
-                    INSERT INTO tasks (id, job_id, node, status, timeout_seconds, error, finished_at)
+                    INSERT INTO tasks (id, job_id, node, status, timeout_seconds, error, finished_at, seq, verb, arguments, vars)
                     SELECT id, \(job.id.rawValue), node, status, \(job.timeoutSeconds), NULLIF(err, ''),
-                           CASE WHEN status = 'pending' THEN NULL ELSE clock_timestamp() END
+                           CASE WHEN status = 'pending' THEN NULL ELSE clock_timestamp() END, seq, NULLIF(verb, ''), NULLIF(args, ''), NULLIF(vars, '')
                     FROM unnest(\(tasks.map(\.taskID.rawValue))::uuid[], \(tasks.map(\.node.rawValue))::text[],
-                                \(tasks.map(\.status.rawValue))::text[], \(tasks.map { $0.error ?? "" })::text[]) AS t(id, node, status, err)
+                                \(tasks.map(\.status.rawValue))::text[], \(tasks.map { $0.error ?? "" })::text[], \(tasks.map(\.seq))::int[],
+                                \(tasks.map { $0.step?.verb.uppercased() ?? "" })::text[], \(tasks.map { $0.step?.arguments ?? "" })::text[],
+                                \(tasks.map { $0.step?.varsJSON ?? "" })::text[])
+                        AS t(id, node, status, err, seq, verb, args, vars)
                     """,
                     logger: logger
                 )
@@ -162,19 +175,19 @@ package struct SchedulerRepository: Sendable {
         try await client.withTransaction(logger: logger) { conn in
             let rows = try await conn.query(
                 """
-                SELECT t.job_id, t.id, t.node, j.verb, j.arguments, t.timeout_seconds
+                SELECT t.job_id, t.id, t.node, coalesce(t.verb, j.verb), coalesce(t.arguments, j.arguments), t.timeout_seconds, t.vars
                 FROM tasks t JOIN jobs j ON j.id = t.job_id
                 WHERE t.status = 'pending' AND t.dispatched_at IS NULL
                   AND t.created_at < clock_timestamp() - make_interval(secs => \(seconds))
-                ORDER BY t.created_at LIMIT 500
+                ORDER BY t.created_at, t.seq LIMIT 500
                 FOR UPDATE OF t SKIP LOCKED
                 """,
                 logger: logger
             )
             var tasks: [DispatchableTask] = []
-            for try await r in rows.decode((UUID, UUID, String, String, String, Double).self) {
+            for try await r in rows.decode((UUID, UUID, String, String, String, Double, String?).self) {
                 guard let node = try? NodeName(validating: r.2), let verb = Verb(rawValue: r.3) else { continue }
-                tasks.append(DispatchableTask(jobID: JobID(r.0), taskID: TaskID(r.1), node: node, verb: verb, arguments: r.4, timeoutSeconds: r.5))
+                tasks.append(DispatchableTask(jobID: JobID(r.0), taskID: TaskID(r.1), node: node, verb: verb, arguments: r.4, timeoutSeconds: r.5, varsJSON: r.6))
             }
             guard !tasks.isEmpty else { return 0 }
             try await body(tasks)
@@ -257,6 +270,24 @@ package struct SchedulerRepository: Sendable {
             let completed = try await Self.completeJobs(jobIDs, conn: conn, logger: logger)
             return (recorded, completed)
         }
+    }
+
+    /// Whether a job has finished (or no longer exists).
+    package func isFinished(_ id: JobID) async throws -> Bool {
+        for try await status in try await client.query("SELECT status FROM jobs WHERE id = \(id.rawValue)", logger: logger).decode(String.self) {
+            return JobStatus(rawValue: status)?.isFinal ?? true
+        }
+        return true
+    }
+
+    /// Jobs still waiting that were waiting for one of these.
+    package func dependents(of ids: [JobID]) async throws -> [JobID] {
+        let rows = try await client.query(
+            "SELECT id FROM jobs WHERE after_job = ANY(\(ids.map(\.rawValue))::uuid[]) AND status = 'submitted' ORDER BY created_at", logger: logger
+        )
+        var out: [JobID] = []
+        for try await id in rows.decode(UUID.self) { out.append(JobID(id)) }
+        return out
     }
 
     /// Deletes finished jobs (with their tasks) that finished more than `olderThan` seconds ago.

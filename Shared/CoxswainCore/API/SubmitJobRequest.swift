@@ -14,6 +14,13 @@ public struct SubmitJobRequest: Codable, Sendable, Equatable {
     /// Node labels every target must have (`role=web`): resolved to the team's matching nodes at
     /// submission, together with `targets` (both must hold).
     public var targetLabels: [String: String]?
+    /// An orchestration block: these steps run in order on each node (a failure skips the rest of
+    /// the block on that node). When set, `verb`/`arguments` describe the first step.
+    public var steps: [JobStep]?
+    /// Plan this job only after that job (of the same team) has finished: blocks in order.
+    public var after: JobID?
+    /// A name shown in listings (the block's name).
+    public var name: String?
 
     public init(verb: String, arguments: String, targets: [String]? = nil, timeoutSeconds: Double? = nil, secretEnvironment: [String: String]? = nil) {
         self.verb = verb

@@ -34,6 +34,8 @@ public struct TaskSpec: Codable, Sendable, Equatable {
     /// Base64 of a JSON `[String: String]` sealed to the node's X25519 key: secret environment
     /// variables only that node's agent can open.
     public var sealedEnvironment: String?
+    /// The job's `vars:` (JSON object), parsed by the node with the verb's options.
+    public var varsJSON: String?
 
     public init(taskID: TaskID, verb: Verb, arguments: String, environment: [String: String] = [:], timeoutSeconds: Double) {
         self.taskID = taskID

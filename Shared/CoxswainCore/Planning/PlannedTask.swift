@@ -5,6 +5,9 @@ public struct PlannedTask: Sendable, Equatable {
     /// `pending` when it will be dispatched; `failed` when it cannot run (node offline).
     public var status: TaskStatus
     public var error: String?
+    /// The step's position in its block (0 for single-verb jobs), and the step itself.
+    public var seq: Int = 0
+    public var step: JobStep?
 
     public init(taskID: TaskID, node: NodeName, status: TaskStatus, error: String? = nil) {
         self.taskID = taskID

@@ -12,5 +12,6 @@ package struct Migration: Sendable {
         .m004JobSecrets,
         .m005Fingerprints,
         .m006JobRetention,
+        .m007Steps,
     ]
 }

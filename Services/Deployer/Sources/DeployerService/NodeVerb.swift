@@ -25,7 +25,8 @@ package struct NodeVerb: VerbHandler {
         let call: VerbCall
         let options: JobOptions
         do {
-            (call, options) = try VerbParser.parse(verb: task.verb.rawValue, arguments: task.arguments, at: SourceLocation(file: "job", block: 1))
+            let vars = try task.varsJSON.map { try JSONDecoder().decode([String: YAMLValue].self, from: Data($0.utf8)) } ?? [:]
+            (call, options) = try VerbParser.parse(verb: task.verb.rawValue, arguments: task.arguments, vars: vars, at: SourceLocation(file: "job", block: 1))
         } catch {
             return VerbOutcome(status: .failed, error: "\(error)")
         }

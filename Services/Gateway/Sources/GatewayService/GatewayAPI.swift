@@ -187,13 +187,30 @@ package struct GatewayAPI: Sendable {
         if verb == .run, submission.arguments.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             return Self.error(.badRequest, "missing_arguments", "RUN needs a command")
         }
-        if verb != .rekey {
+        if verb != .rekey, submission.steps == nil {
             // Directord's option grammar, checked here so a bad option is a 400 and nothing runs.
             do {
                 _ = try VerbParser.parse(verb: verb.rawValue, arguments: submission.arguments, at: SourceLocation(file: "request", block: 1))
             } catch {
                 return Self.error(.badRequest, "invalid_arguments", "\(error)")
             }
+        }
+        for (i, step) in (submission.steps ?? []).enumerated() {
+            guard let stepVerb = Verb(parsing: step.verb), stepVerb != .rekey else {
+                return Self.error(.badRequest, "unknown_verb", "step \(i + 1): unknown verb '\(step.verb)'; known verbs: \(Verb.allCases.filter { $0 != .rekey }.map(\.rawValue).joined(separator: ", "))")
+            }
+            do {
+                let vars = try step.varsJSON.map { try JSONDecoder().decode([String: YAMLValue].self, from: Data($0.utf8)) } ?? [:]
+                _ = try VerbParser.parse(verb: stepVerb.rawValue, arguments: step.arguments, vars: vars, at: SourceLocation(file: "request", block: 1, job: i + 1))
+            } catch {
+                return Self.error(.badRequest, "invalid_arguments", "step \(i + 1): \(error)")
+            }
+            if let bad = (step.assign ?? []).first(where: { !NodeName.isValid($0) }) {
+                return Self.error(.badRequest, "invalid_target", NodeNameError(name: bad).description)
+            }
+        }
+        if let after = submission.after, try await !jobs.exists(after, team: principal.teamID) {
+            return Self.error(.notFound, "unknown_job", "'after' names no job of this team")
         }
         if submission.arguments.utf8.count > SubmitJobRequest.maximumArgumentBytes {
             return Self.error(.contentTooLarge, "payload_too_large", "arguments exceed \(SubmitJobRequest.maximumArgumentBytes) bytes")
@@ -230,7 +247,8 @@ package struct GatewayAPI: Sendable {
         let sealed = secrets.isEmpty ? nil : masterKey.seal(try WireCoding.encode(secrets), associatedData: Array("job-secrets:\(id)".utf8))
         try await jobs.insert(
             id: id, team: principal.teamID, verb: verb, arguments: submission.arguments, targets: targets, timeoutSeconds: timeout,
-            submittedBy: principal.actor, sealedSecrets: sealed, secretNames: secrets.keys.sorted()
+            submittedBy: principal.actor, sealedSecrets: sealed, secretNames: secrets.keys.sorted(), steps: submission.steps,
+            after: submission.after, name: submission.name
         )
         var accepted = JobEvent(kind: .accepted, jobID: id, time: Date(), jobStatus: .submitted)
         accepted.teamID = principal.teamID

@@ -19,6 +19,30 @@ package struct JobPlanner: Sendable {
 
     package init() {}
 
+    /// An orchestration block: every step on every planned node (or on its `assign:` nodes), in
+    /// step order per node; a node that cannot run fails each of its steps at once.
+    package func expand(steps: [JobStep], onto planned: [PlannedTask], nodes: [Candidate], makeTaskID: () -> TaskID = { TaskID() }) -> PlanDecision {
+        let byName = Dictionary(nodes.map { ($0.name.rawValue, $0) }, uniquingKeysWith: { a, _ in a })
+        var out: [PlannedTask] = []
+        for (seq, step) in steps.enumerated() {
+            var targets: [PlannedTask] = planned
+            if let assign = step.assign, !assign.isEmpty {
+                let unknown = assign.filter { byName[$0] == nil }
+                guard unknown.isEmpty else { return .reject("step \(seq + 1) is assigned to unknown node(s): \(unknown.joined(separator: ", "))") }
+                targets = assign.compactMap { byName[$0] }.map { n in
+                    n.online ? PlannedTask(taskID: TaskID(), node: n.name, status: .pending) : PlannedTask(taskID: TaskID(), node: n.name, status: .failed, error: "node \(n.name) is offline")
+                }
+            }
+            for t in targets {
+                var task = PlannedTask(taskID: makeTaskID(), node: t.node, status: t.status, error: t.error)
+                task.seq = seq
+                task.step = step
+                out.append(task)
+            }
+        }
+        return out.isEmpty ? .reject("the block has no step to run") : .dispatch(out)
+    }
+
     package func plan(targets: [String], nodes: [Candidate], makeTaskID: () -> TaskID = { TaskID() }) -> PlanDecision {
         if targets.isEmpty {
             let online = nodes.filter(\.online).map(\.name).sorted()

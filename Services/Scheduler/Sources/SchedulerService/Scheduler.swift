@@ -40,11 +40,16 @@ package struct Scheduler: Sendable {
     /// Plans and dispatches one submitted job. Idempotent: a job already planned is skipped.
     package func plan(_ jobID: JobID) async throws {
         guard let job = try await repository.submittedJob(jobID) else { return }
+        // Blocks in order: a job waiting for another is planned when that one has finished.
+        if let after = job.after, try await !repository.isFinished(after) { return }
         let candidates = try await nodes.list(team: job.team).compactMap { info -> JobPlanner.Candidate? in
             guard let name = try? NodeName(validating: info.name) else { return nil }
             return JobPlanner.Candidate(name: name, online: info.status == .online)
         }
-        let decision = planner.plan(targets: job.targets, nodes: candidates)
+        var decision = planner.plan(targets: job.targets, nodes: candidates)
+        if let steps = job.steps, !steps.isEmpty, case .dispatch(let tasks) = decision {
+            decision = planner.expand(steps: steps, onto: tasks, nodes: candidates)
+        }
         let (planned, completed) = try await repository.commitPlan(job: job, decision: decision)
         guard planned else { return }
         var events: [OutgoingMessage] = []
@@ -52,13 +57,16 @@ package struct Scheduler: Sendable {
             let pending = tasks.filter { $0.status == .pending }
             try await dispatch(
                 pending.map {
-                    DispatchableTask(jobID: job.id, taskID: $0.taskID, node: $0.node, verb: job.verb, arguments: job.arguments, timeoutSeconds: job.timeoutSeconds)
+                    DispatchableTask(
+                        jobID: job.id, taskID: $0.taskID, node: $0.node, verb: $0.step.flatMap { Verb(parsing: $0.verb) } ?? job.verb,
+                        arguments: $0.step?.arguments ?? job.arguments, timeoutSeconds: job.timeoutSeconds, varsJSON: $0.step?.varsJSON
+                    )
                 }
             )
             try await repository.markDispatched(pending.map(\.taskID))
             var event = JobEvent(kind: .dispatched, jobID: job.id, time: Date(), jobStatus: completed?.status ?? .dispatched)
             event.teamID = job.team
-            event.nodes = tasks.map(\.node)
+            event.nodes = Array(Set(tasks.map(\.node))).sorted()
             events.append(try OutgoingMessage(event, exchange: Topology.events, routingKey: Topology.RoutingKey.job(.dispatched)))
             for failed in tasks where failed.status != .pending {
                 var e = JobEvent(kind: .taskFinished, jobID: job.id, time: Date(), jobStatus: completed?.status ?? .dispatched)
@@ -75,6 +83,7 @@ package struct Scheduler: Sendable {
             logger.info("job completed at planning", metadata: ["job.id": "\(job.id)", "job.error": "\(completed.error ?? "")"])
         }
         try await publisher.publish(events)
+        if completed != nil { try await planDependents(of: [job.id]) }
     }
 
     /// Sends one TaskBatch per node (all of that node's tasks of one job, in order) and waits for the broker's confirms.
@@ -103,6 +112,7 @@ package struct Scheduler: Sendable {
                 jobID: first.jobID, node: first.node,
                 tasks: try group.map { t in
                     var spec = TaskSpec(taskID: t.taskID, verb: t.verb, arguments: t.arguments, timeoutSeconds: t.timeoutSeconds)
+                    spec.varsJSON = t.varsJSON
                     if let env = secrets[t.jobID] {
                         guard let base64 = nodeKeys[t.node.rawValue] else { throw CryptoError.invalidKey("node \(t.node) has no sealing key") }
                         spec.sealedEnvironment = Data(try SealingPublicKey(base64: base64).seal(try WireCoding.encode(env))).base64EncodedString()
@@ -187,6 +197,12 @@ package struct Scheduler: Sendable {
             logger.info("job completed", metadata: ["job.id": "\(j.jobID)", "job.status": "\(j.status.rawValue)"])
         }
         try await publisher.publish(events)
+        if !jobs.isEmpty { try await planDependents(of: jobs.map(\.jobID)) }
+    }
+
+    /// Plans the jobs (orchestration blocks) that were waiting for these.
+    func planDependents(of jobs: [JobID]) async throws {
+        for next in try await repository.dependents(of: jobs) { try await plan(next) }
     }
 
     func completionEvent(_ job: CompletedJob) throws -> OutgoingMessage {

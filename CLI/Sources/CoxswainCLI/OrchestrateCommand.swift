@@ -1,0 +1,120 @@
+import ArgumentParser
+import CoxswainCore
+import CoxswainCrypto
+import CoxswainOrchestration
+import Foundation
+
+/// `coxswain orchestrate FILE…`: Directord orchestration files, unmodified. Each block is one job
+/// whose steps run in order on each node (a failure skips the rest of the block on that node);
+/// blocks run in order (the Scheduler plans a block when the one before it has finished) unless
+/// `async: true` or `--force-async`.
+package struct OrchestrateCommand: AsyncParsableCommand {
+    package static let configuration = CommandConfiguration(
+        commandName: "orchestrate",
+        abstract: "Run Directord orchestration files (YAML lists of blocks of jobs).",
+        discussion: """
+            Examples:
+              coxswain orchestrate site.yaml --wait --check
+              coxswain orchestrate site.yaml --finger-print          # the job fingerprints; submits nothing
+              coxswain orchestrate site.yaml --restrict 3f2a9c1b --target web-1 --stream
+            """
+    )
+
+    @Argument(help: "Orchestration files, run in the order given.") var files: [String]
+    @Option(name: .long, help: "Run every block on these nodes instead of the files' targets (repeatable).") var target: [String] = []
+    @Option(name: .long, help: "Run only the jobs with these fingerprints (a prefix is enough; repeatable).") var restrict: [String] = []
+    @Flag(help: "Run every job even if it succeeded on a node before.") var ignoreCache = false
+    @Flag(help: "Run every block beside the others.") var forceAsync = false
+    @Flag(help: "Wait, printing each node's outcome as it arrives.") var poll = false
+    @Flag(help: "Wait for every block, then print its outcome per node.") var wait = false
+    @Flag(help: "Stream live output, prefixed by node.") var stream = false
+    @Flag(help: "Print the table of block and job fingerprints; submit nothing.") var fingerPrint = false
+    @Flag(help: "Exit with code 1 if any task failed, listing the failed jobs.") var check = false
+    @OptionGroup var global: GlobalOptions
+
+    package init() {}
+
+    package func validate() throws {
+        guard [poll, wait, stream, fingerPrint].filter({ $0 }).count <= 1 else {
+            throw ValidationError("use only one of --poll, --wait, --stream, --finger-print")
+        }
+        if let bad = target.first(where: { !NodeName.isValid($0) }) { throw ValidationError(NodeNameError(name: bad).description) }
+    }
+
+    /// A job's fingerprint as listed by `--finger-print` and matched by `--restrict`: its verb,
+    /// argument string and vars (the node adds the rendered inputs to its own cache fingerprint).
+    static func fingerprint(_ job: ParsedJob) -> String {
+        let vars = (try? JSONEncoder.sorted.encode(job.vars)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+        return String(Digest.sha256Hex(job.verb + "\u{1F}" + job.arguments + "\u{1F}" + vars).prefix(16))
+    }
+
+    package func run() async throws {
+        var blocks: [ParsedBlock] = []
+        for file in files {
+            do {
+                blocks += try OrchestrationParser.parse(fileAt: file)
+            } catch {
+                FileHandle.standardError.write(Data("error: \(error)\nnothing was submitted\n".utf8))
+                throw ExitCode(2)
+            }
+        }
+        if fingerPrint {
+            var rows: [[String]] = []
+            for (b, block) in blocks.enumerated() {
+                for (j, job) in block.jobs.enumerated() {
+                    rows.append(["\(b + 1)\(block.name.map { " \($0)" } ?? "")", "\(j + 1)\(job.name.map { " \($0)" } ?? "")", job.verb, Self.fingerprint(job), Render.firstLine(job.arguments, max: 50)])
+                }
+            }
+            print(Render.table(["BLOCK", "JOB", "VERB", "FINGERPRINT", "ARGUMENTS"], rows))
+            return
+        }
+        let global = self.global
+        let failed = try await global.withClient { client -> [String] in
+            var previous: JobID?
+            var submitted: [(String, JobID)] = []
+            for (b, block) in blocks.enumerated() {
+                let jobs = block.jobs.filter { job in restrict.isEmpty || restrict.contains { Self.fingerprint(job).hasPrefix($0) } }
+                guard !jobs.isEmpty else { continue }
+                let steps = try jobs.map { job -> JobStep in
+                    var vars = job.vars
+                    if ignoreCache { vars["skip_cache"] = .bool(true) }
+                    let json = vars.isEmpty ? nil : String(decoding: try JSONEncoder.sorted.encode(vars), as: UTF8.self)
+                    return JobStep(verb: job.verb, arguments: job.arguments, varsJSON: json, assign: job.assign, name: job.name)
+                }
+                let targets = !target.isEmpty ? target : (block.assign ?? block.targets ?? [])
+                let isAsync = block.isAsync || forceAsync
+                var request = SubmitJobRequest(verb: steps[0].verb, arguments: steps[0].arguments, targets: targets.isEmpty ? nil : targets)
+                request.steps = steps
+                request.after = isAsync ? nil : previous
+                request.name = block.name
+                let accepted = try await client.post("/v1/jobs", body: request, as: SubmitJobResponse.self)
+                if !isAsync { previous = accepted.jobID }
+                let label = "block \(b + 1)\(block.name.map { " (\($0))" } ?? "")"
+                submitted.append((label, accepted.jobID))
+                if !(poll || wait || stream), global.output == .table { print("\(label): job \(accepted.jobID)") }
+            }
+            guard poll || wait || stream else { return [] }
+            var failures: [String] = []
+            for (label, id) in submitted {
+                if global.output == .table { print("== \(label)") }
+                let detail = try await JobWatcher(client: client, jobID: id, mode: stream ? .stream : (poll ? .poll : .wait), format: global.output).run()
+                for task in detail.tasks where task.status != .succeeded {
+                    failures.append("\(label) on \(task.node): \(task.status.rawValue)\(task.error.map { " (\($0))" } ?? "")")
+                }
+            }
+            return failures
+        }
+        if check, !failed.isEmpty {
+            FileHandle.standardError.write(Data(("failed:\n" + failed.map { "  " + $0 }.joined(separator: "\n") + "\n").utf8))
+            throw ExitCode(1)
+        }
+    }
+}
+
+extension JSONEncoder {
+    static var sorted: JSONEncoder {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys]
+        return e
+    }
+}
