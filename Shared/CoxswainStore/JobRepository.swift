@@ -29,6 +29,16 @@ package struct JobRepository: Sendable {
         )
     }
 
+    /// Deletes the team's finished jobs (with their tasks); returns how many.
+    package func purgeFinished(team: TeamID) async throws -> Int {
+        let rows = try await client.query(
+            "DELETE FROM jobs WHERE team_id = \(team.uuid) AND status IN ('succeeded', 'failed') RETURNING id", logger: logger
+        )
+        var n = 0
+        for try await _ in rows.decode(UUID.self) { n += 1 }
+        return n
+    }
+
     /// Whether the team has this job.
     package func exists(_ id: JobID, team: TeamID) async throws -> Bool {
         for try await _ in try await client.query("SELECT 1 FROM jobs WHERE id = \(id.rawValue) AND team_id = \(team.uuid)", logger: logger).decode(Int.self) { return true }

@@ -98,3 +98,31 @@ extension PlatformTests {
         }
     }
 }
+
+extension PlatformTests {
+    @Test("manage: analyze, export, purge jobs and offline nodes", .timeLimit(.minutes(3)))
+    func manageCommands() async throws {
+        try await TestPlatform.with(nodes: ["node-a", "node-b"], audit: false) { p in
+            #expect(try await p.cli(["exec", "--verb", "RUN", "sleep 0.2", "--wait", "--check"]).status == 0)
+            let analysis = try await p.cli(["manage", "--analyze-job", "last"])
+            #expect(analysis.status == 0 && analysis.stdout.contains("slowest node") && analysis.stdout.contains("node-b"), "\(analysis)")
+            let json = try await p.cli(["manage", "--analyze-all", "--output", "json"])
+            let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
+            #expect((object?["combinedExecutionSeconds"] as? Double ?? 0) >= 0.4, "\(json)")
+            let file = p.directory + "/jobs.yaml"
+            #expect(try await p.cli(["manage", "--export-jobs", file]).status == 0)
+            #expect(((try? String(contentsOfFile: file, encoding: .utf8)) ?? "").contains("sleep 0.2"))
+            #expect(try await p.cli(["manage", "--export-nodes", p.directory + "/nodes.yaml"]).status == 0)
+            #expect(((try? String(contentsOfFile: p.directory + "/nodes.yaml", encoding: .utf8)) ?? "").contains("node-b"))
+            let purge = try await p.cli(["manage", "--purge-jobs"])
+            #expect(purge.stdout.contains("deleted 1"), "\(purge)")
+            #expect(try await p.sql("SELECT count(*) FROM jobs") == "0")
+            // An offline node is purged with its broker user; an online one stays.
+            await p.stop("deployer-node-b")
+            try await eventually("node-b offline", timeout: .seconds(30)) { try await p.nodeStatuses()["node-b"] == "offline" }
+            let nodes = try await p.cli(["manage", "--purge-nodes"])
+            #expect(nodes.stdout.contains("node-b") && !nodes.stdout.contains("node-a"), "\(nodes)")
+            #expect(try await p.nodeStatuses().keys.sorted() == ["node-a"])
+        }
+    }
+}

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CoxswainCore
 import Foundation
+import Yams
 
 /// `coxswain manage`: inspect nodes and jobs (Directord's `manage`).
 package struct ManageCommand: AsyncParsableCommand {
@@ -33,16 +34,26 @@ package struct ManageCommand: AsyncParsableCommand {
     @Option(help: "With --list-jobs: success, failed or processing.") var filter: JobFilter?
     @Option(help: "With --list-jobs: how many (default 50).") var limit: Int = 50
     @Option(help: "Show one job (an id or 'last'): per-node stdout, stderr, outcome, timings.") var jobInfo: String?
+    @Flag(help: "Delete the team's finished jobs (admins).") var purgeJobs = false
+    @Flag(help: "Remove the team's offline nodes and their broker users (admins).") var purgeNodes = false
+    @Option(help: "Write every job of the team (YAML) to this file.") var exportJobs: String?
+    @Option(help: "Write every node of the team (YAML) to this file.") var exportNodes: String?
+    @Option(help: "Timings of one job (an id or 'last'): runtime, per-node execution and round trip, fastest, slowest.") var analyzeJob: String?
+    @Flag(help: "Timings over the recent jobs (--limit).") var analyzeAll = false
 
     @OptionGroup var global: GlobalOptions
 
     package init() {}
 
     package func validate() throws {
-        let chosen = [listNodes, listJobs, jobInfo != nil].filter { $0 }.count
-        guard chosen == 1 else { throw ValidationError("choose one of --list-nodes, --list-jobs, --job-info") }
+        let chosen = [listNodes, listJobs, jobInfo != nil, purgeJobs, purgeNodes, exportJobs != nil, exportNodes != nil, analyzeJob != nil, analyzeAll]
+            .filter { $0 }.count
+        guard chosen == 1 else {
+            throw ValidationError("choose one of --list-nodes, --list-jobs, --job-info, --purge-jobs, --purge-nodes, --export-jobs, --export-nodes, --analyze-job, --analyze-all")
+        }
         if filter != nil, !listJobs { throw ValidationError("--filter goes with --list-jobs") }
         if let jobInfo, jobInfo != "last", JobID(string: jobInfo) == nil { throw ValidationError("--job-info takes a job id or 'last'") }
+        if let analyzeJob, analyzeJob != "last", JobID(string: analyzeJob) == nil { throw ValidationError("--analyze-job takes a job id or 'last'") }
         guard (1...10_000).contains(limit) else { throw ValidationError("--limit must be 1...10000") }
     }
 
@@ -80,6 +91,30 @@ package struct ManageCommand: AsyncParsableCommand {
                         }
                     )
                 )
+            } else if purgeJobs {
+                let answer = try await client.send(.DELETE, "/v1/jobs", body: nil as String?, as: [String: String].self)
+                print("deleted \(answer["deleted"] ?? "0") finished job(s)")
+            } else if purgeNodes {
+                let answer = try await client.send(.DELETE, "/v1/nodes", body: nil as String?, as: [String: String].self)
+                print("removed offline node(s): \(answer["removed"].flatMap { $0.isEmpty ? nil : $0 } ?? "none")")
+            } else if let file = exportJobs {
+                let jobs = try await client.get("/v1/jobs?limit=10000", as: [JobSummary].self)
+                try Data(try YAMLEncoder().encode(jobs).utf8).write(to: URL(fileURLWithPath: file))
+                print("wrote \(jobs.count) job(s) to \(file)")
+            } else if let file = exportNodes {
+                let nodes = try await client.get("/v1/nodes", as: [NodeInfo].self)
+                try Data(try YAMLEncoder().encode(nodes).utf8).write(to: URL(fileURLWithPath: file))
+                print("wrote \(nodes.count) node(s) to \(file)")
+            } else if let id = analyzeJob {
+                let detail = try await client.get("/v1/jobs/\(id)", as: JobDetail.self)
+                let analysis = JobAnalysis(details: [detail])
+                try global.emit(analysis) { $0.text }
+            } else if analyzeAll {
+                var details: [JobDetail] = []
+                for job in try await client.get("/v1/jobs?limit=\(limit)", as: [JobSummary].self) {
+                    details.append(try await client.get("/v1/jobs/\(job.id)", as: JobDetail.self))
+                }
+                try global.emit(JobAnalysis(details: details)) { $0.text }
             } else if let jobInfo {
                 let detail = try await client.get("/v1/jobs/\(jobInfo)", as: JobDetail.self)
                 guard global.output == .table else { return try Render.machine(detail, format: global.output) }

@@ -14,6 +14,7 @@ package enum Endpoint: String, CaseIterable, Sendable {
     case listAudit, verifyAudit
     case rotateKeys
     case addNotification, listNotifications, removeNotification, testNotification
+    case purgeJobs, purgeNodes
 
     package var method: HTTPRequest.Method {
         switch self {
@@ -22,7 +23,7 @@ package enum Endpoint: String, CaseIterable, Sendable {
         case .login, .logout, .acceptInvitation, .enrol, .submitJob, .addNode, .createTeam, .invite, .createUser, .createToken, .rotateKeys,
             .addNotification, .testNotification: .post
         case .setRole: .put
-        case .removeNode, .removeMember, .revokeToken, .removeNotification: .delete
+        case .removeNode, .removeMember, .revokeToken, .removeNotification, .purgeJobs, .purgeNodes: .delete
         }
     }
 
@@ -53,6 +54,8 @@ package enum Endpoint: String, CaseIterable, Sendable {
         case .addNotification, .listNotifications: "/v1/notifications"
         case .removeNotification: "/v1/notifications/:id"
         case .testNotification: "/v1/notifications/:id/test"
+        case .purgeJobs: "/v1/jobs"
+        case .purgeNodes: "/v1/nodes"
         }
     }
 
@@ -64,7 +67,8 @@ package enum Endpoint: String, CaseIterable, Sendable {
         case .logout, .whoami, .listJobs, .getJob, .jobEvents, .listNodes, .listTeams, .listMembers, .listAudit, .verifyAudit,
             .createToken, .listTokens, .revokeToken, .listNotifications: .viewer
         case .submitJob, .createTeam: .member
-        case .addNode, .removeNode, .invite, .setRole, .removeMember, .createUser, .addNotification, .removeNotification, .testNotification: .admin
+        case .addNode, .removeNode, .invite, .setRole, .removeMember, .createUser, .addNotification, .removeNotification, .testNotification,
+            .purgeJobs, .purgeNodes: .admin
         // The control-plane key is the installation's: owners of the default team only (checked in the handler).
         case .rotateKeys: .owner
         }

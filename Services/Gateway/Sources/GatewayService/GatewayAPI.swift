@@ -108,6 +108,18 @@ package struct GatewayAPI: Sendable {
         case .listNotifications: return Self.json(try await notifications.list(team: principal.teamID))
         case .removeNotification: return try await removeNotification(call)
         case .testNotification: return try await testNotification(call)
+        case .purgeJobs:
+            let purged = try await jobs.purgeFinished(team: principal.teamID)
+            await record(principal, action: "jobs.purge", target: "jobs", outcome: .success, requestID: call.requestID, details: ["deleted": String(purged)])
+            return Self.json(["deleted": String(purged)])
+        case .purgeNodes:
+            guard let enrolment else { return Self.error(.serviceUnavailable, "enrolment_unavailable", "node removal needs amqp.management_url on the gateway") }
+            var removed: [String] = []
+            for node in try await nodes.list(team: principal.teamID) where node.status == .offline {
+                if try await enrolment.remove(team: principal.teamID, name: node.name) { removed.append(node.name) }
+            }
+            await record(principal, action: "nodes.purge", target: "nodes", outcome: .success, requestID: call.requestID, details: ["removed": removed.joined(separator: ",")])
+            return Self.json(["removed": removed.joined(separator: ",")])
         case .health, .ready, .login, .acceptInvitation, .enrol: return try await handlePublic(endpoint, request, context, requestID: requestID)
         }
     }
