@@ -17,6 +17,12 @@ public enum Verb: String, Codable, Sendable, CaseIterable {
     case cacheevict = "CACHEEVICT"
     /// Waits: `WAIT --seconds N | --url URL | --cmd CMD [--retry N --retry-wait S]`.
     case wait = "WAIT"
+    /// Manages systemd units: `SERVICE [--restarted|--stopped] [--enable|--disable] [--daemon-reload] NAME…`.
+    case service = "SERVICE"
+    /// Installs or removes packages with apt-get or dnf: `PKG [--latest|--absent] [--exclude P] [--clear-metadata] PACKAGE…`.
+    case pkg = "PKG"
+    /// Directord's name for PKG.
+    case dnf = "DNF"
     /// Makes the node generate new key pairs and report the public halves (admins only; `coxswain node rekey`).
     case rekey = "REKEY"
 
@@ -37,6 +43,8 @@ public enum Verb: String, Codable, Sendable, CaseIterable {
         case .cachefile: "CACHEFILE PATH: load a YAML/JSON file on the node into its args"
         case .cacheevict: "CACHEEVICT all|args|envs|jobs|KEY: forget cached state"
         case .wait: "WAIT --seconds N | --url URL | --cmd CMD [--retry N] [--retry-wait S]"
+        case .service: "SERVICE [--restarted|--stopped] [--enable|--disable] [--daemon-reload] NAME...: systemd units"
+        case .pkg, .dnf: "\(rawValue) [--latest|--absent] [--exclude P] [--clear-metadata] PACKAGE...: apt-get or dnf"
         }
     }
 }

@@ -126,3 +126,22 @@ extension PlatformTests {
         }
     }
 }
+
+extension PlatformTests {
+    @Test("SERVICE refuses clearly without systemd; PKG drives apt-get on the node", .timeLimit(.minutes(3)))
+    func serviceAndPackages() async throws {
+        try await TestPlatform.with(nodes: ["node-a"], audit: false) { p in
+            let service = try await p.cli(["exec", "--verb", "SERVICE", "--restarted nginx", "--wait", "--output", "json"])
+            if FileManager.default.fileExists(atPath: "/run/systemd/system") {
+                #expect(service.status == 0)
+            } else {
+                #expect(service.stdout.contains("SERVICE needs systemd"), "\(service)")
+            }
+            // An installed package is "present" without change; an unknown one fails with apt's reason.
+            let present = try await p.cli(["exec", "--verb", "PKG", "coreutils", "--wait", "--check", "--timeout", "120"], timeout: .seconds(150))
+            #expect(present.status == 0, "\(present)")
+            let unknown = try await p.cli(["exec", "--verb", "DNF", "coxswain-no-such-package", "--wait", "--output", "json", "--timeout", "120"], timeout: .seconds(150))
+            #expect(unknown.stdout.contains("\"failed\"") && unknown.stdout.contains("coxswain-no-such-package"), "\(unknown)")
+        }
+    }
+}

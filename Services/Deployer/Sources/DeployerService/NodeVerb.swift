@@ -100,6 +100,20 @@ package struct NodeVerb: VerbHandler {
             return VerbOutcome(status: .succeeded, exitCode: 0, stdout: "\(path)\n")
         case .wait(let condition, let retry, let retryWait):
             return try await wait(condition, retry: retry, retryWait: retryWait, task: task, context: context)
+        case .service(let services, let running, let enablement, let daemonReload):
+            guard FileManager.default.fileExists(atPath: "/run/systemd/system") else {
+                return VerbOutcome(status: .failed, error: "SERVICE needs systemd, and this node does not run it (no /run/systemd/system)")
+            }
+            var commands: [String] = []
+            if daemonReload { commands.append("systemctl daemon-reload") }
+            let names = services.map(shellQuote).joined(separator: " ")
+            if let enablement { commands.append("systemctl \(enablement.rawValue) \(names)") }
+            if !services.isEmpty {
+                commands.append("systemctl \(running == .started ? "start" : running == .restarted ? "restart" : "stop") \(names)")
+            }
+            return try await shell(commands.joined(separator: " && "), task: task, context: context)
+        case .pkg(let packages, let state, let exclude, let clearMetadata):
+            return try await shell(Self.packageCommand(packages: packages, state: state, exclude: exclude, clearMetadata: clearMetadata), task: task, context: context)
         default:
             return VerbOutcome(status: .failed, error: "verb \(task.verb.rawValue) is not supported by this agent yet")
         }
@@ -135,7 +149,36 @@ package struct NodeVerb: VerbHandler {
         }
     }
 
-    func shellQuote(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+    func shellQuote(_ s: String) -> String { Self.shellQuote(s) }
+
+    static func shellQuote(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+
+    func shell(_ command: String, task: TaskSpec, context: VerbContext) async throws -> VerbOutcome {
+        var spec = task
+        spec.arguments = command
+        spec.environment["DEBIAN_FRONTEND"] = "noninteractive"
+        return try await run.execute(spec, context: context)
+    }
+
+    /// PKG/DNF as a shell command for the node's package manager (apt-get or dnf, detected there).
+    static func packageCommand(packages: [String], state: VerbCall.PackageState, exclude: [String], clearMetadata: Bool) -> String {
+        let names = packages.map(shellQuote).joined(separator: " ")
+        let dnfExclude = exclude.map { "--exclude=" + shellQuote($0) }.joined(separator: " ")
+        let apt: [String] = [
+            clearMetadata ? "apt-get clean" : nil,
+            state == .latest || clearMetadata ? "apt-get update -q" : nil,
+            exclude.isEmpty ? nil : "apt-mark hold " + exclude.map(shellQuote).joined(separator: " "),
+            packages.isEmpty ? nil : (state == .absent ? "apt-get remove -y -q \(names)" : "apt-get install -y -q \(state == .latest ? "--only-upgrade " : "")\(names)"),
+        ].compactMap { $0 }
+        let dnf: [String] = [
+            clearMetadata ? "dnf clean all" : nil,
+            packages.isEmpty ? nil : "dnf \(state == .absent ? "remove" : state == .latest ? "upgrade" : "install") -y \(dnfExclude) \(names)",
+        ].compactMap { $0 }
+        let aptScript = apt.isEmpty ? "true" : apt.joined(separator: " && ")
+        let dnfScript = dnf.isEmpty ? "true" : dnf.joined(separator: " && ")
+        return "if command -v apt-get >/dev/null 2>&1; then \(aptScript); elif command -v dnf >/dev/null 2>&1; then \(dnfScript); "
+            + "else echo 'PKG needs apt-get or dnf on the node' >&2; exit 127; fi"
+    }
 }
 
 /// A verb call with its templated fields rendered, and a stable text of its inputs for fingerprints.

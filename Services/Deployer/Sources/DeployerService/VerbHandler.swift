@@ -50,7 +50,10 @@ package enum VerbHandlers {
     /// Every verb this agent implements, with its durable node store (args, envs, job cache).
     package static func directord(store: NodeStore) -> [Verb: any VerbHandler] {
         let verb = NodeVerb(store: store)
-        return [.run: verb, .echo: verb, .arg: verb, .env: verb, .workdir: verb, .cachefile: verb, .cacheevict: verb, .wait: verb]
+        return [
+            .run: verb, .echo: verb, .arg: verb, .env: verb, .workdir: verb, .cachefile: verb, .cacheevict: verb, .wait: verb, .service: verb,
+            .pkg: verb, .dnf: verb,
+        ]
     }
 }
 
