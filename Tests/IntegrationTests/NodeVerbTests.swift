@@ -145,3 +145,20 @@ extension PlatformTests {
         }
     }
 }
+
+extension PlatformTests {
+    @Test("--run-once runs on the first target only, in exec and in orchestrations", .timeLimit(.minutes(3)))
+    func runOnce() async throws {
+        try await TestPlatform.with(nodes: ["node-a", "node-b"], audit: false) { p in
+            let m = p.markDirectory
+            let r = try await p.cli(["exec", "--verb", "RUN", "--run-once echo once >> \(m)/$TEST_NODE", "--wait", "--check", "--output", "json"])
+            #expect(r.status == 0, "\(r)")
+            #expect(p.marks("node-a").count + p.marks("node-b").count == 1)
+            let file = p.directory + "/once.yaml"
+            try "- jobs:\n  - RUN: echo all >> \(m)/$TEST_NODE\n  - RUN: echo one >> \(m)/$TEST_NODE\n    vars: {run_once: true}\n".write(toFile: file, atomically: true, encoding: .utf8)
+            #expect(try await p.cli(["orchestrate", file, "--wait", "--check"]).status == 0)
+            let all = (p.marks("node-a") + p.marks("node-b"))
+            #expect(all.filter { $0 == "all" }.count == 2 && all.filter { $0 == "one" }.count == 1, "\(all)")
+        }
+    }
+}

@@ -7,8 +7,11 @@ public struct JobStep: Codable, Sendable, Equatable {
     /// Run this step only on these nodes (the job's `assign:`).
     public var assign: [String]?
     public var name: String?
+    /// `--run-once`: only the first target runs this step (set by the Gateway from the options).
+    public var runOnce: Bool?
 
-    public init(verb: String, arguments: String, varsJSON: String? = nil, assign: [String]? = nil, name: String? = nil) {
+    public init(verb: String, arguments: String, varsJSON: String? = nil, assign: [String]? = nil, name: String? = nil, runOnce: Bool? = nil) {
+        self.runOnce = runOnce
         self.verb = verb
         self.arguments = arguments
         self.varsJSON = varsJSON

@@ -181,7 +181,7 @@ package struct GatewayAPI: Sendable {
     // MARK: Jobs
 
     func submit(_ call: Call) async throws -> Response {
-        let submission: SubmitJobRequest
+        var submission: SubmitJobRequest
         switch try await body(SubmitJobRequest.self, from: call.request) {
         case .decoded(let s): submission = s
         case .rejected(let response): return response
@@ -202,7 +202,8 @@ package struct GatewayAPI: Sendable {
         if verb != .rekey, submission.steps == nil {
             // Directord's option grammar, checked here so a bad option is a 400 and nothing runs.
             do {
-                _ = try VerbParser.parse(verb: verb.rawValue, arguments: submission.arguments, at: SourceLocation(file: "request", block: 1))
+                let (_, options) = try VerbParser.parse(verb: verb.rawValue, arguments: submission.arguments, at: SourceLocation(file: "request", block: 1))
+                if options.runOnce { submission.steps = [JobStep(verb: verb.rawValue, arguments: submission.arguments, runOnce: true)] }
             } catch {
                 return Self.error(.badRequest, "invalid_arguments", "\(error)")
             }
@@ -213,7 +214,8 @@ package struct GatewayAPI: Sendable {
             }
             do {
                 let vars = try step.varsJSON.map { try JSONDecoder().decode([String: YAMLValue].self, from: Data($0.utf8)) } ?? [:]
-                _ = try VerbParser.parse(verb: stepVerb.rawValue, arguments: step.arguments, vars: vars, at: SourceLocation(file: "request", block: 1, job: i + 1))
+                let (_, options) = try VerbParser.parse(verb: stepVerb.rawValue, arguments: step.arguments, vars: vars, at: SourceLocation(file: "request", block: 1, job: i + 1))
+                if options.runOnce { submission.steps?[i].runOnce = true }
             } catch {
                 return Self.error(.badRequest, "invalid_arguments", "step \(i + 1): \(error)")
             }

@@ -33,6 +33,7 @@ package struct JobPlanner: Sendable {
                     n.online ? PlannedTask(taskID: TaskID(), node: n.name, status: .pending) : PlannedTask(taskID: TaskID(), node: n.name, status: .failed, error: "node \(n.name) is offline")
                 }
             }
+            if step.runOnce == true, let first = targets.first(where: { $0.status == .pending }) ?? targets.first { targets = [first] }
             for t in targets {
                 var task = PlannedTask(taskID: makeTaskID(), node: t.node, status: t.status, error: t.error)
                 task.seq = seq
