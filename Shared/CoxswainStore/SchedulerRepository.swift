@@ -15,6 +15,8 @@ package struct SubmittedJob: Sendable, Equatable {
     package var steps: [JobStep]?
     /// The job that must finish first.
     package var after: JobID?
+    /// Batch mode (`10` or `25%`).
+    package var batch: String?
 }
 
 /// A task to (re)send to its node.
@@ -71,15 +73,15 @@ package struct SchedulerRepository: Sendable {
     /// The job if it still awaits planning.
     package func submittedJob(_ id: JobID) async throws -> SubmittedJob? {
         let rows = try await client.query(
-            "SELECT id, verb, arguments, targets, timeout_seconds, team_id, steps, after_job FROM jobs WHERE id = \(id.rawValue) AND status = 'submitted'",
+            "SELECT id, verb, arguments, targets, timeout_seconds, team_id, steps, after_job, batch FROM jobs WHERE id = \(id.rawValue) AND status = 'submitted'",
             logger: logger
         )
-        for try await r in rows.decode((UUID, String, String, [String], Double, UUID, String?, UUID?).self) {
+        for try await r in rows.decode((UUID, String, String, [String], Double, UUID, String?, UUID?, String?).self) {
             guard let verb = Verb(rawValue: r.1) else { continue }
             let steps = r.6.flatMap { try? JSONDecoder().decode([JobStep].self, from: Data($0.utf8)) }
             return SubmittedJob(
                 id: JobID(r.0), team: TeamID(r.5.uuidString.lowercased()), verb: verb, arguments: r.2, targets: r.3, timeoutSeconds: r.4,
-                steps: steps, after: r.7.map(JobID.init)
+                steps: steps, after: r.7.map(JobID.init), batch: r.8
             )
         }
         return nil
@@ -102,7 +104,7 @@ package struct SchedulerRepository: Sendable {
     /// Records the plan: the job moves out of `submitted` (only once, whichever replica gets there
     /// first) and its tasks are inserted. Returns nil when another replica already planned it, else
     /// the completed job when nothing is left to run (rejected, or every target offline).
-    package func commitPlan(job: SubmittedJob, decision: PlanDecision) async throws -> (planned: Bool, completed: CompletedJob?) {
+    package func commitPlan(job: SubmittedJob, decision: PlanDecision, heldNodes: Set<NodeName> = []) async throws -> (planned: Bool, completed: CompletedJob?) {
         try await client.withTransaction(logger: logger) { conn in
             switch decision {
             case .reject(let reason):
@@ -133,9 +135,10 @@ package struct SchedulerRepository: Sendable {
                 guard claimed else { return (false, nil) }
                 try await conn.query(
                     """
-                    INSERT INTO tasks (id, job_id, node, status, timeout_seconds, error, finished_at, seq, verb, arguments, vars)
+                    INSERT INTO tasks (id, job_id, node, status, timeout_seconds, error, finished_at, seq, verb, arguments, vars, held)
                     SELECT id, \(job.id.rawValue), node, status, \(job.timeoutSeconds), NULLIF(err, ''),
-                           CASE WHEN status = 'pending' THEN NULL ELSE clock_timestamp() END, seq, NULLIF(verb, ''), NULLIF(args, ''), NULLIF(vars, '')
+                           CASE WHEN status = 'pending' THEN NULL ELSE clock_timestamp() END, seq, NULLIF(verb, ''), NULLIF(args, ''), NULLIF(vars, ''),
+                           status = 'pending' AND node = ANY(\(heldNodes.map(\.rawValue))::text[])
                     FROM unnest(\(tasks.map(\.taskID.rawValue))::uuid[], \(tasks.map(\.node.rawValue))::text[],
                                 \(tasks.map(\.status.rawValue))::text[], \(tasks.map { $0.error ?? "" })::text[], \(tasks.map(\.seq))::int[],
                                 \(tasks.map { $0.step?.verb.uppercased() ?? "" })::text[], \(tasks.map { $0.step?.arguments ?? "" })::text[],
@@ -177,7 +180,7 @@ package struct SchedulerRepository: Sendable {
                 """
                 SELECT t.job_id, t.id, t.node, coalesce(t.verb, j.verb), coalesce(t.arguments, j.arguments), t.timeout_seconds, t.vars
                 FROM tasks t JOIN jobs j ON j.id = t.job_id
-                WHERE t.status = 'pending' AND t.dispatched_at IS NULL
+                WHERE t.status = 'pending' AND t.dispatched_at IS NULL AND NOT t.held
                   AND t.created_at < clock_timestamp() - make_interval(secs => \(seconds))
                 ORDER BY t.created_at, t.seq LIMIT 500
                 FOR UPDATE OF t SKIP LOCKED
@@ -269,6 +272,47 @@ package struct SchedulerRepository: Sendable {
             }
             let completed = try await Self.completeJobs(jobIDs, conn: conn, logger: logger)
             return (recorded, completed)
+        }
+    }
+
+    /// Batch mode: releases held nodes of these jobs so that at most the job's window of nodes has
+    /// unfinished released tasks; returns the released tasks to dispatch (in step order).
+    package func releaseHeld(_ jobs: [JobID]) async throws -> [DispatchableTask] {
+        guard !jobs.isEmpty else { return [] }
+        return try await client.withTransaction(logger: logger) { conn in
+            try await Self.lockJobs(jobs.map(\.rawValue).sorted { $0.uuidString < $1.uuidString }, conn: conn, logger: logger)
+            let rows = try await conn.query(
+                """
+                SELECT j.id, j.batch, (SELECT count(DISTINCT node) FROM tasks t WHERE t.job_id = j.id)::int,
+                       (SELECT count(DISTINCT node) FROM tasks t WHERE t.job_id = j.id AND t.status = 'pending' AND NOT t.held)::int,
+                       (SELECT array_agg(DISTINCT node) FROM tasks t WHERE t.job_id = j.id AND t.held)
+                FROM jobs j WHERE j.id = ANY(\(jobs.map(\.rawValue))::uuid[]) AND j.batch IS NOT NULL
+                """,
+                logger: logger
+            )
+            var release: [(UUID, [String])] = []
+            for try await (id, batch, total, running, held) in rows.decode((UUID, String, Int, Int, [String]?).self) {
+                guard let held, !held.isEmpty, let window = SubmitJobRequest.batchWindow(batch, nodes: total), running < window else { continue }
+                release.append((id, Array(held.sorted().prefix(window - running))))
+            }
+            var out: [DispatchableTask] = []
+            for (job, nodes) in release {
+                let released = try await conn.query(
+                    """
+                    UPDATE tasks t SET held = false FROM jobs j
+                    WHERE t.job_id = \(job) AND j.id = t.job_id AND t.held AND t.node = ANY(\(nodes)::text[])
+                    RETURNING t.id, t.node, coalesce(t.verb, j.verb), coalesce(t.arguments, j.arguments), t.timeout_seconds, t.vars, t.seq
+                    """,
+                    logger: logger
+                )
+                var tasks: [(Int, DispatchableTask)] = []
+                for try await r in released.decode((UUID, String, String, String, Double, String?, Int).self) {
+                    guard let node = try? NodeName(validating: r.1), let verb = Verb(rawValue: r.2) else { continue }
+                    tasks.append((r.6, DispatchableTask(jobID: JobID(job), taskID: TaskID(r.0), node: node, verb: verb, arguments: r.3, timeoutSeconds: r.4, varsJSON: r.5)))
+                }
+                out += tasks.sorted { ($0.1.node.rawValue, $0.0) < ($1.1.node.rawValue, $1.0) }.map(\.1)
+            }
+            return out
         }
     }
 

@@ -162,3 +162,36 @@ extension PlatformTests {
         }
     }
 }
+
+extension PlatformTests {
+    @Test("--batch runs at most N nodes (or N%) at a time, sliding", .timeLimit(.minutes(3)))
+    func batchMode() async throws {
+        let nodes = ["node-a", "node-b", "node-c", "node-d"]
+        try await TestPlatform.with(nodes: nodes, audit: false) { p in
+            let m = p.markDirectory
+            func maxOverlap() -> Int {
+                var events: [(Double, Int)] = []
+                for node in nodes {
+                    let t = p.marks(node).compactMap(Double.init)
+                    stride(from: 0, to: t.count - 1, by: 2).forEach { events += [(t[$0], 1), (t[$0 + 1], -1)] }
+                }
+                var running = 0, peak = 0
+                for (_, delta) in events.sorted(by: { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }) {
+                    running += delta
+                    peak = max(peak, running)
+                }
+                return peak
+            }
+            let command = "date +%s.%N >> \(m)/$TEST_NODE; sleep 0.4; date +%s.%N >> \(m)/$TEST_NODE"
+            let two = try await p.cli(["exec", "--verb", "RUN", command, "--batch", "2", "--wait", "--check"])
+            #expect(two.status == 0, "\(two)")
+            #expect(nodes.allSatisfy { p.marks($0).count == 2 })
+            #expect(maxOverlap() == 2, "peak \(maxOverlap())")
+            for node in nodes { try? FileManager.default.removeItem(atPath: "\(m)/\(node)") }
+            let quarter = try await p.cli(["exec", "--verb", "RUN", "--skip-cache " + command, "--batch", "25%", "--wait", "--check"])
+            #expect(quarter.status == 0, "\(quarter)")
+            #expect(maxOverlap() == 1, "peak \(maxOverlap())")
+            #expect(try await p.cli(["exec", "--verb", "ECHO", "x", "--batch", "0"]).status == 64)
+        }
+    }
+}

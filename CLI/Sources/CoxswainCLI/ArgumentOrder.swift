@@ -34,7 +34,7 @@ package enum ArgumentOrder {
     }
 
     /// Options of `exec` whose value is the next word (so a dash-word after them is their value).
-    static let optionTakingValue: Set<String> = ["--verb", "--target", "--target-label", "--timeout", "--secret-env", "--socket", "--url", "--token", "--team", "--output"]
+    static let optionTakingValue: Set<String> = ["--verb", "--target", "--target-label", "--timeout", "--batch", "--secret-env", "--socket", "--url", "--token", "--team", "--output"]
 
     static func leadingOptionsLast(_ arguments: [String]) -> [String] {
         var leading: [String] = []

@@ -29,6 +29,9 @@ package struct ExecCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Only nodes with this label k=v (repeatable: all must match).")
     var targetLabel: [String] = []
 
+    @Option(help: "Batch mode: at most N nodes (10) or a share of them (25%) at a time, sliding.")
+    var batch: String?
+
     @Option(help: "Seconds before the task is killed on the node (default 600).")
     var timeout: Double?
 
@@ -52,6 +55,7 @@ package struct ExecCommand: AsyncParsableCommand {
             throw ValidationError("unknown verb '\(verb)'; known verbs: \(Verb.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         if let timeout, !(timeout > 0) { throw ValidationError("--timeout must be a positive number of seconds") }
+        if let batch, SubmitJobRequest.batchWindow(batch, nodes: 100) == nil { throw ValidationError("--batch takes a number of nodes (10) or a percentage (25%)") }
         if let bad = target.first(where: { !NodeName.isValid($0) }) { throw ValidationError(NodeNameError(name: bad).description) }
     }
 
@@ -73,6 +77,7 @@ package struct ExecCommand: AsyncParsableCommand {
             secretEnvironment: secrets.isEmpty ? nil : secrets
         )
         request.targetLabels = labels.isEmpty ? nil : labels
+        request.batch = batch
         let watch = poll || wait || stream
         let global = self.global
         let failed = try await global.withClient { client -> Bool in

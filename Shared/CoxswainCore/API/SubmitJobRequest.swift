@@ -21,6 +21,18 @@ public struct SubmitJobRequest: Codable, Sendable, Equatable {
     public var after: JobID?
     /// A name shown in listings (the block's name).
     public var name: String?
+    /// Batch mode: at most this many nodes (`10`) or this share of them (`25%`) run at a time, sliding.
+    public var batch: String?
+
+    /// The window for `nodes` planned nodes, or nil when `batch` is not a count or a percentage (1–100).
+    public static func batchWindow(_ batch: String, nodes: Int) -> Int? {
+        if batch.hasSuffix("%") {
+            guard let p = Double(batch.dropLast()), p > 0, p <= 100 else { return nil }
+            return max(1, Int((Double(nodes) * p / 100).rounded(.up)))
+        }
+        guard let n = Int(batch), n > 0 else { return nil }
+        return n
+    }
 
     public init(verb: String, arguments: String, targets: [String]? = nil, timeoutSeconds: Double? = nil, secretEnvironment: [String: String]? = nil) {
         self.verb = verb

@@ -13,5 +13,6 @@ package struct Migration: Sendable {
         .m005Fingerprints,
         .m006JobRetention,
         .m007Steps,
+        .m008Batches,
     ]
 }

@@ -223,6 +223,9 @@ package struct GatewayAPI: Sendable {
                 return Self.error(.badRequest, "invalid_target", NodeNameError(name: bad).description)
             }
         }
+        if let batch = submission.batch, SubmitJobRequest.batchWindow(batch, nodes: 100) == nil {
+            return Self.error(.badRequest, "invalid_batch", "batch is a number of nodes (10) or a percentage (25%)")
+        }
         if let after = submission.after, try await !jobs.exists(after, team: principal.teamID) {
             return Self.error(.notFound, "unknown_job", "'after' names no job of this team")
         }
@@ -262,7 +265,7 @@ package struct GatewayAPI: Sendable {
         try await jobs.insert(
             id: id, team: principal.teamID, verb: verb, arguments: submission.arguments, targets: targets, timeoutSeconds: timeout,
             submittedBy: principal.actor, sealedSecrets: sealed, secretNames: secrets.keys.sorted(), steps: submission.steps,
-            after: submission.after, name: submission.name
+            after: submission.after, name: submission.name, batch: submission.batch
         )
         var accepted = JobEvent(kind: .accepted, jobID: id, time: Date(), jobStatus: .submitted)
         accepted.teamID = principal.teamID

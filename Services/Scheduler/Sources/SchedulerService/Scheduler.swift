@@ -50,11 +50,18 @@ package struct Scheduler: Sendable {
         if let steps = job.steps, !steps.isEmpty, case .dispatch(let tasks) = decision {
             decision = planner.expand(steps: steps, onto: tasks, nodes: candidates)
         }
-        let (planned, completed) = try await repository.commitPlan(job: job, decision: decision)
+        // Batch mode: only the first window of nodes is dispatched now; the rest are held.
+        var held = Set<NodeName>()
+        if let batch = job.batch, case .dispatch(let tasks) = decision {
+            let runnable = Array(Set(tasks.filter { $0.status == .pending }.map(\.node))).sorted()
+            let window = SubmitJobRequest.batchWindow(batch, nodes: Set(tasks.map(\.node)).count) ?? runnable.count
+            held = Set(runnable.dropFirst(window))
+        }
+        let (planned, completed) = try await repository.commitPlan(job: job, decision: decision, heldNodes: held)
         guard planned else { return }
         var events: [OutgoingMessage] = []
         if case .dispatch(let tasks) = decision {
-            let pending = tasks.filter { $0.status == .pending }
+            let pending = tasks.filter { $0.status == .pending && !held.contains($0.node) }
             try await dispatch(
                 pending.map {
                     DispatchableTask(
@@ -182,6 +189,12 @@ package struct Scheduler: Sendable {
 
     func publishOutcomes(tasks: [RecordedTask], jobs: [CompletedJob]) async throws {
         guard !tasks.isEmpty || !jobs.isEmpty else { return }
+        // Batch mode: a node finished, so the next held ones may start.
+        let released = try await repository.releaseHeld(Array(Set(tasks.map(\.jobID))))
+        if !released.isEmpty {
+            try await dispatch(released)
+            try await repository.markDispatched(released.map(\.taskID))
+        }
         let finalStatus = Dictionary(jobs.map { ($0.jobID, $0.status) }, uniquingKeysWith: { a, _ in a })
         var events: [OutgoingMessage] = []
         for t in tasks {
