@@ -18,6 +18,7 @@ struct ArgumentOrderTests {
         #expect(ArgumentOrder.normalize(["exec", "--verb", "RUN", "echo", "--x y", "--wait"]) == ["exec", "--verb", "RUN", "echo", "--wait", "--", "--x y"])
         #expect(ArgumentOrder.normalize(["exec", "--verb", "RUN", "--a b", "--target", "n1", "--wait"]) == ["exec", "--verb", "RUN", "--target", "n1", "--wait", "--", "--a b"])
         #expect(ArgumentOrder.normalize(["exec", "--verb", "RUN", "echo hi", "--wait"]) == ["exec", "--verb", "RUN", "echo hi", "--wait"])
+        #expect(ArgumentOrder.normalize(["exec", "--verb", "RUN", "--exec-help"]) == ["exec", "--verb", "RUN", "--", "--exec-help"])
     }
 
     @Test("everything else is left alone")

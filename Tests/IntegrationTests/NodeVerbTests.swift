@@ -159,6 +159,14 @@ extension PlatformTests {
             #expect(try await p.cli(["orchestrate", file, "--wait", "--check"]).status == 0)
             let all = (p.marks("node-a") + p.marks("node-b"))
             #expect(all.filter { $0 == "all" }.count == 2 && all.filter { $0 == "one" }.count == 1, "\(all)")
+            // --exec-help prints the verb's help and submits nothing (exec and orchestrate).
+            let jobs = try await p.sql("SELECT count(*) FROM jobs")
+            let help = try await p.cli(["exec", "--verb", "RUN", "--exec-help"])
+            #expect(help.status == 0 && help.stdout.contains("usage: RUN"), "\(help)")
+            try "- jobs:\n  - WAIT: --exec-help\n".write(toFile: p.directory + "/help.yaml", atomically: true, encoding: .utf8)
+            let orchestrationHelp = try await p.cli(["orchestrate", p.directory + "/help.yaml", "--wait"])
+            #expect(orchestrationHelp.stdout.contains("usage: WAIT"), "\(orchestrationHelp)")
+            #expect(try await p.sql("SELECT count(*) FROM jobs") == jobs)
         }
     }
 }

@@ -13,7 +13,7 @@ package enum ArgumentOrder {
     /// a `--` at the end, in order, so ArgumentParser reads them as positional arguments.
     static func positionalDashWords(_ arguments: [String]) -> [String] {
         guard !arguments.contains("--") else { return arguments }
-        let dashWords = arguments.filter { $0.hasPrefix("-") && $0.contains(where: \.isWhitespace) }
+        let dashWords = arguments.filter { ($0.hasPrefix("-") && $0.contains(where: \.isWhitespace)) || directordFlags.contains($0) }
         guard !dashWords.isEmpty else { return arguments }
         var rest: [String] = []
         var positional: [String] = []
@@ -32,6 +32,9 @@ package enum ArgumentOrder {
         }
         return rest + ["--"] + positional
     }
+
+    /// Directord's own job flags, which are never Coxswain options: `exec --verb RUN --exec-help`.
+    static let directordFlags: Set<String> = ["--exec-help", "--skip-cache", "--run-once", "--no-block", "--extend-args", "--blueprint", "--no-wait", "--force-lock"]
 
     /// Options of `exec` whose value is the next word (so a dash-word after them is their value).
     static let optionTakingValue: Set<String> = ["--verb", "--target", "--target-label", "--timeout", "--batch", "--secret-env", "--socket", "--url", "--token", "--team", "--output"]

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CoxswainCore
+import CoxswainOrchestration
 import Foundation
 
 /// `coxswain exec`: run one verb on nodes (Directord's `exec`).
@@ -60,6 +61,13 @@ package struct ExecCommand: AsyncParsableCommand {
     }
 
     package func run() async throws {
+        // Like Directord: --exec-help prints the verb's help and submits nothing.
+        if let (call, _) = try? VerbParser.parse(verb: verb, arguments: arguments.joined(separator: " "), at: SourceLocation(file: "exec", block: 1)),
+            case .execHelp(let name) = call
+        {
+            print(VerbParser.help(verb: name))
+            return
+        }
         var secrets: [String: String] = [:]
         for name in secretEnv {
             guard SubmitJobRequest.isEnvironmentName(name) else { throw ValidationError("--secret-env takes a variable NAME, got '\(name)'") }

@@ -58,6 +58,15 @@ package struct OrchestrateCommand: AsyncParsableCommand {
                 throw ExitCode(2)
             }
         }
+        let helps = blocks.flatMap(\.jobs).compactMap { job -> String? in
+            if case .execHelp(let verb) = job.call { return verb }
+            return nil
+        }
+        if !helps.isEmpty {
+            // Like Directord: a job with --exec-help prints the verb's help and nothing is submitted.
+            for verb in helps { print(VerbParser.help(verb: verb)) }
+            return
+        }
         if fingerPrint {
             var rows: [[String]] = []
             for (b, block) in blocks.enumerated() {
