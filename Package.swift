@@ -108,9 +108,9 @@ let package = Package(
             .executableTarget(name: "coxswain", dependencies: ["CoxswainCLI"], path: "CLI/Sources/coxswain"),
 
             .testTarget(name: "CoreTests", dependencies: ["CoxswainCore", "CoxswainConfig"], path: "Tests/CoreTests"),
-            .testTarget(name: "AMQPTests", dependencies: ["CoxswainAMQP", log, lifecycle], path: "Tests/AMQPTests"),
+            .testTarget(name: "AMQPTests", dependencies: ["CoxswainAMQP", "CoxswainCore", log, lifecycle], path: "Tests/AMQPTests"),
             .testTarget(
-                name: "BrokerAdminTests", dependencies: ["CoxswainBrokerAdmin", "CoxswainAMQP", log, lifecycle], path: "Tests/BrokerAdminTests"
+                name: "BrokerAdminTests", dependencies: ["CoxswainBrokerAdmin", "CoxswainAMQP", "CoxswainCore", log, lifecycle], path: "Tests/BrokerAdminTests"
             ),
             .testTarget(name: "OrchestrationTests", dependencies: ["CoxswainOrchestration"], path: "Tests/OrchestrationTests", exclude: ["Fixtures"]),
             .testTarget(name: "TemplatingTests", dependencies: ["CoxswainTemplating"], path: "Tests/TemplatingTests"),

@@ -1,6 +1,7 @@
 import CoxswainCrypto
 import Foundation
 import Logging
+import Synchronization
 import PostgresNIO
 
 /// The control plane's Ed25519 signing keys. The secret half is stored sealed with the master key
@@ -9,15 +10,26 @@ package struct ControlKeyRepository: Sendable {
     let client: PostgresClient
     let box: SecretBox
     let logger: Logger
+    let cache: ActiveKeyCache
 
-    package init(client: PostgresClient, masterKey: SecretBox, logger: Logger) {
+    package init(client: PostgresClient, masterKey: SecretBox, logger: Logger, cacheFor: Duration = .seconds(5)) {
         self.client = client
         self.box = masterKey
         self.logger = logger
+        self.cache = ActiveKeyCache(lifetime: cacheFor)
     }
 
-    /// The active key, created on first use (several replicas racing create exactly one).
+    /// The active key, created on first use (several replicas racing create exactly one). Read
+    /// from Postgres at most every few seconds (dispatch is a hot path; a rotation reaches the nodes
+    /// before it is activated, and they keep trusting the old key well past this delay).
     package func activeKey() async throws -> (id: UUID, pair: SigningKeyPair) {
+        if let cached = cache.current() { return cached }
+        let key = try await loadOrCreateActive()
+        cache.store(key)
+        return key
+    }
+
+    func loadOrCreateActive() async throws -> (id: UUID, pair: SigningKeyPair) {
         if let existing = try await loadActive() { return existing }
         let pair = SigningKeyPair.generate()
         let id = UUID()
@@ -73,9 +85,26 @@ package struct ControlKeyRepository: Sendable {
 
     /// Step 2, once every node has been sent the hand-over: the new key signs from now on.
     package func activate(_ id: UUID) async throws {
+        cache.clear()
         try await client.withTransaction(logger: logger) { conn in
             try await conn.query("UPDATE control_keys SET active = false, retired_at = clock_timestamp() WHERE active", logger: logger)
             try await conn.query("UPDATE control_keys SET active = true WHERE id = \(id)", logger: logger)
         }
     }
+}
+
+/// The active control key, remembered for a short while.
+final class ActiveKeyCache: Sendable {
+    private let entry = Mutex<(key: (id: UUID, pair: SigningKeyPair), at: ContinuousClock.Instant)?>(nil)
+    let lifetime: Duration
+
+    init(lifetime: Duration) { self.lifetime = lifetime }
+
+    func current() -> (id: UUID, pair: SigningKeyPair)? {
+        entry.withLock { e in e.flatMap { ContinuousClock.now - $0.at < lifetime ? $0.key : nil } }
+    }
+
+    func store(_ key: (id: UUID, pair: SigningKeyPair)) { entry.withLock { $0 = (key, .now) } }
+
+    func clear() { entry.withLock { $0 = nil } }
 }

@@ -1,3 +1,4 @@
+import CoxswainCore
 import Foundation
 import Synchronization
 import Testing

@@ -1,3 +1,4 @@
+import CoxswainCore
 import Foundation
 import ServiceLifecycle
 import Testing

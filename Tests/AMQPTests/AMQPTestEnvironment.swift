@@ -1,3 +1,4 @@
+import CoxswainCore
 import Foundation
 import Logging
 import Synchronization
@@ -112,26 +113,6 @@ extension String {
     }
 }
 
-/// Thrown by ``withTimeout(_:_:)``.
-struct TestTimeout: Error, CustomStringConvertible {
-    let description: String
-}
-
-/// Runs `body`, failing with ``TestTimeout`` if it takes longer than `limit`.
-func withTimeout<T: Sendable>(_ limit: Duration, _ what: String, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
-    try await withThrowingTaskGroup(of: T?.self) { group in
-        group.addTask { try await body() }
-        group.addTask {
-            try await Task.sleep(for: limit)
-            return nil
-        }
-        defer { group.cancelAll() }
-        guard let first = try await group.next(), let value = first else {
-            throw TestTimeout(description: "timed out after \(limit): \(what)")
-        }
-        return value
-    }
-}
 
 /// A consumer running as a service in a background task, stopped by cancelling that task.
 struct RunningConsumer {

@@ -1,3 +1,4 @@
+import CoxswainCore
 import Foundation
 import Logging
 import Synchronization
@@ -76,7 +77,7 @@ enum BrokerTestEnvironment {
         let clock = ContinuousClock()
         let start = clock.now
         while try await listedConnections(user: user).isEmpty {
-            guard clock.now - start < limit else { throw TestTimeout(description: "no connection of \(user) listed after \(limit)") }
+            guard clock.now - start < limit else { throw TimeoutError(description: "no connection of \(user) listed after \(limit)") }
             try await Task.sleep(for: .milliseconds(100))
         }
         return clock.now - start
@@ -90,26 +91,6 @@ enum BrokerTestEnvironment {
     }
 }
 
-/// Thrown by ``withTimeout(_:_:_:)``.
-struct TestTimeout: Error, CustomStringConvertible {
-    let description: String
-}
-
-/// Runs `body`, failing with ``TestTimeout`` if it takes longer than `limit`.
-func withTimeout<T: Sendable>(_ limit: Duration, _ what: String, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
-    try await withThrowingTaskGroup(of: T?.self) { group in
-        group.addTask { try await body() }
-        group.addTask {
-            try await Task.sleep(for: limit)
-            return nil
-        }
-        defer { group.cancelAll() }
-        guard let first = try await group.next(), let value = first else {
-            throw TestTimeout(description: "timed out after \(limit): \(what)")
-        }
-        return value
-    }
-}
 
 /// A service (consumer or publisher) running in a background task, stopped by cancelling it.
 struct Running<S: Sendable>: Sendable {
@@ -138,7 +119,7 @@ extension Running where S == AMQPConsumer {
                 consumer.ack(delivery)
                 return delivery
             }
-            throw TestTimeout(description: "consumer stopped")
+            throw TimeoutError(description: "consumer stopped")
         }
     }
 }

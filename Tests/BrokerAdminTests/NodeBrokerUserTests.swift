@@ -1,3 +1,4 @@
+import CoxswainCore
 import Foundation
 import Logging
 import Testing
@@ -287,7 +288,7 @@ struct NodeBrokerUserTests {
             let first = try await f.observer.next()
             #expect(String(decoding: first.body, as: UTF8.self) == "sentinel")
             #expect(first.routingKey == "node.\(f.nodeA).result")
-            await #expect(throws: TestTimeout.self) { _ = try await f.observer.next(within: .milliseconds(500)) }
+            await #expect(throws: TimeoutError.self) { _ = try await f.observer.next(within: .milliseconds(500)) }
             await publisher.stop()
         }
     }

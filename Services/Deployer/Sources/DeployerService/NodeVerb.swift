@@ -31,14 +31,16 @@ package struct NodeVerb: VerbHandler {
             return VerbOutcome(status: .failed, error: "\(error)")
         }
         if case .execHelp(let verb) = call { return VerbOutcome(status: .succeeded, exitCode: 0, stdout: VerbParser.help(verb: verb) + "\n") }
-        let args = try await store.args()
-        func render(_ text: String) throws -> String {
+        // Args are read only when something is templated (most RUNs are plain shell).
+        var args: [String: TemplateValue]?
+        func render(_ text: String) async throws -> String {
             guard renderer.isTemplate(text) else { return text }
-            return try renderer.render(text, name: task.verb.rawValue, context: args)
+            if args == nil { args = try await store.args() }
+            return try renderer.render(text, name: task.verb.rawValue, context: args ?? [:])
         }
         let rendered: RenderedCall
         do {
-            rendered = try RenderedCall(call, render: render)
+            rendered = try await RenderedCall(call, render: render)
         } catch let error as TemplateError {
             return VerbOutcome(status: .failed, error: "template: \(error)")
         }
@@ -186,15 +188,15 @@ struct RenderedCall {
     let call: VerbCall
     let identity: String
 
-    init(_ call: VerbCall, render: (String) throws -> String) throws {
+    init(_ call: VerbCall, render: (String) async throws -> String) async throws {
         switch call {
-        case .run(let command, let noBlock): self.call = .run(command: try render(command), noBlock: noBlock)
-        case .workdir(let path, let chown, let chmod, let recursive): self.call = .workdir(path: try render(path), chown: chown, chmod: chmod, recursive: recursive)
-        case .wait(.url(let url, let insecure), let retry, let retryWait): self.call = .wait(.url(try render(url), insecure: insecure), retry: retry, retryWait: retryWait)
-        case .wait(.command(let cmd), let retry, let retryWait): self.call = .wait(.command(try render(cmd)), retry: retry, retryWait: retryWait)
-        case .arg(let key, .string(let text), let extend): self.call = .arg(key: key, value: .string(try render(text)), extend: extend)
-        case .env(let key, .string(let text), let extend): self.call = .env(key: key, value: .string(try render(text)), extend: extend)
-        case .echo(let text): self.call = .echo(try render(text))
+        case .run(let command, let noBlock): self.call = .run(command: try await render(command), noBlock: noBlock)
+        case .workdir(let path, let chown, let chmod, let recursive): self.call = .workdir(path: try await render(path), chown: chown, chmod: chmod, recursive: recursive)
+        case .wait(.url(let url, let insecure), let retry, let retryWait): self.call = .wait(.url(try await render(url), insecure: insecure), retry: retry, retryWait: retryWait)
+        case .wait(.command(let cmd), let retry, let retryWait): self.call = .wait(.command(try await render(cmd)), retry: retry, retryWait: retryWait)
+        case .arg(let key, .string(let text), let extend): self.call = .arg(key: key, value: .string(try await render(text)), extend: extend)
+        case .env(let key, .string(let text), let extend): self.call = .env(key: key, value: .string(try await render(text)), extend: extend)
+        case .echo(let text): self.call = .echo(try await render(text))
         default: self.call = call
         }
         let encoder = JSONEncoder()

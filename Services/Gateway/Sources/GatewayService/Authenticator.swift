@@ -5,6 +5,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -20,6 +21,8 @@ package struct Authenticator: Sendable {
     let access: AccessRepository
     let localTeam: String
     let localRole: Role
+    /// The local team's id, looked up once (teams are never renamed).
+    private let localTeamID = TeamIDBox()
 
     package init(access: AccessRepository, localTeam: String, localRole: Role) {
         self.access = access
@@ -49,7 +52,12 @@ package struct Authenticator: Sendable {
         }
         if context.viaSocket {
             let uid = await Self.peerUID(context.channel)
-            guard let team = try await access.teamID(named: localTeam) else { return nil }
+            var team = localTeamID.value
+            if team == nil {
+                team = try await access.teamID(named: localTeam)
+                localTeamID.value = team
+            }
+            guard let team else { return nil }
             return Principal(credential: .socket(uid: uid), teamID: team, teamName: localTeam, role: localRole, userID: nil, userName: nil)
         }
         return nil
@@ -85,4 +93,13 @@ struct PeerCredentials {
     var pid: Int32 = 0
     var uid: UInt32 = 0
     var gid: UInt32 = 0
+}
+
+/// A team id set once and read from any request.
+final class TeamIDBox: Sendable {
+    private let stored = Mutex<TeamID?>(nil)
+    var value: TeamID? {
+        get { stored.withLock { $0 } }
+        set { stored.withLock { $0 = newValue } }
+    }
 }

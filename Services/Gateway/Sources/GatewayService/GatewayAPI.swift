@@ -277,7 +277,7 @@ package struct GatewayAPI: Sendable {
             try OutgoingMessage(accepted, exchange: Topology.events, routingKey: Topology.RoutingKey.job(.accepted), correlationID: "\(id)"),
         ]
         do {
-            try await withTimeout(configuration.publishTimeout) { try await publisher.publish(messages) }
+            try await withTimeout(configuration.publishTimeout, "broker confirm") { try await publisher.publish(messages) }
         } catch {
             logger.error("submission not handed to the broker; withdrawn", metadata: ["job.id": "\(id)", "error": "\(error)"])
             try? await jobs.delete(id: id)
@@ -400,23 +400,5 @@ package struct GatewayAPI: Sendable {
         case DecodingError.dataCorrupted(let c): c.codingPath.isEmpty ? "malformed JSON" : "invalid value at '\(c.codingPath.map(\.stringValue).joined(separator: "."))'"
         default: "malformed JSON"
         }
-    }
-}
-
-/// Thrown by `withTimeout` when the deadline passes first.
-struct TimedOut: Error, CustomStringConvertible {
-    var description: String { "timed out" }
-}
-
-/// Runs `body`, cancelling it when `timeout` passes first.
-func withTimeout<T: Sendable>(_ timeout: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
-    try await withThrowingTaskGroup(of: T.self) { group in
-        group.addTask { try await body() }
-        group.addTask {
-            try await Task.sleep(for: timeout)
-            throw TimedOut()
-        }
-        defer { group.cancelAll() }
-        return try await group.next()!
     }
 }
