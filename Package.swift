@@ -64,7 +64,7 @@ let package = Package(
         // Shared modules, one concern each.
         .target(name: "CoxswainCore", dependencies: [], path: "Shared/CoxswainCore"),
         .target(name: "CoxswainCrypto", dependencies: ["CSodium"], path: "Shared/CoxswainCrypto"),
-        .target(name: "CoxswainOrchestration", dependencies: [yams], path: "Shared/CoxswainOrchestration"),
+        .target(name: "CoxswainOrchestration", dependencies: ["CoxswainCore", "CoxswainCrypto", yams], path: "Shared/CoxswainOrchestration"),
         .target(
             name: "CoxswainTemplating", dependencies: [.product(name: "Stencil", package: "Stencil")], path: "Shared/CoxswainTemplating"
         ),
@@ -86,7 +86,7 @@ let package = Package(
             .product(name: "HTTPTypes", package: "swift-http-types"),
         ])
         + service("Scheduler", executable: "coxswain-scheduler", dependencies: [
-            "CoxswainCore", "CoxswainAMQP", "CoxswainMessaging", "CoxswainStore", "CoxswainConfig", "CoxswainCrypto", postgres, lifecycle, log,
+            "CoxswainCore", "CoxswainAMQP", "CoxswainMessaging", "CoxswainStore", "CoxswainConfig", "CoxswainCrypto", "CoxswainOrchestration", postgres, lifecycle, log,
         ])
         + service("Deployer", executable: "coxswain-deployer", dependencies: [
             "CoxswainCore", "CoxswainAMQP", "CoxswainMessaging", "CoxswainConfig", "CoxswainCrypto", "CoxswainOrchestration", "CoxswainTemplating",

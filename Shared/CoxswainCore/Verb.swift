@@ -25,6 +25,15 @@ public enum Verb: String, Codable, Sendable, CaseIterable {
     case dnf = "DNF"
     /// Makes the node generate new key pairs and report the public halves (admins only; `coxswain node rekey`).
     case rekey = "REKEY"
+    case add = "ADD"
+    case copy = "COPY"
+    case query = "QUERY"
+    case queryWait = "QUERY_WAIT"
+    case jobWait = "JOB_WAIT"
+    case queueSentinel = "QUEUESENTINEL"
+    case reboot = "REBOOT"
+    /// Internal: the node returns its args, envs and job cache (`coxswain manage --dump-cache NODE`).
+    case cacheDump = "CACHEDUMP"
 
     /// Parses a verb case-insensitively (`run`, `RUN`).
     public init?(parsing raw: String) {
@@ -45,6 +54,13 @@ public enum Verb: String, Codable, Sendable, CaseIterable {
         case .wait: "WAIT --seconds N | --url URL | --cmd CMD [--retry N] [--retry-wait S]"
         case .service: "SERVICE [--restarted|--stopped] [--enable|--disable] [--daemon-reload] NAME...: systemd units"
         case .pkg, .dnf: "\(rawValue) [--latest|--absent] [--exclude P] [--clear-metadata] PACKAGE...: apt-get or dnf"
+        case .add, .copy: "\(rawValue) [--chown U[:G]] [--chmod MODE] [--blueprint] SRC... DEST: copy files to the nodes"
+        case .query: "QUERY [--no-wait] KEY: share each node's arg KEY with every node as query[node][KEY]"
+        case .queryWait: "QUERY_WAIT ITEM [--identity N...] [--query-timeout S]: wait for ITEM in the query cache"
+        case .jobWait: "JOB_WAIT SHA --identity N... [--job-timeout S]: wait until job SHA finished on those nodes"
+        case .queueSentinel: "QUEUESENTINEL: drop every queued, not yet started task on the targets"
+        case .reboot: "REBOOT [SECONDS]: reboot the node; its queued work waits for its next heartbeat"
+        case .cacheDump: "CACHEDUMP: the node's args, envs and job cache (coxswain manage --dump-cache)"
         }
     }
 }

@@ -15,3 +15,19 @@ package enum Digest {
         sha256Hex(Array(text.utf8))
     }
 }
+
+/// An incremental SHA-256, for content too large to hold at once (artifacts).
+package struct SHA256Hasher: ~Copyable {
+    private var stream = Sodium.SHA256Stream()
+
+    package init() {}
+
+    package mutating func update(_ bytes: some Collection<UInt8>) {
+        stream.update(bytes)
+    }
+
+    /// Lower-case hex of the digest of everything given to ``update(_:)``.
+    package consuming func finalizeHex() -> String {
+        Sodium.hex(stream.finish())
+    }
+}

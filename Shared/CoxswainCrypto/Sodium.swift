@@ -417,4 +417,32 @@ enum Sodium {
         guard decoded.count == count else { return nil }
         return SecretBytes(copying: decoded)
     }
+
+    // MARK: - Incremental SHA-256
+
+    /// `crypto_hash_sha256_init/update/final` over chunks.
+    struct SHA256Stream: ~Copyable {
+        private var state = crypto_hash_sha256_state()
+
+        init() {
+            Sodium.initialise()
+            crypto_hash_sha256_init(&state)
+        }
+
+        mutating func update(_ bytes: some Collection<UInt8>) {
+            let done: Void? = bytes.withContiguousStorageIfAvailable { buffer in
+                _ = crypto_hash_sha256_update(&state, buffer.baseAddress, UInt64(buffer.count))
+            }
+            if done == nil {
+                let copy = Array(bytes)
+                _ = crypto_hash_sha256_update(&state, copy, UInt64(copy.count))
+            }
+        }
+
+        consuming func finish() -> [UInt8] {
+            var digest = [UInt8](repeating: 0, count: Int(crypto_hash_sha256_bytes()))
+            _ = crypto_hash_sha256_final(&state, &digest)
+            return digest
+        }
+    }
 }

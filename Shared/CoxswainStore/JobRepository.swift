@@ -17,14 +17,14 @@ package struct JobRepository: Sendable {
     package func insert(
         id: JobID, team: TeamID, verb: Verb, arguments: String, targets: [String], timeoutSeconds: Double, submittedBy: String,
         sealedSecrets: [UInt8]? = nil, secretNames: [String] = [], steps: [JobStep]? = nil, after: JobID? = nil, name: String? = nil,
-        batch: String? = nil
+        batch: String? = nil, parent: UUID? = nil
     ) async throws {
         let stepsJSON = try steps.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
         try await client.query(
             """
-            INSERT INTO jobs (id, team_id, verb, arguments, targets, timeout_seconds, status, submitted_by, secret_env, secret_names, steps, after_job, name, batch)
+            INSERT INTO jobs (id, team_id, verb, arguments, targets, timeout_seconds, status, submitted_by, secret_env, secret_names, steps, after_job, name, batch, parent_id)
             VALUES (\(id.rawValue), \(team.uuid), \(verb.rawValue), \(arguments), \(targets), \(timeoutSeconds), 'submitted', \(submittedBy),
-                    \(sealedSecrets.map { ByteBuffer(bytes: $0) }), \(secretNames), \(stepsJSON), \(after?.rawValue), \(name), \(batch))
+                    \(sealedSecrets.map { ByteBuffer(bytes: $0) }), \(secretNames), \(stepsJSON), \(after?.rawValue), \(name), \(batch), \(parent))
             """,
             logger: logger
         )

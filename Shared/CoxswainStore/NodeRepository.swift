@@ -63,7 +63,8 @@ package struct NodeRepository: Sendable {
             UPDATE nodes AS n SET
                 machine_id = h.machine_id, version = h.version, labels = (n.labels::jsonb || h.labels::jsonb)::text, status = 'online',
                 host_uptime_seconds = h.host_uptime, agent_started_at = to_timestamp(h.agent_started),
-                heartbeat_interval_seconds = h.interval_s, last_seen = clock_timestamp()
+                heartbeat_interval_seconds = h.interval_s, last_seen = clock_timestamp(),
+                reboot_requested_at = CASE WHEN to_timestamp(h.agent_started) > n.reboot_requested_at THEN NULL ELSE n.reboot_requested_at END
             FROM input h
             WHERE n.name = h.name AND n.enrolled_at IS NOT NULL
             RETURNING n.name, n.team_id, (SELECT p.status FROM previous p WHERE p.name = n.name)

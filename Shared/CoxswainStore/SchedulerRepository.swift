@@ -28,6 +28,7 @@ package struct DispatchableTask: Sendable, Equatable {
     package var arguments: String
     package var timeoutSeconds: Double
     package var varsJSON: String?
+    package var artifacts: [ArtifactRef]?
 
     package init(jobID: JobID, taskID: TaskID, node: NodeName, verb: Verb, arguments: String, timeoutSeconds: Double, varsJSON: String? = nil) {
         self.jobID = jobID
@@ -135,15 +136,20 @@ package struct SchedulerRepository: Sendable {
                 guard claimed else { return (false, nil) }
                 try await conn.query(
                     """
-                    INSERT INTO tasks (id, job_id, node, status, timeout_seconds, error, finished_at, seq, verb, arguments, vars, held)
+                    INSERT INTO tasks (id, job_id, node, status, timeout_seconds, error, finished_at, seq, verb, arguments, vars, held,
+                                       artifacts, artifact_digests, step_fingerprint, gate)
                     SELECT id, \(job.id.rawValue), node, status, \(job.timeoutSeconds), NULLIF(err, ''),
                            CASE WHEN status = 'pending' THEN NULL ELSE clock_timestamp() END, seq, NULLIF(verb, ''), NULLIF(args, ''), NULLIF(vars, ''),
-                           status = 'pending' AND node = ANY(\(heldNodes.map(\.rawValue))::text[])
+                           status = 'pending' AND node = ANY(\(heldNodes.map(\.rawValue))::text[]),
+                           NULLIF(artifacts, ''), CASE WHEN digests = '' THEN NULL ELSE string_to_array(digests, ',') END, NULLIF(fingerprint, ''),
+                           NULLIF(gate, \(Self.noGate))
                     FROM unnest(\(tasks.map(\.taskID.rawValue))::uuid[], \(tasks.map(\.node.rawValue))::text[],
                                 \(tasks.map(\.status.rawValue))::text[], \(tasks.map { $0.error ?? "" })::text[], \(tasks.map(\.seq))::int[],
                                 \(tasks.map { $0.step?.verb.uppercased() ?? "" })::text[], \(tasks.map { $0.step?.arguments ?? "" })::text[],
-                                \(tasks.map { $0.step?.varsJSON ?? "" })::text[])
-                        AS t(id, node, status, err, seq, verb, args, vars)
+                                \(tasks.map { $0.step?.varsJSON ?? "" })::text[], \(tasks.map { Self.json($0.step?.artifacts) })::text[],
+                                \(tasks.map { ($0.step?.artifacts ?? []).map(\.digest).joined(separator: ",") })::text[],
+                                \(tasks.map { $0.stepFingerprint ?? "" })::text[], \(tasks.map { $0.gate ?? Self.noGate })::int[])
+                        AS t(id, node, status, err, seq, verb, args, vars, artifacts, digests, fingerprint, gate)
                     """,
                     logger: logger
                 )
@@ -178,9 +184,9 @@ package struct SchedulerRepository: Sendable {
         try await client.withTransaction(logger: logger) { conn in
             let rows = try await conn.query(
                 """
-                SELECT t.job_id, t.id, t.node, coalesce(t.verb, j.verb), coalesce(t.arguments, j.arguments), t.timeout_seconds, t.vars
+                SELECT t.job_id, t.id, t.node, coalesce(t.verb, j.verb), coalesce(t.arguments, j.arguments), t.timeout_seconds, t.vars, t.artifacts
                 FROM tasks t JOIN jobs j ON j.id = t.job_id
-                WHERE t.status = 'pending' AND t.dispatched_at IS NULL AND NOT t.held
+                WHERE t.status = 'pending' AND t.dispatched_at IS NULL AND NOT t.held AND t.gate IS NULL
                   AND t.created_at < clock_timestamp() - make_interval(secs => \(seconds))
                 ORDER BY t.created_at, t.seq LIMIT 500
                 FOR UPDATE OF t SKIP LOCKED
@@ -188,9 +194,11 @@ package struct SchedulerRepository: Sendable {
                 logger: logger
             )
             var tasks: [DispatchableTask] = []
-            for try await r in rows.decode((UUID, UUID, String, String, String, Double, String?).self) {
+            for try await r in rows.decode((UUID, UUID, String, String, String, Double, String?, String?).self) {
                 guard let node = try? NodeName(validating: r.2), let verb = Verb(rawValue: r.3) else { continue }
-                tasks.append(DispatchableTask(jobID: JobID(r.0), taskID: TaskID(r.1), node: node, verb: verb, arguments: r.4, timeoutSeconds: r.5, varsJSON: r.6))
+                var task = DispatchableTask(jobID: JobID(r.0), taskID: TaskID(r.1), node: node, verb: verb, arguments: r.4, timeoutSeconds: r.5, varsJSON: r.6)
+                task.artifacts = Self.artifacts(r.7)
+                tasks.append(task)
             }
             guard !tasks.isEmpty else { return 0 }
             try await body(tasks)
@@ -214,23 +222,31 @@ package struct SchedulerRepository: Sendable {
                 UPDATE tasks t SET status = r.status, exit_code = NULLIF(r.exit_code, \(Self.noExitCode)),
                     stdout = r.stdout, stderr = r.stderr, error = NULLIF(r.error, ''),
                     started_at = to_timestamp(r.started), finished_at = to_timestamp(r.finished),
-                    result_received_at = clock_timestamp(), fingerprint = NULLIF(r.fingerprint, ''), cached = r.cached
+                    result_received_at = clock_timestamp(), fingerprint = NULLIF(r.fingerprint, ''), cached = r.cached,
+                    query_value = NULLIF(r.query_value, '')
                 FROM unnest(\(results.map(\.taskID.rawValue))::uuid[], \(results.map(\.node.rawValue))::text[],
                             \(results.map(\.status.rawValue))::text[], \(results.map { $0.exitCode ?? Self.noExitCode })::int[],
                             \(results.map(\.stdout))::text[], \(results.map(\.stderr))::text[], \(results.map { $0.error ?? "" })::text[],
                             \(results.map { $0.startedAt.timeIntervalSince1970 })::float8[],
                             \(results.map { $0.finishedAt.timeIntervalSince1970 })::float8[],
-                            \(results.map { $0.fingerprint ?? "" })::text[], \(results.map { $0.cached ?? false })::bool[])
-                    AS r(id, node, status, exit_code, stdout, stderr, error, started, finished, fingerprint, cached)
+                            \(results.map { $0.fingerprint ?? "" })::text[], \(results.map { $0.cached ?? false })::bool[],
+                            \(results.map { $0.queryValue ?? "" })::text[])
+                    AS r(id, node, status, exit_code, stdout, stderr, error, started, finished, fingerprint, cached, query_value)
                 WHERE t.id = r.id AND t.node = r.node AND t.status = 'pending'
-                RETURNING t.job_id, t.id, t.node, t.status, t.exit_code, (SELECT team_id FROM jobs WHERE id = t.job_id)
+                RETURNING t.job_id, t.id, t.node, t.status, t.exit_code, (SELECT team_id FROM jobs WHERE id = t.job_id), t.verb
                 """,
                 logger: logger
             )
             var recorded: [RecordedTask] = []
-            for try await r in rows.decode((UUID, UUID, String, String, Int32?, UUID).self) {
+            var rebooted: [String] = []
+            for try await r in rows.decode((UUID, UUID, String, String, Int32?, UUID, String?).self) {
                 guard let node = try? NodeName(validating: r.2) else { continue }
                 recorded.append(RecordedTask(jobID: JobID(r.0), team: TeamID(r.5.uuidString.lowercased()), taskID: TaskID(r.1), node: node, status: TaskStatus(rawValue: r.3) ?? .failed, exitCode: r.4))
+                if r.6 == Verb.reboot.rawValue, r.3 == TaskStatus.succeeded.rawValue { rebooted.append(r.2) }
+            }
+            if !rebooted.isEmpty {
+                // The node's new work waits until an agent started after this reports (its next heartbeat).
+                try await conn.query("UPDATE nodes SET reboot_requested_at = clock_timestamp() WHERE name = ANY(\(rebooted)::text[])", logger: logger)
             }
             let completed = try await Self.completeJobs(jobIDs, conn: conn, logger: logger)
             return (recorded, completed)
@@ -301,14 +317,17 @@ package struct SchedulerRepository: Sendable {
                     """
                     UPDATE tasks t SET held = false FROM jobs j
                     WHERE t.job_id = \(job) AND j.id = t.job_id AND t.held AND t.node = ANY(\(nodes)::text[])
-                    RETURNING t.id, t.node, coalesce(t.verb, j.verb), coalesce(t.arguments, j.arguments), t.timeout_seconds, t.vars, t.seq
+                    RETURNING t.id, t.node, coalesce(t.verb, j.verb), coalesce(t.arguments, j.arguments), t.timeout_seconds, t.vars, t.seq,
+                              t.artifacts, t.gate
                     """,
                     logger: logger
                 )
                 var tasks: [(Int, DispatchableTask)] = []
-                for try await r in released.decode((UUID, String, String, String, Double, String?, Int).self) {
+                for try await r in released.decode((UUID, String, String, String, Double, String?, Int, String?, Int?).self) where r.8 == nil {
                     guard let node = try? NodeName(validating: r.1), let verb = Verb(rawValue: r.2) else { continue }
-                    tasks.append((r.6, DispatchableTask(jobID: JobID(job), taskID: TaskID(r.0), node: node, verb: verb, arguments: r.3, timeoutSeconds: r.4, varsJSON: r.5)))
+                    var task = DispatchableTask(jobID: JobID(job), taskID: TaskID(r.0), node: node, verb: verb, arguments: r.3, timeoutSeconds: r.4, varsJSON: r.5)
+                    task.artifacts = Self.artifacts(r.7)
+                    tasks.append((r.6, task))
                 }
                 out += tasks.sorted { ($0.1.node.rawValue, $0.0) < ($1.1.node.rawValue, $1.0) }.map(\.1)
             }
@@ -351,6 +370,16 @@ package struct SchedulerRepository: Sendable {
     }
 
     static let noExitCode: Int32 = -2_147_483_648
+    static let noGate = Int.min
+
+    static func artifacts(_ json: String?) -> [ArtifactRef]? {
+        json.flatMap { try? JSONDecoder().decode([ArtifactRef].self, from: Data($0.utf8)) }
+    }
+
+    static func json(_ artifacts: [ArtifactRef]?) -> String {
+        guard let artifacts, !artifacts.isEmpty, let data = try? JSONEncoder().encode(artifacts) else { return "" }
+        return String(decoding: data, as: UTF8.self)
+    }
 
     /// Serialises result recording per job across Scheduler replicas (in a stable order: no deadlocks).
     static func lockJobs(_ ids: [UUID], conn: PostgresConnection, logger: Logger) async throws {

@@ -86,9 +86,25 @@ package struct ExecCommand: AsyncParsableCommand {
         )
         request.targetLabels = labels.isEmpty ? nil : labels
         request.batch = batch
+        // ADD/COPY: sources relative to the working directory, uploaded as artifacts first.
+        var files: [(path: String, ref: ArtifactRef)] = []
+        if let parsed = Verb(parsing: verb), parsed == .add || parsed == .copy {
+            let cwd = FileManager.default.currentDirectoryPath
+            do {
+                let (call, _) = try VerbParser.parse(verb: verb, arguments: request.arguments, at: SourceLocation(file: "exec", block: 1), baseDirectory: cwd)
+                files = try Artifacts.describe(call, at: nil, relativeTo: cwd)
+            } catch {
+                FileHandle.standardError.write(Data("error: \(error)\nnothing was submitted\n".utf8))
+                throw ExitCode(2)
+            }
+            var step = JobStep(verb: parsed.rawValue, arguments: request.arguments)
+            step.artifacts = files.map(\.ref)
+            request.steps = [step]
+        }
         let watch = poll || wait || stream
         let global = self.global
-        let failed = try await global.withClient { client -> Bool in
+        let failed = try await global.withClient { [files] client -> Bool in
+            try await Artifacts.upload(files, with: client)
             let accepted = try await client.post("/v1/jobs", body: request, as: SubmitJobResponse.self)
             guard watch else {
                 if global.output == .table { print(accepted.jobID) } else { try Render.machine(accepted, format: global.output) }

@@ -112,6 +112,30 @@ package final class GatewayClient: Sendable {
         return String(buffer: bytes)
     }
 
+    /// Uploads a local file as the content-addressed artifact `digest` unless the team already
+    /// has it (streamed from disk, so large files are fine).
+    package func uploadArtifact(path: String, digest: String, size: Int64) async throws {
+        let existing = try await send(request(.GET, "/v1/artifacts/\(digest)"))
+        _ = try await existing.body.collect(upTo: 1 << 20)
+        if existing.status == .ok { return }
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw ClientError.badResponse("cannot read \(path)") }
+        defer { try? handle.close() }
+        var req = request(.PUT, "/v1/artifacts/\(digest)")
+        req.headers.replaceOrAdd(name: "Content-Type", value: "application/octet-stream")
+        let chunks = AsyncStream<ByteBuffer> { continuation in
+            while let data = try? handle.read(upToCount: 1 << 20), !data.isEmpty { continuation.yield(ByteBuffer(data: data)) }
+            continuation.finish()
+        }
+        req.body = .stream(chunks, length: .known(size))
+        let response = try await send(req, timeout: .minutes(30))
+        let bytes = try await response.body.collect(upTo: 1 << 20)
+        guard (200..<300).contains(Int(response.status.code)) else {
+            let apiError = (try? JSONDecoder().decode(APIError.self, from: Data(buffer: bytes)))
+                ?? APIError(error: "http_\(response.status.code)", reason: "gateway answered \(response.status)")
+            throw ClientError.api(status: Int(response.status.code), apiError)
+        }
+    }
+
     /// POSTs `body` as JSON and decodes the JSON answer.
     package func post<B: Encodable, T: Decodable>(_ path: String, body: B, as type: T.Type) async throws -> T {
         try await call(.POST, path, payload: try WireCoding.encode(body), as: type)

@@ -43,9 +43,9 @@ package struct OrchestrateCommand: AsyncParsableCommand {
 
     /// A job's fingerprint as listed by `--finger-print` and matched by `--restrict`: its verb,
     /// argument string and vars (the node adds the rendered inputs to its own cache fingerprint).
-    static func fingerprint(_ job: ParsedJob) -> String {
-        let vars = (try? JSONEncoder.sorted.encode(job.vars)).map { String(decoding: $0, as: UTF8.self) } ?? ""
-        return String(Digest.sha256Hex(job.verb + "\u{1F}" + job.arguments + "\u{1F}" + vars).prefix(16))
+    static func fingerprint(_ job: ParsedJob, artifacts: [ArtifactRef] = []) -> String {
+        let vars = job.vars.isEmpty ? nil : (try? JSONEncoder.sorted.encode(job.vars)).map { String(decoding: $0, as: UTF8.self) }
+        return JobFingerprint.of(verb: job.verb, arguments: job.arguments, varsJSON: vars, artifacts: artifacts)
     }
 
     package func run() async throws {
@@ -67,28 +67,47 @@ package struct OrchestrateCommand: AsyncParsableCommand {
             for verb in helps { print(VerbParser.help(verb: verb)) }
             return
         }
+        // ADD/COPY sources: globbed and hashed now (a missing file stops everything before submission).
+        var files: [[[(path: String, ref: ArtifactRef)]]] = []
+        do {
+            files = try blocks.map { block in try block.jobs.map { job in try Artifacts.describe(job.call, at: job.source, relativeTo: nil) } }
+        } catch {
+            FileHandle.standardError.write(Data("error: \(error)\nnothing was submitted\n".utf8))
+            throw ExitCode(2)
+        }
         if fingerPrint {
             var rows: [[String]] = []
             for (b, block) in blocks.enumerated() {
                 for (j, job) in block.jobs.enumerated() {
-                    rows.append(["\(b + 1)\(block.name.map { " \($0)" } ?? "")", "\(j + 1)\(job.name.map { " \($0)" } ?? "")", job.verb, Self.fingerprint(job), Render.firstLine(job.arguments, max: 50)])
+                    rows.append([
+                        "\(b + 1)\(block.name.map { " \($0)" } ?? "")", "\(j + 1)\(job.name.map { " \($0)" } ?? "")", job.verb,
+                        Self.fingerprint(job, artifacts: files[b][j].map(\.ref)), Render.firstLine(job.arguments, max: 50),
+                    ])
                 }
             }
             print(Render.table(["BLOCK", "JOB", "VERB", "FINGERPRINT", "ARGUMENTS"], rows))
             return
         }
         let global = self.global
+        let parent = UUID()
         let failed = try await global.withClient { client -> [String] in
+            try await Artifacts.upload(files.flatMap { $0.flatMap { $0 } }, with: client)
             var previous: JobID?
             var submitted: [(String, JobID)] = []
             for (b, block) in blocks.enumerated() {
-                let jobs = block.jobs.filter { job in restrict.isEmpty || restrict.contains { Self.fingerprint(job).hasPrefix($0) } }
+                let jobs = block.jobs.enumerated().filter { j, job in
+                    restrict.isEmpty || restrict.contains { Self.fingerprint(job, artifacts: files[b][j].map(\.ref)).hasPrefix($0) }
+                }
                 guard !jobs.isEmpty else { continue }
-                let steps = try jobs.map { job -> JobStep in
+                let steps = try jobs.map { j, job -> JobStep in
                     var vars = job.vars
                     if ignoreCache { vars["skip_cache"] = .bool(true) }
                     let json = vars.isEmpty ? nil : String(decoding: try JSONEncoder.sorted.encode(vars), as: UTF8.self)
-                    return JobStep(verb: job.verb, arguments: job.arguments, varsJSON: json, assign: job.assign, name: job.name)
+                    var step = JobStep(verb: job.verb, arguments: job.arguments, varsJSON: json, assign: job.assign, name: job.name)
+                    let artifacts = files[b][j].map(\.ref)
+                    step.artifacts = artifacts.isEmpty ? nil : artifacts
+                    step.fingerprint = Self.fingerprint(job, artifacts: artifacts)
+                    return step
                 }
                 let targets = !target.isEmpty ? target : (block.assign ?? block.targets ?? [])
                 let isAsync = block.isAsync || forceAsync
@@ -96,12 +115,14 @@ package struct OrchestrateCommand: AsyncParsableCommand {
                 request.steps = steps
                 request.after = isAsync ? nil : previous
                 request.name = block.name
+                request.parent = parent
                 let accepted = try await client.post("/v1/jobs", body: request, as: SubmitJobResponse.self)
                 if !isAsync { previous = accepted.jobID }
                 let label = "block \(b + 1)\(block.name.map { " (\($0))" } ?? "")"
                 submitted.append((label, accepted.jobID))
                 if !(poll || wait || stream), global.output == .table { print("\(label): job \(accepted.jobID)") }
             }
+            if !(poll || wait || stream), global.output == .table { print("parent \(parent.uuidString.lowercased()) (coxswain manage --analyze-parent)") }
             guard poll || wait || stream else { return [] }
             var failures: [String] = []
             for (label, id) in submitted {

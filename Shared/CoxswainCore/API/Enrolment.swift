@@ -55,6 +55,8 @@ public struct EnrolResponse: Codable, Sendable, Equatable {
     public var controlPlaneKeys: [String]
     /// Keys being retired after a rotation, trusted until the given time (kept by the node).
     public var retiringKeys: [String: Date]?
+    /// Where the node enrolled (kept by the node for artifact downloads; not sent by the Gateway).
+    public var gatewayURL: String?
     public init(node: String, teamID: String, amqpURL: String, queue: String, controlPlaneKeys: [String], retiringKeys: [String: Date]? = nil) {
         self.node = node
         self.teamID = teamID

@@ -9,6 +9,10 @@ public struct JobStep: Codable, Sendable, Equatable {
     public var name: String?
     /// `--run-once`: only the first target runs this step (set by the Gateway from the options).
     public var runOnce: Bool?
+    /// `ADD`/`COPY`: the files, uploaded as artifacts before submission.
+    public var artifacts: [ArtifactRef]?
+    /// The fingerprint the CLI listed (`orchestrate --finger-print`), which JOB_WAIT matches.
+    public var fingerprint: String?
 
     public init(verb: String, arguments: String, varsJSON: String? = nil, assign: [String]? = nil, name: String? = nil, runOnce: Bool? = nil) {
         self.runOnce = runOnce

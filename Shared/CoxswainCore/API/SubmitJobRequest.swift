@@ -1,3 +1,4 @@
+import Foundation
 /// `POST /v1/jobs`: run one verb on some nodes.
 public struct SubmitJobRequest: Codable, Sendable, Equatable {
     /// `RUN`, `ECHO`, … (case-insensitive).
@@ -23,6 +24,8 @@ public struct SubmitJobRequest: Codable, Sendable, Equatable {
     public var name: String?
     /// Batch mode: at most this many nodes (`10`) or this share of them (`25%`) run at a time, sliding.
     public var batch: String?
+    /// Groups the jobs of one `orchestrate` run (`manage --analyze-parent ID`).
+    public var parent: UUID?
 
     /// The window for `nodes` planned nodes, or nil when `batch` is not a count or a percentage (1–100).
     public static func batchWindow(_ batch: String, nodes: Int) -> Int? {

@@ -13,6 +13,9 @@ public struct TaskBatch: Message {
     public var expiresAt: Date
     /// Unique per dispatch: an agent refuses a nonce it already processed.
     public var nonce: String
+    /// QUERY results for the node to merge into its `query` arg before it runs the tasks: a JSON
+    /// object `{node: {KEY: value}}`. A batch may carry only this (no tasks).
+    public var queryJSON: String?
 
     public init(jobID: JobID, node: NodeName, tasks: [TaskSpec], issuedAt: Date, expiresAt: Date, nonce: String) {
         self.jobID = jobID
@@ -36,6 +39,8 @@ public struct TaskSpec: Codable, Sendable, Equatable {
     public var sealedEnvironment: String?
     /// The job's `vars:` (JSON object), parsed by the node with the verb's options.
     public var varsJSON: String?
+    /// `ADD`/`COPY`: the files to fetch from the Gateway (verified by digest).
+    public var artifacts: [ArtifactRef]?
 
     public init(taskID: TaskID, verb: Verb, arguments: String, environment: [String: String] = [:], timeoutSeconds: Double) {
         self.taskID = taskID

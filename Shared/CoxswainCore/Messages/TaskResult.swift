@@ -24,6 +24,8 @@ public struct TaskResult: Message {
     /// Skipped: it succeeded on this node before with the same fingerprint.
     public var cached: Bool?
     public var rotatedSealingKey: String?
+    /// `QUERY KEY`: the node's value of KEY as JSON (`null` when it has none).
+    public var queryValue: String?
 
     public init(
         jobID: JobID, taskID: TaskID, node: NodeName, status: TaskStatus, exitCode: Int32?,

@@ -8,6 +8,11 @@ public struct PlannedTask: Sendable, Equatable {
     /// The step's position in its block (0 for single-verb jobs), and the step itself.
     public var seq: Int = 0
     public var step: JobStep?
+    /// The gate point holding it until the Scheduler sends it (QUERY, JOB_WAIT, REBOOT; -1: the
+    /// node is rebooting); `nil`: sent at once.
+    public var gate: Int?
+    /// The step's fingerprint (`orchestrate --finger-print`), matched by JOB_WAIT.
+    public var stepFingerprint: String?
 
     public init(taskID: TaskID, node: NodeName, status: TaskStatus, error: String? = nil) {
         self.taskID = taskID

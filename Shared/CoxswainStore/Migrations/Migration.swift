@@ -14,5 +14,6 @@ package struct Migration: Sendable {
         .m006JobRetention,
         .m007Steps,
         .m008Batches,
+        .m009Artifacts,
     ]
 }

@@ -18,6 +18,11 @@ package final class Agent: Sendable {
     let verbs: [Verb: any VerbHandler]
     let environment: [String: String]
     let outputLimit: Int
+    let store: NodeStore?
+    let artifacts: ArtifactFetcher?
+    let rebootCommand: String
+    /// Task batches running at once; QUEUESENTINEL and QUERY deliveries do not wait for a slot.
+    let slots: BatchSlots
     let logger: Logger
     /// Tasks running in this process (a redelivered batch must not start them twice).
     private let running = Mutex(Set<TaskID>())
@@ -26,8 +31,13 @@ package final class Agent: Sendable {
 
     package init(
         node: NodeName, team: TeamID?, trust: TrustStore, journal: TaskJournal, publisher: AMQPPublisher,
-        verbs: [Verb: any VerbHandler] = VerbHandlers.standard, environment: [String: String], outputLimit: Int, logger: Logger
+        verbs: [Verb: any VerbHandler] = VerbHandlers.standard, environment: [String: String], outputLimit: Int, store: NodeStore? = nil,
+        artifacts: ArtifactFetcher? = nil, rebootCommand: String = "systemctl reboot || reboot", concurrency: Int = 8, logger: Logger
     ) {
+        self.store = store
+        self.artifacts = artifacts
+        self.rebootCommand = rebootCommand
+        self.slots = BatchSlots(count: concurrency)
         self.node = node
         self.team = team
         self.trust = trust
@@ -55,6 +65,11 @@ package final class Agent: Sendable {
             logger.error("refusing a batch addressed to another node", metadata: ["job.id": "\(batch.jobID)", "batch.node": "\(batch.node)"])
             return
         }
+        if let query = batch.queryJSON { try await store?.mergeQuery(query) }
+        // QUEUESENTINEL and bare QUERY deliveries never queue behind other batches.
+        let control = batch.tasks.isEmpty || batch.tasks.contains { $0.verb == .queueSentinel }
+        if !control { await slots.acquire() }
+        defer { if !control { slots.release() } }
         var earlierFailure: String?
         for task in batch.tasks {
             if let entry = try await journal.entry(task.taskID) {
@@ -67,7 +82,16 @@ package final class Agent: Sendable {
                 if running.withLock({ $0.contains(task.taskID) }) { continue }
             }
             let result: TaskResult
-            if let earlierFailure {
+            if task.verb != .queueSentinel, let watermark = try await store?.dropBefore(), batch.issuedAt < watermark {
+                let now = Date()
+                result = TaskResult(
+                    jobID: batch.jobID, taskID: task.taskID, node: node, status: .failed, exitCode: nil, stdout: "", stderr: "",
+                    error: "dropped by QUEUESENTINEL before it started", startedAt: now, finishedAt: now
+                )
+                try await journal.markFinished(result)
+                try await publish(result)
+                continue
+            } else if let earlierFailure {
                 let now = Date()
                 result = TaskResult(
                     jobID: batch.jobID, taskID: task.taskID, node: node, status: .failed, exitCode: nil, stdout: "", stderr: "",
@@ -75,7 +99,7 @@ package final class Agent: Sendable {
                 )
                 try await journal.markFinished(result)
             } else {
-                result = try await run(task, jobID: batch.jobID)
+                result = try await run(task, jobID: batch.jobID, batchIssuedAt: batch.issuedAt)
             }
             try await publish(result)
             if result.status != .succeeded, earlierFailure == nil { earlierFailure = "task \(task.taskID) \(result.status.rawValue)" }
@@ -106,14 +130,22 @@ package final class Agent: Sendable {
         try await publisher.publish([try OutgoingMessage(event, exchange: Topology.events, routingKey: Topology.RoutingKey.nodeAudit(node))])
     }
 
-    func run(_ task: TaskSpec, jobID: JobID) async throws -> TaskResult {
+    func run(_ task: TaskSpec, jobID: JobID, batchIssuedAt: Date = Date()) async throws -> TaskResult {
         let started = Date()
         running.withLock { _ = $0.insert(task.taskID) }
         defer { running.withLock { _ = $0.remove(task.taskID) } }
         try await journal.markStarted(jobID: jobID, task: task, at: started)
         let outcome: VerbOutcome
         var rotated: (signing: String, sealing: String)?
-        if task.verb == .rekey {
+        if task.verb == .queueSentinel {
+            if let store {
+                // Everything issued before this batch and not started yet is dropped as it comes up.
+                try await store.setDropBefore(batchIssuedAt)
+                outcome = VerbOutcome(status: .succeeded, exitCode: 0, stdout: "tasks issued before \(WireCoding.formatDate(batchIssuedAt)) and not started are dropped\n")
+            } else {
+                outcome = VerbOutcome(status: .failed, error: "QUEUESENTINEL needs the node store")
+            }
+        } else if task.verb == .rekey {
             do {
                 let (signing, sealing) = try trust.rekey()
                 pendingKeys.withLock { $0 = (signing, sealing) }
@@ -131,7 +163,7 @@ package final class Agent: Sendable {
                     let n = sequence.add(1, ordering: .relaxed).newValue
                     sink.yield(OutputChunk(jobID: jobID, taskID: task.taskID, node: node, channel: channel, sequence: n, text: text))
                 },
-                environment: environment, outputLimit: outputLimit
+                environment: environment, outputLimit: outputLimit, taskID: task.taskID, artifacts: artifacts, rebootCommand: rebootCommand
             )
             let streamer = Task { [publisher] in
                 for await chunk in chunks {
@@ -164,6 +196,7 @@ package final class Agent: Sendable {
         )
         result.fingerprint = outcome.fingerprint
         result.cached = outcome.cached ? true : nil
+        result.queryValue = outcome.queryValue
         result.rotatedSigningKey = rotated?.signing
         result.rotatedSealingKey = rotated?.sealing
         try await journal.markFinished(result)
@@ -200,5 +233,43 @@ package final class Agent: Sendable {
         } catch let refusal as TrustStore.MessageRefusal {
             try await refuse(reason: refusal.description)
         }
+    }
+}
+
+/// A counting semaphore for task batches (FIFO).
+final class BatchSlots: Sendable {
+    private struct State {
+        var free: Int
+        var waiters: [CheckedContinuation<Void, Never>] = []
+    }
+    private let state: Mutex<State>
+
+    init(count: Int) {
+        state = Mutex(State(free: max(1, count)))
+    }
+
+    func acquire() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let granted = state.withLock { s -> Bool in
+                if s.free > 0 {
+                    s.free -= 1
+                    return true
+                }
+                s.waiters.append(continuation)
+                return false
+            }
+            if granted { continuation.resume() }
+        }
+    }
+
+    func release() {
+        let next = state.withLock { s -> CheckedContinuation<Void, Never>? in
+            if s.waiters.isEmpty {
+                s.free += 1
+                return nil
+            }
+            return s.waiters.removeFirst()
+        }
+        next?.resume()
     }
 }

@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import CoxswainAMQP
 import CoxswainConfig
 import CoxswainCore
@@ -23,13 +24,14 @@ package enum DeployerApp {
                     description: "node \(node) is not enrolled: start it once with --enrol-token TOKEN --gateway-url URL (an admin gets a token with `coxswain node add \(node)`)"
                 )
             }
-            let response = try await Enroller.enrol(
+            var response = try await Enroller.enrol(
                 gatewayURL: gateway,
                 request: EnrolRequest(
                     node: node.rawValue, token: token, machineID: configuration.machineID,
                     signingPublicKey: identity.signing.publicKey.base64, sealingPublicKey: identity.sealing.publicKey.base64
                 )
             )
+            response.gatewayURL = gateway
             try NodeIdentity.saveCredentials(response, directory: configuration.stateDirectory)
             identity.credentials = response
             logger.notice("node enrolled", metadata: ["node.team": "\(response.teamID)"])
@@ -52,14 +54,21 @@ package enum DeployerApp {
         amqp.heartbeat = configuration.common.amqpHeartbeat
         amqp.connectionName = "coxswain-deployer-\(node)"
         let publisher = AMQPPublisher(configuration: amqp, topology: .empty, logger: logger)
-        let consumer = AMQPConsumer(configuration: amqp, queue: credentials.queue, prefetch: UInt16(configuration.concurrency), topology: .empty, logger: logger)
+        // More deliveries than slots: a QUEUESENTINEL or QUERY delivery arrives while every slot is busy.
+        let consumer = AMQPConsumer(
+            configuration: amqp, queue: credentials.queue, prefetch: UInt16(min(configuration.concurrency + 16, 65_535)), topology: .empty, logger: logger
+        )
         let journal = try TaskJournal(directory: configuration.stateDirectory)
         let store = try NodeStore(journal: journal)
         let trust = TrustStore(identity: identity, credentials: credentials, directory: configuration.stateDirectory)
         let agent = Agent(
             node: node, team: TeamID(credentials.teamID), trust: trust, journal: journal, publisher: publisher,
             verbs: VerbHandlers.directord(store: store),
-            environment: ProcessInfo.processInfo.environment, outputLimit: configuration.outputLimit, logger: logger
+            environment: ProcessInfo.processInfo.environment, outputLimit: configuration.outputLimit, store: store,
+            artifacts: (configuration.gatewayURL ?? credentials.gatewayURL).map { gateway in
+                ArtifactFetcher(gatewayURL: gateway, node: node, signingKey: { trust.signingKey }, client: HTTPClient(eventLoopGroupProvider: .singleton))
+            },
+            rebootCommand: configuration.rebootCommand, concurrency: configuration.concurrency, logger: logger
         )
         let startedAt = Date()
         let recovered = OnceGate()

@@ -17,6 +17,8 @@ package struct DeployerConfiguration: Sendable {
     package var labels: [String: String]
     /// `deployer.concurrency`: task batches run at once (the node queue's prefetch). Default 8.
     package var concurrency: Int
+    /// `deployer.reboot_command`: what REBOOT runs (after its delay). Default `systemctl reboot || reboot`.
+    package var rebootCommand: String
     /// `deployer.output_limit`: bytes of stdout/stderr kept per task. Default 1 MiB.
     package var outputLimit: Int
     /// `deployer.enrol_token` (secret): one-time token from `coxswain node add`, used on first start.
@@ -31,6 +33,7 @@ package struct DeployerConfiguration: Sendable {
         ("deployer.heartbeat_interval", "heartbeat interval (default 5s)"),
         ("deployer.labels", "labels k=v,k2=v2"),
         ("deployer.concurrency", "task batches run at once (default 8)"),
+        ("deployer.reboot_command", "what REBOOT runs after its delay (default: systemctl reboot || reboot)"),
         ("deployer.output_limit", "bytes of output kept per stream and task (default 1048576)"),
         ("deployer.enrol_token", "one-time enrolment token from `coxswain node add` (secret; first start only)"),
         ("deployer.gateway_url", "gateway to enrol with: http://host:port or unix:///path/gateway.sock"),
@@ -49,6 +52,7 @@ package struct DeployerConfiguration: Sendable {
         heartbeatInterval = try config.duration("deployer.heartbeat_interval", default: .seconds(5), minimum: .milliseconds(100))
         labels = try config.stringMap("deployer.labels")
         concurrency = try config.int("deployer.concurrency", default: 8, range: 1...1024)
+        rebootCommand = config.string("deployer.reboot_command", default: "systemctl reboot || reboot")
         outputLimit = try config.int("deployer.output_limit", default: 1 << 20, range: 1024...(64 << 20))
         enrolToken = config.string("deployer.enrol_token")
         gatewayURL = config.string("deployer.gateway_url")

@@ -16,6 +16,9 @@ package struct NodeStore: Sendable {
             try db.execute(sql: "CREATE TABLE envs (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
             try db.execute(sql: "CREATE TABLE cache (fingerprint TEXT PRIMARY KEY, verb TEXT NOT NULL, finished_at REAL NOT NULL)")
         }
+        migrator.registerMigration("node-store-v2") { db in
+            try db.execute(sql: "CREATE TABLE state (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        }
         try migrator.migrate(queue)
     }
 
@@ -91,5 +94,51 @@ package struct NodeStore: Sendable {
             default: try db.execute(sql: "DELETE FROM args WHERE key = ?", arguments: [what])
             }
         }
+    }
+
+    /// Merges QUERY results (`{node: {KEY: value}}`, JSON) into the `query` arg.
+    package func mergeQuery(_ json: String) async throws {
+        guard case .map(let incoming) = try JSONDecoder().decode(TemplateValue.self, from: Data(json.utf8)) else { return }
+        var current: [String: TemplateValue] = [:]
+        if case .map(let existing) = try await args()["query"] { current = existing }
+        for (node, values) in incoming {
+            var merged: [String: TemplateValue] = [:]
+            if case .map(let m) = current[node] { merged = m }
+            if case .map(let add) = values { for (k, v) in add { merged[k] = v } }
+            current[node] = .map(merged)
+        }
+        try await setArg("query", .map(current))
+    }
+
+    /// QUEUESENTINEL's watermark: batches issued before it run none of their not yet started tasks.
+    package func dropBefore() async throws -> Date? {
+        try await queue.read { db in
+            try Double.fetchOne(db, sql: "SELECT CAST(value AS REAL) FROM state WHERE key = 'drop_before'").map { Date(timeIntervalSince1970: $0) }
+        }
+    }
+
+    package func setDropBefore(_ date: Date) async throws {
+        try await queue.write { db in
+            try db.execute(
+                sql: "INSERT INTO state (key, value) VALUES ('drop_before', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                arguments: [String(date.timeIntervalSince1970)]
+            )
+        }
+    }
+
+    /// Everything the node keeps for jobs, for `coxswain manage --dump-cache NODE`.
+    package func dump() async throws -> [String: TemplateValue] {
+        let args = try await args()
+        let envs = try await envs()
+        let jobs = try await queue.read { db in
+            try Row.fetchAll(db, sql: "SELECT fingerprint, verb, finished_at FROM cache ORDER BY finished_at").map { row -> TemplateValue in
+                let finished: Double = row["finished_at"]
+                return .map([
+                    "fingerprint": .string(row["fingerprint"]), "verb": .string(row["verb"]),
+                    "finished_at": .string(ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: finished))),
+                ])
+            }
+        }
+        return ["args": .map(args), "envs": .map(envs.mapValues { .string($0) }), "jobs": .list(jobs)]
     }
 }

@@ -19,7 +19,7 @@ package struct NodeVerb: VerbHandler {
     }
 
     /// Verbs whose effect must happen every time (never answered from the cache).
-    static let uncached: Set<String> = ["CACHEEVICT", "ECHO", "WAIT", "QUERY", "REKEY"]
+    static let uncached: Set<String> = ["CACHEEVICT", "ECHO", "WAIT", "QUERY", "QUERY_WAIT", "JOB_WAIT", "REKEY", "REBOOT", "CACHEDUMP"]
 
     package func execute(_ task: TaskSpec, context: VerbContext) async throws -> VerbOutcome {
         let call: VerbCall
@@ -44,12 +44,44 @@ package struct NodeVerb: VerbHandler {
         } catch let error as TemplateError {
             return VerbOutcome(status: .failed, error: "template: \(error)")
         }
-        let fingerprint = Digest.sha256Hex(task.verb.rawValue + "\u{1F}" + rendered.identity + "\u{1F}" + options.cacheIdentity)
+        // ADD/COPY: the files' digests (after rendering, with --blueprint) are inputs too.
+        var transfer: Transfer?
+        switch rendered.call {
+        case .add(_, let destination, let chown, let chmod, let blueprint), .copy(_, let destination, let chown, let chmod, let blueprint):
+            do {
+                transfer = try await Transfer.prepare(
+                    files: task.artifacts ?? [], destination: destination, chown: chown, chmod: chmod, blueprint: blueprint, context: context,
+                    render: { text, name in
+                        if args == nil { args = try await store.args() }
+                        return try renderer.render(text, name: name, context: args ?? [:])
+                    }
+                )
+            } catch let error as TemplateError {
+                return VerbOutcome(status: .failed, error: "template: \(error)")
+            } catch {
+                return VerbOutcome(status: .failed, error: "\(task.verb.rawValue): \(error)")
+            }
+        default:
+            break
+        }
+        defer { transfer?.cleanUp() }
+        let fingerprint = Digest.sha256Hex(
+            task.verb.rawValue + "\u{1F}" + rendered.identity + "\u{1F}" + options.cacheIdentity + (transfer.map { "\u{1F}" + $0.identity } ?? "")
+        )
         let cacheable = !Self.uncached.contains(task.verb.rawValue)
         if cacheable, !options.skipCache, try await store.isCached(fingerprint) {
             return VerbOutcome(status: .succeeded, exitCode: 0, stdout: "", error: nil, cached: fingerprint)
         }
-        var outcome = try await perform(rendered, task: task, options: options, context: context)
+        var outcome: VerbOutcome
+        if let transfer {
+            do {
+                outcome = VerbOutcome(status: .succeeded, exitCode: 0, stdout: try await transfer.apply(context: context))
+            } catch {
+                outcome = VerbOutcome(status: .failed, error: "\(task.verb.rawValue): \(error)")
+            }
+        } else {
+            outcome = try await perform(rendered, task: task, options: options, context: context)
+        }
         outcome.fingerprint = fingerprint
         if outcome.status == .succeeded {
             if let key = options.stdoutArg { try await store.setArg(key, .string(outcome.stdout.trimmingCharacters(in: .whitespacesAndNewlines))) }
@@ -61,9 +93,10 @@ package struct NodeVerb: VerbHandler {
 
     func perform(_ call: RenderedCall, task: TaskSpec, options: JobOptions, context: VerbContext) async throws -> VerbOutcome {
         switch call.call {
-        case .run(let command, _):
+        case .run(let command, let noBlock):
             var spec = task
-            spec.arguments = command
+            // --no-block: started in its own session with no output kept; the task does not wait for it.
+            spec.arguments = noBlock ? "setsid sh -c \(shellQuote(command)) >/dev/null 2>&1 < /dev/null &" : command
             for (k, v) in try await store.envs() where spec.environment[k] == nil { spec.environment[k] = v }
             return try await run.execute(spec, context: context)
         case .echo(let text):
@@ -89,13 +122,7 @@ package struct NodeVerb: VerbHandler {
             do {
                 try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
                 if let chmod, let mode = Int(chmod, radix: 8) { try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: path) }
-                if let chown {
-                    let parts = chown.split(separator: ":").map(String.init)
-                    var attributes: [FileAttributeKey: Any] = [:]
-                    if let u = parts.first { attributes[Int(u) != nil ? .ownerAccountID : .ownerAccountName] = Int(u) ?? u }
-                    if parts.count > 1 { attributes[Int(parts[1]) != nil ? .groupOwnerAccountID : .groupOwnerAccountName] = Int(parts[1]) ?? parts[1] }
-                    try FileManager.default.setAttributes(attributes, ofItemAtPath: path)
-                }
+                if let chown { try Self.changeOwner(of: path, to: chown) }
             } catch {
                 return VerbOutcome(status: .failed, error: "WORKDIR \(path): \(error.localizedDescription)")
             }
@@ -116,7 +143,46 @@ package struct NodeVerb: VerbHandler {
             return try await shell(commands.joined(separator: " && "), task: task, context: context)
         case .pkg(let packages, let state, let exclude, let clearMetadata):
             return try await shell(Self.packageCommand(packages: packages, state: state, exclude: exclude, clearMetadata: clearMetadata), task: task, context: context)
+        case .query(let key, _):
+            let value = try await store.args()[key] ?? .null
+            let json = String(decoding: try JSONEncoder.sortedKeys.encode(value), as: UTF8.self)
+            var outcome = VerbOutcome(status: .succeeded, exitCode: 0, stdout: "\(key) = \(json)\n")
+            outcome.queryValue = json
+            return outcome
+        case .queryWait(let item, let timeout, let identities):
+            let deadline = ContinuousClock.now + .milliseconds(Int64(timeout * 1000))
+            while true {
+                if case .map(let query) = try await store.args()["query"] ?? .null {
+                    let holders = query.filter { _, values in
+                        if case .map(let m) = values, let v = m[item], v != .null { return true }
+                        return false
+                    }.keys
+                    let done = identities.isEmpty ? !holders.isEmpty : Set(identities).isSubset(of: Set(holders))
+                    if done { return VerbOutcome(status: .succeeded, exitCode: 0, stdout: "\(item) present for \(holders.sorted().joined(separator: ", "))\n") }
+                }
+                guard ContinuousClock.now < deadline else {
+                    return VerbOutcome(
+                        status: .failed,
+                        error: "QUERY_WAIT \(item): not in the query cache\(identities.isEmpty ? "" : " of " + identities.joined(separator: ", ")) within \(Int(timeout)) s"
+                    )
+                }
+                try await Task.sleep(for: .milliseconds(200))
+            }
+        case .jobWait(let sha, let identities, _):
+            // The Scheduler sends JOB_WAIT only once the job finished on every identity.
+            return VerbOutcome(status: .succeeded, exitCode: 0, stdout: "job \(sha) finished on \(identities.joined(separator: ", "))\n")
+        case .reboot(let seconds):
+            let delay = seconds ?? 10
+            var spec = task
+            spec.arguments = "setsid sh -c \(shellQuote("sleep \(delay); \(context.rebootCommand)")) >/dev/null 2>&1 < /dev/null &"
+            let started = try await run.execute(spec, context: context)
+            guard started.status == .succeeded else { return started }
+            return VerbOutcome(status: .succeeded, exitCode: 0, stdout: "rebooting in \(delay) s; queued work waits for the node's next heartbeat\n")
         default:
+            if task.verb == .cacheDump {
+                let dump = String(decoding: try JSONEncoder.sortedKeys.encode(try await store.dump()), as: UTF8.self)
+                return VerbOutcome(status: .succeeded, exitCode: 0, stdout: dump + "\n")
+            }
             return VerbOutcome(status: .failed, error: "verb \(task.verb.rawValue) is not supported by this agent yet")
         }
     }
@@ -152,6 +218,15 @@ package struct NodeVerb: VerbHandler {
     }
 
     func shellQuote(_ s: String) -> String { Self.shellQuote(s) }
+
+    /// `--chown USER[:GROUP]` (names or numeric ids).
+    static func changeOwner(of path: String, to chown: String) throws {
+        let parts = chown.split(separator: ":").map(String.init)
+        var attributes: [FileAttributeKey: Any] = [:]
+        if let u = parts.first { attributes[Int(u) != nil ? .ownerAccountID : .ownerAccountName] = Int(u) ?? u }
+        if parts.count > 1 { attributes[Int(parts[1]) != nil ? .groupOwnerAccountID : .groupOwnerAccountName] = Int(parts[1]) ?? parts[1] }
+        try FileManager.default.setAttributes(attributes, ofItemAtPath: path)
+    }
 
     static func shellQuote(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
 
@@ -197,11 +272,23 @@ struct RenderedCall {
         case .arg(let key, .string(let text), let extend): self.call = .arg(key: key, value: .string(try await render(text)), extend: extend)
         case .env(let key, .string(let text), let extend): self.call = .env(key: key, value: .string(try await render(text)), extend: extend)
         case .echo(let text): self.call = .echo(try await render(text))
+        case .add(let sources, let destination, let chown, let chmod, let blueprint):
+            self.call = .add(sources: sources, destination: try await render(destination), chown: chown, chmod: chmod, blueprint: blueprint)
+        case .copy(let sources, let destination, let chown, let chmod, let blueprint):
+            self.call = .copy(sources: sources, destination: try await render(destination), chown: chown, chmod: chmod, blueprint: blueprint)
         default: self.call = call
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         identity = String(decoding: (try? encoder.encode(self.call)) ?? Data(), as: UTF8.self)
+    }
+}
+
+extension JSONEncoder {
+    static var sortedKeys: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
     }
 }
 

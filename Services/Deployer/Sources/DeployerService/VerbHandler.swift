@@ -12,6 +12,8 @@ package struct VerbOutcome: Sendable, Equatable {
     package var fingerprint: String?
     /// True when the job was skipped because it succeeded here before with this fingerprint.
     package var cached: Bool
+    /// QUERY: the value of the queried arg, as JSON.
+    package var queryValue: String?
 
     package init(status: TaskStatus, exitCode: Int32? = nil, stdout: String = "", stderr: String = "", error: String? = nil, cached: String? = nil) {
         self.status = status
@@ -31,6 +33,12 @@ package struct VerbContext: Sendable {
     /// The agent's base environment for child processes.
     package var environment: [String: String]
     package var outputLimit: Int
+    /// The task being run (ADD/COPY fetch its artifacts with it).
+    package var taskID: TaskID
+    /// Downloads ADD/COPY artifacts; `nil` when the agent knows no Gateway.
+    package var artifacts: ArtifactFetcher?
+    /// What REBOOT runs after its delay.
+    package var rebootCommand: String
 }
 
 /// One verb's implementation on the node. The agent looks verbs up in a table
@@ -52,7 +60,7 @@ package enum VerbHandlers {
         let verb = NodeVerb(store: store)
         return [
             .run: verb, .echo: verb, .arg: verb, .env: verb, .workdir: verb, .cachefile: verb, .cacheevict: verb, .wait: verb, .service: verb,
-            .pkg: verb, .dnf: verb,
+            .pkg: verb, .dnf: verb, .add: verb, .copy: verb, .query: verb, .queryWait: verb, .jobWait: verb, .reboot: verb, .cacheDump: verb,
         ]
     }
 }

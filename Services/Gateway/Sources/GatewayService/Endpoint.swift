@@ -15,9 +15,12 @@ package enum Endpoint: String, CaseIterable, Sendable {
     case rotateKeys
     case addNotification, listNotifications, removeNotification, testNotification
     case purgeJobs, purgeNodes
+    case getArtifact, uploadArtifact, nodeArtifact
 
     package var method: HTTPRequest.Method {
         switch self {
+        case .getArtifact, .nodeArtifact: .get
+        case .uploadArtifact: .put
         case .health, .ready, .whoami, .listJobs, .getJob, .jobEvents, .listNodes, .listTeams, .listMembers, .listTokens, .listAudit, .verifyAudit,
             .listNotifications: .get
         case .login, .logout, .acceptInvitation, .enrol, .submitJob, .addNode, .createTeam, .invite, .createUser, .createToken, .rotateKeys,
@@ -56,13 +59,18 @@ package enum Endpoint: String, CaseIterable, Sendable {
         case .testNotification: "/v1/notifications/:id/test"
         case .purgeJobs: "/v1/jobs"
         case .purgeNodes: "/v1/nodes"
+        case .getArtifact, .uploadArtifact: "/v1/artifacts/:digest"
+        case .nodeArtifact: "/v1/node/artifacts/:digest"
         }
     }
 
     /// The least role allowed; nil for the public routes (which carry their own credential or none).
     package var minimumRole: Role? {
         switch self {
-        case .health, .ready, .login, .acceptInvitation, .enrol: nil
+        // A node fetching an artifact signs its request with its own key (checked in the handler).
+        case .health, .ready, .login, .acceptInvitation, .enrol, .nodeArtifact: nil
+        case .getArtifact: .viewer
+        case .uploadArtifact: .member
         // Tokens are self-service (a viewer may hold a read-only token); admins also see and revoke others'.
         case .logout, .whoami, .listJobs, .getJob, .jobEvents, .listNodes, .listTeams, .listMembers, .listAudit, .verifyAudit,
             .createToken, .listTokens, .revokeToken, .listNotifications: .viewer

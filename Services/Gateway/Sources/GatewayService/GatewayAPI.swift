@@ -21,6 +21,7 @@ package struct GatewayAPI: Sendable {
     let keys: ControlKeyRepository
     let masterKey: SecretBox
     let notifications: NotificationRepository
+    let artifacts: ArtifactRepository
     let publisher: AMQPPublisher
     let hub: EventHub
     let ready: @Sendable () async -> Bool
@@ -29,7 +30,7 @@ package struct GatewayAPI: Sendable {
 
     package init(
         jobs: JobRepository, nodes: NodeRepository, access: AccessRepository, audit: AuditRepository, authenticator: Authenticator,
-        enrolment: NodeEnrolment?, keys: ControlKeyRepository, masterKey: SecretBox, notifications: NotificationRepository, publisher: AMQPPublisher, hub: EventHub, configuration: GatewayConfiguration, logger: Logger,
+        enrolment: NodeEnrolment?, keys: ControlKeyRepository, masterKey: SecretBox, notifications: NotificationRepository, artifacts: ArtifactRepository, publisher: AMQPPublisher, hub: EventHub, configuration: GatewayConfiguration, logger: Logger,
         ready: @escaping @Sendable () async -> Bool
     ) {
         self.jobs = jobs
@@ -41,6 +42,7 @@ package struct GatewayAPI: Sendable {
         self.keys = keys
         self.masterKey = masterKey
         self.notifications = notifications
+        self.artifacts = artifacts
         self.publisher = publisher
         self.hub = hub
         self.configuration = configuration
@@ -108,6 +110,8 @@ package struct GatewayAPI: Sendable {
         case .listNotifications: return Self.json(try await notifications.list(team: principal.teamID))
         case .removeNotification: return try await removeNotification(call)
         case .testNotification: return try await testNotification(call)
+        case .getArtifact: return try await artifactInfo(call)
+        case .uploadArtifact: return try await uploadArtifact(call)
         case .purgeJobs:
             let purged = try await jobs.purgeFinished(team: principal.teamID)
             await record(principal, action: "jobs.purge", target: "jobs", outcome: .success, requestID: call.requestID, details: ["deleted": String(purged)])
@@ -120,7 +124,7 @@ package struct GatewayAPI: Sendable {
             }
             await record(principal, action: "nodes.purge", target: "nodes", outcome: .success, requestID: call.requestID, details: ["removed": removed.joined(separator: ",")])
             return Self.json(["removed": removed.joined(separator: ",")])
-        case .health, .ready, .login, .acceptInvitation, .enrol: return try await handlePublic(endpoint, request, context, requestID: requestID)
+        case .health, .ready, .login, .acceptInvitation, .enrol, .nodeArtifact: return try await handlePublic(endpoint, request, context, requestID: requestID)
         }
     }
 
@@ -131,6 +135,7 @@ package struct GatewayAPI: Sendable {
         case .login: return try await login(request, requestID: requestID)
         case .acceptInvitation: return try await acceptInvitation(request, requestID: requestID)
         case .enrol: return try await enrol(request, requestID: requestID)
+        case .nodeArtifact: return try await nodeArtifact(request, context, requestID: requestID)
         default: return Self.error(.notFound, "not_found", "no such route")
         }
     }
@@ -143,6 +148,9 @@ package struct GatewayAPI: Sendable {
         let requestID: String
         func parameter(_ name: String) -> String? { context.parameters.get(name) }
     }
+
+    /// Verbs that always run as steps (the Scheduler coordinates them per step).
+    static let stepOnlyVerbs: Set<Verb> = [.add, .copy, .query, .queryWait, .jobWait, .queueSentinel, .reboot]
 
     /// Reads a JSON body of at most `gateway.max_request_bytes`, or explains what is wrong.
     func body<T: Decodable>(_ type: T.Type, from request: Request) async throws -> Decoded<T> {
@@ -208,6 +216,10 @@ package struct GatewayAPI: Sendable {
                 return Self.error(.badRequest, "invalid_arguments", "\(error)")
             }
         }
+        if submission.steps == nil, Self.stepOnlyVerbs.contains(verb) {
+            // Verbs the Scheduler coordinates (gates, artifacts, drops) always travel as steps.
+            submission.steps = [JobStep(verb: verb.rawValue, arguments: submission.arguments)]
+        }
         for (i, step) in (submission.steps ?? []).enumerated() {
             guard let stepVerb = Verb(parsing: step.verb), stepVerb != .rekey else {
                 return Self.error(.badRequest, "unknown_verb", "step \(i + 1): unknown verb '\(step.verb)'; known verbs: \(Verb.allCases.filter { $0 != .rekey }.map(\.rawValue).joined(separator: ", "))")
@@ -218,6 +230,16 @@ package struct GatewayAPI: Sendable {
                 if options.runOnce { submission.steps?[i].runOnce = true }
             } catch {
                 return Self.error(.badRequest, "invalid_arguments", "step \(i + 1): \(error)")
+            }
+            if stepVerb == .add || stepVerb == .copy {
+                guard let files = step.artifacts, !files.isEmpty else {
+                    return Self.error(.badRequest, "missing_artifacts", "step \(i + 1): \(stepVerb.rawValue) needs its files uploaded as artifacts (the coxswain CLI does this)")
+                }
+                for file in files {
+                    guard ArtifactRef.isDigest(file.digest), try await artifacts.info(team: principal.teamID, digest: file.digest) != nil else {
+                        return Self.error(.badRequest, "unknown_artifact", "step \(i + 1): \(file.name) (\(file.digest)) was not uploaded to team \(principal.teamName); nothing was submitted")
+                    }
+                }
             }
             if let bad = (step.assign ?? []).first(where: { !NodeName.isValid($0) }) {
                 return Self.error(.badRequest, "invalid_target", NodeNameError(name: bad).description)
@@ -265,7 +287,7 @@ package struct GatewayAPI: Sendable {
         try await jobs.insert(
             id: id, team: principal.teamID, verb: verb, arguments: submission.arguments, targets: targets, timeoutSeconds: timeout,
             submittedBy: principal.actor, sealedSecrets: sealed, secretNames: secrets.keys.sorted(), steps: submission.steps,
-            after: submission.after, name: submission.name, batch: submission.batch
+            after: submission.after, name: submission.name, batch: submission.batch, parent: submission.parent
         )
         var accepted = JobEvent(kind: .accepted, jobID: id, time: Date(), jobStatus: .submitted)
         accepted.teamID = principal.teamID

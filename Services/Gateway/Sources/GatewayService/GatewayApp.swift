@@ -73,6 +73,7 @@ package enum GatewayApp {
             audit: AuditRepository(client: postgres, logger: logger),
             authenticator: Authenticator(access: access, localTeam: configuration.localTeam, localRole: configuration.localRole),
             enrolment: enrolment, keys: keys, masterKey: masterKey, notifications: NotificationRepository(client: postgres, masterKey: masterKey, logger: logger),
+            artifacts: ArtifactRepository(client: postgres, logger: logger),
             publisher: publisher, hub: hub, configuration: configuration, logger: logger,
             ready: {
                 guard isMigrated.isSet else { return false }

@@ -31,6 +31,8 @@ package struct GatewayConfiguration: Sendable {
     package var httpPort: Int
     /// `gateway.max_request_bytes`: largest accepted request body. Default 256 KiB.
     package var maxRequestBytes: Int
+    /// `gateway.max_artifact_bytes`: largest ADD/COPY or bootstrap artifact. Default 1 GiB.
+    package var maxArtifactBytes: Int
     /// `gateway.publish_timeout`: how long a submission waits for the broker before it is refused. Default 10s.
     package var publishTimeout: Duration
 
@@ -47,6 +49,7 @@ package struct GatewayConfiguration: Sendable {
         ("gateway.http_host", "HTTP listen address (default 127.0.0.1)"),
         ("gateway.http_port", "HTTP port, 0 disables (default 8080)"),
         ("gateway.max_request_bytes", "largest request body (default 262144)"),
+        ("gateway.max_artifact_bytes", "largest ADD/COPY or bootstrap artifact upload (default 1073741824)"),
         ("gateway.publish_timeout", "broker wait before a submission is refused (default 10s)"),
     ]
 
@@ -74,6 +77,7 @@ package struct GatewayConfiguration: Sendable {
         httpHost = config.string("gateway.http_host", default: "127.0.0.1")
         httpPort = try config.int("gateway.http_port", default: 8080, range: 0...65_535)
         maxRequestBytes = try config.int("gateway.max_request_bytes", default: 256 * 1024, range: 1024...(64 << 20))
+        maxArtifactBytes = try config.int("gateway.max_artifact_bytes", default: 1 << 30, range: 1024...(16 << 30))
         publishTimeout = try config.duration("gateway.publish_timeout", default: .seconds(10), minimum: .milliseconds(100))
     }
 }

@@ -2,6 +2,7 @@ import CoxswainAMQP
 import CoxswainCore
 import CoxswainCrypto
 import CoxswainMessaging
+import CoxswainOrchestration
 import CoxswainStore
 import Foundation
 import Logging
@@ -57,17 +58,40 @@ package struct Scheduler: Sendable {
             let window = SubmitJobRequest.batchWindow(batch, nodes: Set(tasks.map(\.node)).count) ?? runnable.count
             held = Set(runnable.dropFirst(window))
         }
+        // Gates (QUERY, JOB_WAIT, REBOOT), fingerprints for JOB_WAIT, and the work of rebooting nodes held.
+        if case .dispatch(var tasks) = decision {
+            let gates = StepGates(steps: job.steps ?? [])
+            let rebooting = try await repository.rebootingNodes(team: job.team)
+            for i in tasks.indices {
+                if let step = tasks[i].step {
+                    tasks[i].stepFingerprint = JobFingerprint.of(step)
+                    if tasks[i].seq < gates.gateOf.count { tasks[i].gate = gates.gateOf[tasks[i].seq] }
+                } else {
+                    tasks[i].stepFingerprint = JobFingerprint.of(verb: job.verb.rawValue, arguments: job.arguments, varsJSON: nil)
+                }
+                if tasks[i].status == .pending, tasks[i].gate == nil, rebooting.contains(tasks[i].node.rawValue) { tasks[i].gate = -1 }
+            }
+            decision = .dispatch(tasks)
+            if (job.steps ?? []).contains(where: { Verb(parsing: $0.verb) == .queueSentinel }) {
+                let nodes = Array(Set(tasks.filter { $0.step.map { Verb(parsing: $0.verb) == .queueSentinel } ?? false }.map(\.node.rawValue)))
+                let (dropped, finished) = try await repository.dropQueued(team: job.team, nodes: nodes, sentinel: job.id)
+                if !dropped.isEmpty { logger.notice("QUEUESENTINEL dropped queued tasks", metadata: ["job.id": "\(job.id)", "tasks.count": "\(dropped.count)"]) }
+                try await publishOutcomes(tasks: dropped, jobs: finished)
+            }
+        }
         let (planned, completed) = try await repository.commitPlan(job: job, decision: decision, heldNodes: held)
         guard planned else { return }
         var events: [OutgoingMessage] = []
         if case .dispatch(let tasks) = decision {
-            let pending = tasks.filter { $0.status == .pending && !held.contains($0.node) }
+            let pending = tasks.filter { $0.status == .pending && !held.contains($0.node) && $0.gate == nil }
             try await dispatch(
                 pending.map {
-                    DispatchableTask(
+                    var task = DispatchableTask(
                         jobID: job.id, taskID: $0.taskID, node: $0.node, verb: $0.step.flatMap { Verb(parsing: $0.verb) } ?? job.verb,
                         arguments: $0.step?.arguments ?? job.arguments, timeoutSeconds: job.timeoutSeconds, varsJSON: $0.step?.varsJSON
                     )
+                    task.artifacts = $0.step?.artifacts
+                    return task
                 }
             )
             try await repository.markDispatched(pending.map(\.taskID))
@@ -94,14 +118,25 @@ package struct Scheduler: Sendable {
     }
 
     /// Sends one TaskBatch per node (all of that node's tasks of one job, in order) and waits for the broker's confirms.
-    func dispatch(_ tasks: [DispatchableTask]) async throws {
-        guard !tasks.isEmpty else { return }
+    func dispatch(_ tasks: [DispatchableTask], queries: [JobID: [NodeName: String]] = [:]) async throws {
+        guard !tasks.isEmpty || !queries.isEmpty else { return }
         var byJobAndNode: [String: [DispatchableTask]] = [:]
         var order: [String] = []
+        var target: [String: (JobID, NodeName)] = [:]
         for t in tasks {
             let key = "\(t.jobID)/\(t.node)"
             if byJobAndNode[key] == nil { order.append(key) }
             byJobAndNode[key, default: []].append(t)
+            target[key] = (t.jobID, t.node)
+        }
+        // QUERY results go with the node's released tasks, or alone (a batch with no task).
+        for (job, nodes) in queries {
+            for node in nodes.keys.sorted() where byJobAndNode["\(job)/\(node)"] == nil {
+                let key = "\(job)/\(node)"
+                order.append(key)
+                byJobAndNode[key] = []
+                target[key] = (job, node)
+            }
         }
         let now = Date()
         let key = try await keys.activeKey().pair
@@ -114,12 +149,13 @@ package struct Scheduler: Sendable {
         let nodeKeys = secrets.isEmpty ? [:] : try await nodes.sealingKeys(Array(Set(tasks.map(\.node.rawValue))))
         let messages = try order.map { groupKey -> OutgoingMessage in
             let group = byJobAndNode[groupKey]!
-            let first = group[0]
-            let batch = TaskBatch(
+            let first = (jobID: target[groupKey]!.0, node: target[groupKey]!.1)
+            var batch = TaskBatch(
                 jobID: first.jobID, node: first.node,
                 tasks: try group.map { t in
                     var spec = TaskSpec(taskID: t.taskID, verb: t.verb, arguments: t.arguments, timeoutSeconds: t.timeoutSeconds)
                     spec.varsJSON = t.varsJSON
+                    spec.artifacts = t.artifacts
                     if let env = secrets[t.jobID] {
                         guard let base64 = nodeKeys[t.node.rawValue] else { throw CryptoError.invalidKey("node \(t.node) has no sealing key") }
                         spec.sealedEnvironment = Data(try SealingPublicKey(base64: base64).seal(try WireCoding.encode(env))).base64EncodedString()
@@ -128,6 +164,7 @@ package struct Scheduler: Sendable {
                 },
                 issuedAt: now, expiresAt: now.addingTimeInterval(configuration.security.batchTTL.seconds), nonce: UUIDv4.string()
             )
+            batch.queryJSON = queries[first.jobID]?[first.node]
             return try OutgoingMessage(
                 try MessageSigning.sign(batch, with: key), exchange: Topology.commands, routingKey: Topology.RoutingKey.node(first.node),
                 correlationID: "\(first.jobID)"
@@ -195,6 +232,9 @@ package struct Scheduler: Sendable {
             try await dispatch(released)
             try await repository.markDispatched(released.map(\.taskID))
         }
+        let (gateFailures, gateCompleted) = try await openGates()
+        let tasks = tasks + gateFailures
+        let jobs = jobs + gateCompleted
         let finalStatus = Dictionary(jobs.map { ($0.jobID, $0.status) }, uniquingKeysWith: { a, _ in a })
         var events: [OutgoingMessage] = []
         for t in tasks {
@@ -211,6 +251,38 @@ package struct Scheduler: Sendable {
         }
         try await publisher.publish(events)
         if !jobs.isEmpty { try await planDependents(of: jobs.map(\.jobID)) }
+    }
+
+    /// Releases gated tasks whose gate opened (QUERY finished everywhere, JOB_WAIT's job finished,
+    /// the node rebooted), fails those that can no longer run, and sends QUERY results.
+    func openGates() async throws -> (tasks: [RecordedTask], jobs: [CompletedJob]) {
+        try await repository.openGates(
+            decide: { job in
+                let gates = StepGates(steps: job.steps)
+                var satisfied: [Int: Bool] = [:]
+                for (point, conditions) in gates.conditions {
+                    for case .jobWait(let sha, let identities, _) in conditions {
+                        satisfied[point] = try await repository.jobFinished(team: job.team, fingerprint: sha, on: identities)
+                    }
+                }
+                let facts = StepGates.Facts(
+                    dispatchedAt: job.dispatchedAt, now: Date(), deliveredQueries: job.deliveredQueries, jobWaitSatisfied: satisfied,
+                    agentStartedAt: job.agentStartedAt, rebooting: job.rebooting
+                )
+                let decision = gates.evaluate(
+                    job.tasks.map {
+                        StepGates.TaskState(id: $0.id, node: $0.node, seq: $0.seq, status: $0.status, gate: $0.gate, finishedAt: $0.finishedAt, queryValue: $0.queryValue)
+                    },
+                    facts: facts
+                )
+                var actions = GateActions()
+                actions.release = decision.release.values.flatMap { $0 }
+                actions.fail = decision.fail
+                actions.deliver = decision.deliver
+                return actions
+            },
+            send: { tasks, queries in try await dispatch(tasks, queries: queries) }
+        )
     }
 
     /// Plans the jobs (orchestration blocks) that were waiting for these.
@@ -230,6 +302,9 @@ package struct Scheduler: Sendable {
     /// Records a batch of heartbeats; announces nodes that came online.
     package func ingest(heartbeats: [NodeHeartbeat]) async throws {
         let cameOnline = try await nodes.recordHeartbeats(heartbeats)
+        // A rebooted node's held work goes out on its first heartbeat from a new agent.
+        let (failed, completed) = try await openGates()
+        if !failed.isEmpty || !completed.isEmpty { try await publishOutcomes(tasks: failed, jobs: completed) }
         guard !cameOnline.isEmpty else { return }
         let now = Date()
         try await publisher.publish(
