@@ -65,6 +65,7 @@ let package = Package(
         .target(name: "CoxswainCore", dependencies: [], path: "Shared/CoxswainCore"),
         .target(name: "CoxswainCrypto", dependencies: ["CSodium"], path: "Shared/CoxswainCrypto"),
         .target(name: "CoxswainOrchestration", dependencies: ["CoxswainCore", "CoxswainCrypto", yams], path: "Shared/CoxswainOrchestration"),
+        .target(name: "CoxswainCatalog", dependencies: ["CoxswainTemplating", yams], path: "Shared/CoxswainCatalog"),
         .target(
             name: "CoxswainTemplating", dependencies: [.product(name: "Stencil", package: "Stencil")], path: "Shared/CoxswainTemplating"
         ),
@@ -113,6 +114,7 @@ let package = Package(
                 name: "BrokerAdminTests", dependencies: ["CoxswainBrokerAdmin", "CoxswainAMQP", "CoxswainCore", log, lifecycle], path: "Tests/BrokerAdminTests"
             ),
             .testTarget(name: "OrchestrationTests", dependencies: ["CoxswainOrchestration"], path: "Tests/OrchestrationTests", exclude: ["Fixtures"]),
+            .testTarget(name: "CatalogTests", dependencies: ["CoxswainCatalog", "CoxswainTemplating"], path: "Tests/CatalogTests", exclude: ["Fixtures"]),
             .testTarget(name: "TemplatingTests", dependencies: ["CoxswainTemplating"], path: "Tests/TemplatingTests"),
             .testTarget(
                 name: "NotifyTests",

@@ -66,6 +66,8 @@ extension ParsedArguments {
             guard let raw = given.first else { return .reboot(seconds: nil) }
             guard let seconds = Self.wholeNumber(raw), seconds >= 0 else { throw failure("SECONDS '\(raw)' is not a whole number of seconds") }
             return .reboot(seconds: seconds)
+        case "CACHEDUMP":
+            return .cacheDump
         default:
             throw failure("has no parser")
         }

@@ -43,6 +43,8 @@ package enum VerbCall: Sendable, Equatable, Codable {
     case pkg(packages: [String], state: PackageState, exclude: [String], clearMetadata: Bool)
     /// `REBOOT [SECONDS]`: reboot after `seconds` (Directord's default 10 when `nil`).
     case reboot(seconds: Int?)
+    /// Internal (`coxswain manage --dump-cache NODE`): the node's args, envs and job cache.
+    case cacheDump
     /// The job carried `--exec-help`: show ``VerbParser/help(verb:)`` for `verb` instead of
     /// running anything (Directord prints the help and stops the orchestration).
     case execHelp(verb: String)

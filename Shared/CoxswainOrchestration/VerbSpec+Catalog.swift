@@ -101,6 +101,9 @@ extension VerbSpec {
         packageManager("PKG"),
         packageManager("DNF"),
         VerbSpec(
+            name: "CACHEDUMP", summary: "Return the node's args, envs and job cache as JSON (coxswain manage --dump-cache NODE).",
+            operands: "", options: []),
+        VerbSpec(
             name: "REBOOT", summary: "Reboot every target after SECONDS (default 10).", operands: "[SECONDS]",
             options: [], operandVars: ["time"]),
     ]

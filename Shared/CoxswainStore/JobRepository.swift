@@ -77,12 +77,13 @@ package struct JobRepository: Sendable {
     }
 
     /// Jobs, newest first, optionally only those in some states.
-    package func list(team: TeamID, limit: Int, statuses: [JobStatus]? = nil) async throws -> [JobSummary] {
+    package func list(team: TeamID, limit: Int, statuses: [JobStatus]? = nil, parent: UUID? = nil) async throws -> [JobSummary] {
         let states = (statuses ?? JobStatus.allCases).map(\.rawValue)
         let rows = try await client.query(
             """
             SELECT \(unescaped: Self.summaryColumns) FROM jobs j
-            WHERE j.team_id = \(team.uuid) AND j.status = ANY(\(states)) ORDER BY j.created_at DESC LIMIT \(limit)
+            WHERE j.team_id = \(team.uuid) AND j.status = ANY(\(states)) AND (\(parent)::uuid IS NULL OR j.parent_id = \(parent)::uuid)
+            ORDER BY j.created_at DESC LIMIT \(limit)
             """,
             logger: logger
         )

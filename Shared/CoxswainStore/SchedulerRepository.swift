@@ -370,7 +370,7 @@ package struct SchedulerRepository: Sendable {
     }
 
     static let noExitCode: Int32 = -2_147_483_648
-    static let noGate = Int.min
+    static let noGate = -1_000_000
 
     static func artifacts(_ json: String?) -> [ArtifactRef]? {
         json.flatMap { try? JSONDecoder().decode([ArtifactRef].self, from: Data($0.utf8)) }

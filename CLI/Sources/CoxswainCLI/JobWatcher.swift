@@ -3,7 +3,8 @@ import Foundation
 
 /// Follows one job over the Gateway's server-sent events (push, never polling) and prints it.
 struct JobWatcher {
-    enum Mode { case wait, poll, stream }
+    /// `quiet`: wait and return the detail without printing it.
+    enum Mode { case wait, poll, stream, quiet }
 
     let client: GatewayClient
     let jobID: JobID
@@ -11,7 +12,7 @@ struct JobWatcher {
     let format: OutputFormat
 
     func run() async throws -> JobDetail {
-        let human = format == .table
+        let human = format == .table && mode != .quiet
         let spinner = human && mode == .wait && isatty(STDERR_FILENO) == 1 ? Spinner(label: "waiting for job \(jobID)") : nil
         spinner?.start()
         defer { spinner?.stop() }
@@ -43,6 +44,7 @@ struct JobWatcher {
         }
         spinner?.stop()
         let detail = try await client.get("/v1/jobs/\(jobID)", as: JobDetail.self)
+        if mode == .quiet { return detail }
         if human { print(Render.outcome(detail)) } else { try Render.machine(detail, format: format) }
         return detail
     }

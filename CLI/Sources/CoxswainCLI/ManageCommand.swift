@@ -1,5 +1,6 @@
 import ArgumentParser
 import CoxswainCore
+import CoxswainOrchestration
 import Foundation
 import Yams
 
@@ -40,17 +41,25 @@ package struct ManageCommand: AsyncParsableCommand {
     @Option(help: "Write every node of the team (YAML) to this file.") var exportNodes: String?
     @Option(help: "Timings of one job (an id or 'last'): runtime, per-node execution and round trip, fastest, slowest.") var analyzeJob: String?
     @Flag(help: "Timings over the recent jobs (--limit).") var analyzeAll = false
+    @Option(help: "Timings of every job of one orchestration run (the parent id `orchestrate` printed).") var analyzeParent: String?
+    @Option(help: "Print a node's args, envs and job cache (YAML).") var dumpCache: String?
 
     @OptionGroup var global: GlobalOptions
 
     package init() {}
 
     package func validate() throws {
-        let chosen = [listNodes, listJobs, jobInfo != nil, purgeJobs, purgeNodes, exportJobs != nil, exportNodes != nil, analyzeJob != nil, analyzeAll]
-            .filter { $0 }.count
+        let chosen = [
+            listNodes, listJobs, jobInfo != nil, purgeJobs, purgeNodes, exportJobs != nil, exportNodes != nil, analyzeJob != nil, analyzeAll,
+            analyzeParent != nil, dumpCache != nil,
+        ].filter { $0 }.count
         guard chosen == 1 else {
-            throw ValidationError("choose one of --list-nodes, --list-jobs, --job-info, --purge-jobs, --purge-nodes, --export-jobs, --export-nodes, --analyze-job, --analyze-all")
+            throw ValidationError(
+                "choose one of --list-nodes, --list-jobs, --job-info, --purge-jobs, --purge-nodes, --export-jobs, --export-nodes, --analyze-job, --analyze-parent, --analyze-all, --dump-cache"
+            )
         }
+        if let analyzeParent, UUID(uuidString: analyzeParent) == nil { throw ValidationError("--analyze-parent takes the parent id `orchestrate` printed") }
+        if let dumpCache, !NodeName.isValid(dumpCache) { throw ValidationError(NodeNameError(name: dumpCache).description) }
         if filter != nil, !listJobs { throw ValidationError("--filter goes with --list-jobs") }
         if let jobInfo, jobInfo != "last", JobID(string: jobInfo) == nil { throw ValidationError("--job-info takes a job id or 'last'") }
         if let analyzeJob, analyzeJob != "last", JobID(string: analyzeJob) == nil { throw ValidationError("--analyze-job takes a job id or 'last'") }
@@ -109,6 +118,24 @@ package struct ManageCommand: AsyncParsableCommand {
                 let detail = try await client.get("/v1/jobs/\(id)", as: JobDetail.self)
                 let analysis = JobAnalysis(details: [detail])
                 try global.emit(analysis) { $0.text }
+            } else if let parent = analyzeParent {
+                var details: [JobDetail] = []
+                for job in try await client.get("/v1/jobs?limit=10000&parent=\(parent.lowercased())", as: [JobSummary].self).reversed() {
+                    details.append(try await client.get("/v1/jobs/\(job.id)", as: JobDetail.self))
+                }
+                guard !details.isEmpty else { throw ValidationError("no job has parent \(parent)") }
+                try global.emit(JobAnalysis(details: details)) { $0.text }
+            } else if let node = dumpCache {
+                var request = SubmitJobRequest(verb: Verb.cacheDump.rawValue, arguments: "", targets: [node])
+                request.name = "dump-cache"
+                let accepted = try await client.post("/v1/jobs", body: request, as: SubmitJobResponse.self)
+                let detail = try await JobWatcher(client: client, jobID: accepted.jobID, mode: .quiet, format: global.output).run()
+                guard let task = detail.tasks.first, task.status == .succeeded,
+                    let dump = try? JSONDecoder().decode(YAMLValue.self, from: Data(task.stdout.utf8))
+                else {
+                    throw ValidationError("could not read the cache of \(node): \(detail.tasks.first?.error ?? detail.job.error ?? "no answer")")
+                }
+                if global.output == .json { print(task.stdout, terminator: "") } else { print(try YAMLEncoder().encode(dump), terminator: "") }
             } else if analyzeAll {
                 var details: [JobDetail] = []
                 for job in try await client.get("/v1/jobs?limit=\(limit)", as: [JobSummary].self) {

@@ -12,6 +12,8 @@ import Foundation
 package struct NodeVerb: VerbHandler {
     let store: NodeStore
     let renderer = TemplateRenderer()
+    /// Blueprint files keep their final newline (Jinja's `keep_trailing_newline`), as files should.
+    let fileRenderer = TemplateRenderer(options: .init(keepTrailingNewline: true))
     let run = RunVerb()
 
     package init(store: NodeStore) {
@@ -53,7 +55,7 @@ package struct NodeVerb: VerbHandler {
                     files: task.artifacts ?? [], destination: destination, chown: chown, chmod: chmod, blueprint: blueprint, context: context,
                     render: { text, name in
                         if args == nil { args = try await store.args() }
-                        return try renderer.render(text, name: name, context: args ?? [:])
+                        return try fileRenderer.render(text, name: name, context: args ?? [:])
                     }
                 )
             } catch let error as TemplateError {
@@ -178,11 +180,10 @@ package struct NodeVerb: VerbHandler {
             let started = try await run.execute(spec, context: context)
             guard started.status == .succeeded else { return started }
             return VerbOutcome(status: .succeeded, exitCode: 0, stdout: "rebooting in \(delay) s; queued work waits for the node's next heartbeat\n")
+        case .cacheDump:
+            let dump = String(decoding: try JSONEncoder.sortedKeys.encode(try await store.dump()), as: UTF8.self)
+            return VerbOutcome(status: .succeeded, exitCode: 0, stdout: dump + "\n")
         default:
-            if task.verb == .cacheDump {
-                let dump = String(decoding: try JSONEncoder.sortedKeys.encode(try await store.dump()), as: UTF8.self)
-                return VerbOutcome(status: .succeeded, exitCode: 0, stdout: dump + "\n")
-            }
             return VerbOutcome(status: .failed, error: "verb \(task.verb.rawValue) is not supported by this agent yet")
         }
     }

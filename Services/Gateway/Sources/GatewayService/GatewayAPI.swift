@@ -326,7 +326,12 @@ package struct GatewayAPI: Sendable {
             }
             statuses = parsed
         }
-        return Self.json(try await jobs.list(team: call.principal.teamID, limit: limit, statuses: statuses))
+        var parent: UUID?
+        if let text = request.uri.queryParameters["parent"].map(String.init) {
+            guard let id = UUID(uuidString: text) else { return Self.error(.badRequest, "invalid_parent", "parent is an orchestration's id (a UUID)") }
+            parent = id
+        }
+        return Self.json(try await jobs.list(team: call.principal.teamID, limit: limit, statuses: statuses, parent: parent))
     }
 
     func resolveJobID(_ call: Call) async throws -> JobID? {
