@@ -35,6 +35,7 @@ let package = Package(
         .executable(name: "coxswain-scheduler", targets: ["coxswain-scheduler"]),
         .executable(name: "coxswain-deployer", targets: ["coxswain-deployer"]),
         .executable(name: "coxswain-audit", targets: ["coxswain-audit"]),
+        .executable(name: "coxswain-bootstrapper", targets: ["coxswain-bootstrapper"]),
         .executable(name: "coxswain", targets: ["coxswain"]),
     ],
     dependencies: [
@@ -59,12 +60,14 @@ let package = Package(
             providers: [.apt(["librabbitmq-dev"])]
         ),
 
+        .systemLibrary(name: "CSSH2", path: "Shared/CSSH2", pkgConfig: "libssh2", providers: [.apt(["libssh2-1-dev"])]),
         .systemLibrary(name: "CSodium", path: "Shared/CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
 
         // Shared modules, one concern each.
         .target(name: "CoxswainCore", dependencies: [], path: "Shared/CoxswainCore"),
         .target(name: "CoxswainCrypto", dependencies: ["CSodium"], path: "Shared/CoxswainCrypto"),
         .target(name: "CoxswainOrchestration", dependencies: ["CoxswainCore", "CoxswainCrypto", yams], path: "Shared/CoxswainOrchestration"),
+        .target(name: "CoxswainSSH", dependencies: ["CSSH2", log], path: "Shared/CoxswainSSH"),
         .target(name: "CoxswainCatalog", dependencies: ["CoxswainTemplating", yams], path: "Shared/CoxswainCatalog"),
         .target(
             name: "CoxswainTemplating", dependencies: [.product(name: "Stencil", package: "Stencil")], path: "Shared/CoxswainTemplating"
@@ -83,7 +86,7 @@ let package = Package(
         .target(name: "CoxswainConfig", dependencies: [configuration, log, yams, argumentParser, .product(name: "SystemPackage", package: "swift-system")], path: "Shared/CoxswainConfig"),
     ]
         + service("Gateway", executable: "coxswain-gateway", dependencies: [
-            "CoxswainCore", "CoxswainAMQP", "CoxswainMessaging", "CoxswainStore", "CoxswainConfig", "CoxswainCrypto", "CoxswainBrokerAdmin", "CoxswainOrchestration", hummingbird, postgres, lifecycle, log, nioCore,
+            "CoxswainCore", "CoxswainAMQP", "CoxswainMessaging", "CoxswainStore", "CoxswainConfig", "CoxswainCrypto", "CoxswainBrokerAdmin", "CoxswainOrchestration", "CoxswainCatalog", hummingbird, postgres, lifecycle, log, nioCore,
             .product(name: "HTTPTypes", package: "swift-http-types"),
         ])
         + service("Scheduler", executable: "coxswain-scheduler", dependencies: [
@@ -94,6 +97,10 @@ let package = Package(
             grdb, lifecycle, log, httpClient,
             .product(name: "NIOFoundationCompat", package: "swift-nio"),
         ])
+        + service("Bootstrapper", executable: "coxswain-bootstrapper", dependencies: [
+            "CoxswainCore", "CoxswainAMQP", "CoxswainMessaging", "CoxswainStore", "CoxswainConfig", "CoxswainCrypto", "CoxswainCatalog", "CoxswainSSH",
+            postgres, lifecycle, log, nioCore,
+        ])
         + service("Audit", executable: "coxswain-audit", dependencies: [
             "CoxswainCore", "CoxswainAMQP", "CoxswainMessaging", "CoxswainStore", "CoxswainConfig", "CoxswainCrypto", "CoxswainNotify", postgres, lifecycle, log,
         ])
@@ -101,7 +108,7 @@ let package = Package(
             .target(
                 name: "CoxswainCLI",
                 dependencies: [
-                    "CoxswainCore", "CoxswainOrchestration", "CoxswainCrypto", argumentParser, httpClient, yams, nioCore,
+                    "CoxswainCore", "CoxswainOrchestration", "CoxswainCrypto", "CoxswainCatalog", "CoxswainTemplating", argumentParser, httpClient, yams, nioCore,
                     .product(name: "NIOFoundationCompat", package: "swift-nio"),
                 ],
                 path: "CLI/Sources/CoxswainCLI"
@@ -114,6 +121,7 @@ let package = Package(
                 name: "BrokerAdminTests", dependencies: ["CoxswainBrokerAdmin", "CoxswainAMQP", "CoxswainCore", log, lifecycle], path: "Tests/BrokerAdminTests"
             ),
             .testTarget(name: "OrchestrationTests", dependencies: ["CoxswainOrchestration"], path: "Tests/OrchestrationTests", exclude: ["Fixtures"]),
+            .testTarget(name: "SSHTests", dependencies: ["CoxswainSSH", log], path: "Tests/SSHTests"),
             .testTarget(name: "CatalogTests", dependencies: ["CoxswainCatalog", "CoxswainTemplating"], path: "Tests/CatalogTests", exclude: ["Fixtures"]),
             .testTarget(name: "TemplatingTests", dependencies: ["CoxswainTemplating"], path: "Tests/TemplatingTests"),
             .testTarget(

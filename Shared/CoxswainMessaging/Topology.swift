@@ -28,6 +28,7 @@ package enum Topology {
     package static let schedulerHeartbeats = queue("coxswain.scheduler.heartbeats")
     /// Audit: every event (competing consumers across Audit replicas).
     package static let auditEvents = queue("coxswain.audit.events")
+    package static let bootstrapRequests = queue("coxswain.bootstrap.requests")
     /// Where dead letters rest for an operator to inspect.
     package static let deadLetterQueue = QueueDeclaration(name: "coxswain.dead")
 
@@ -48,6 +49,8 @@ package enum Topology {
     package enum RoutingKey {
         /// Commands: a job to plan.
         package static let schedulerJobs = "scheduler.jobs"
+        package static let bootstrapRequests = "bootstrap.requests"
+        package static func bootstrap(_ kind: BootstrapEvent.Kind) -> String { "bootstrap.\(kind.rawValue)" }
         /// Commands: a task batch for one node.
         package static func node(_ node: NodeName) -> String { "node.\(node)" }
         /// Events: a node's task result.
@@ -77,7 +80,14 @@ package enum Topology {
     )
 
     /// Gateway publishes commands and job events.
-    package static let gateway = base.merging(schedulerSide)
+    package static let gateway = base.merging(schedulerSide).merging(bootstrapperSide)
+
+    package static let bootstrapperSide = TopologyDeclaration(
+        exchanges: [],
+        queues: [bootstrapRequests],
+        bindings: [BindingDeclaration(queue: bootstrapRequests.name, exchange: commands.name, routingKey: RoutingKey.bootstrapRequests)]
+    )
+    package static let bootstrapper = base.merging(bootstrapperSide)
 
     /// Scheduler: its three work queues and their bindings.
     package static let schedulerSide = TopologyDeclaration(
@@ -121,6 +131,7 @@ package enum Topology {
             bindings: [
                 BindingDeclaration(queue: q.name, exchange: events.name, routingKey: "job.#"),
                 BindingDeclaration(queue: q.name, exchange: events.name, routingKey: "node.*.output"),
+                BindingDeclaration(queue: q.name, exchange: events.name, routingKey: "bootstrap.#"),
             ]
         )
     }

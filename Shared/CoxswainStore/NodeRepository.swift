@@ -133,6 +133,25 @@ package struct NodeRepository: Sendable {
         guard added else { throw AccessError.conflict("a node named '\(name)' already exists") }
     }
 
+    /// A bootstrap's enrolment token: a new pending node, or — for a node of the same team that
+    /// exists — a re-enrolment (its next enrolment replaces its keys and broker password).
+    package func issueEnrolmentToken(team: TeamID, name: NodeName, tokenHash: String, expiresAt: Date) async throws {
+        let rows = try await client.query(
+            """
+            INSERT INTO nodes (name, team_id, machine_id, version, labels, status, enrolment_token_hash, enrolment_expires_at)
+            VALUES (\(name.rawValue), \(team.uuid), '', '', '{}', 'pending', \(tokenHash), \(expiresAt))
+            ON CONFLICT (name) DO UPDATE SET enrolment_token_hash = excluded.enrolment_token_hash,
+                enrolment_expires_at = excluded.enrolment_expires_at, enrolled_at = NULL
+            WHERE nodes.team_id = excluded.team_id
+            RETURNING name
+            """,
+            logger: logger
+        )
+        var issued = false
+        for try await _ in rows.decode(String.self) { issued = true }
+        guard issued else { throw AccessError.conflict("a node named '\(name)' belongs to another team") }
+    }
+
     /// A pending node's team, if `tokenHash` is its valid, unused, unexpired enrolment token.
     package func pendingEnrolment(name: NodeName, tokenHash: String) async throws -> TeamID? {
         let rows = try await client.query(

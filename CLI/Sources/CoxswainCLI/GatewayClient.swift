@@ -136,6 +136,18 @@ package final class GatewayClient: Sendable {
         }
     }
 
+    /// GETs raw bytes (a fetched file).
+    package func bytes(_ path: String) async throws -> [UInt8] {
+        let response = try await send(request(.GET, path), timeout: .minutes(30))
+        let body = try await response.body.collect(upTo: 1 << 30)
+        guard response.status == .ok else {
+            let apiError = (try? JSONDecoder().decode(APIError.self, from: Data(buffer: body)))
+                ?? APIError(error: "http_\(response.status.code)", reason: "gateway answered \(response.status)")
+            throw ClientError.api(status: Int(response.status.code), apiError)
+        }
+        return Array(body.readableBytesView)
+    }
+
     /// POSTs `body` as JSON and decodes the JSON answer.
     package func post<B: Encodable, T: Decodable>(_ path: String, body: B, as type: T.Type) async throws -> T {
         try await call(.POST, path, payload: try WireCoding.encode(body), as: type)

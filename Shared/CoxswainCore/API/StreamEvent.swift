@@ -4,4 +4,6 @@ public enum StreamEventName: String, Sendable {
     case job
     case output
     case end
+    /// A bootstrap run's progress (`GET /v1/bootstrap/{id}/events`).
+    case bootstrap
 }

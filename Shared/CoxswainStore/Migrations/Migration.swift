@@ -15,5 +15,6 @@ package struct Migration: Sendable {
         .m007Steps,
         .m008Batches,
         .m009Artifacts,
+        .m010Bootstrap,
     ]
 }

@@ -63,6 +63,16 @@ package struct AuditRecorder: Sendable {
             record.actor = "service:scheduler"
             record.action = "node.\(e.kind.rawValue)"
             record.target = "node:\(e.node)"
+        case BootstrapEvent.messageType:
+            guard let e = try? delivery.decode(BootstrapEvent.self) else { break }
+            // Live output and step starts are progress, not state changes: the run record keeps them.
+            if e.kind == .output || e.kind == .stepStarted { return nil }
+            record.teamID = e.teamID
+            record.eventTime = e.time
+            record.actor = "service:bootstrapper"
+            record.action = "bootstrap.\(e.kind.rawValue)"
+            record.target = "bootstrap:\(e.runID.uuidString.lowercased())" + (e.host.map { "/host:\($0)" } ?? "") + (e.step.map { "/step:\($0 + 1)" } ?? "")
+            record.outcome = e.status ?? "success"
         default:
             break
         }

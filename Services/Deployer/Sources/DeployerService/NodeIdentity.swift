@@ -16,6 +16,14 @@ package struct NodeIdentity: Sendable {
     }
 
     /// Loads the identity, generating the key pairs on first start.
+    /// Removes the node's keys and broker credentials (a re-enrolment makes new ones); the task
+    /// journal, args, envs and job cache stay.
+    package static func discard(directory: String) throws {
+        for file in ["keys.json", "credentials.json"] where FileManager.default.fileExists(atPath: directory + "/" + file) {
+            try FileManager.default.removeItem(atPath: directory + "/" + file)
+        }
+    }
+
     package static func load(directory: String) throws -> NodeIdentity {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let keysPath = directory + "/keys.json"

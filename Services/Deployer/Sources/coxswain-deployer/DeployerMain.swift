@@ -21,6 +21,8 @@ struct DeployerMain: AsyncParsableCommand {
     @Option(help: "One-time enrolment token from `coxswain node add` (key deployer.enrol_token).") var enrolToken: String?
     @Option(help: "Gateway to enrol with: http://host:port or unix:///path (key deployer.gateway_url).") var gatewayURL: String?
     @Flag(help: "Enrol (keys, broker credentials) and exit without running.") var enrolOnly = false
+    @Flag(help: "Discard this node's keys and broker credentials and enrol again with the enrolment token (offline re-key; args, envs and the job cache are kept).")
+    var reenrol = false
 
     func run() async throws {
         let reader = try await options.reader(adding: [
@@ -30,6 +32,11 @@ struct DeployerMain: AsyncParsableCommand {
         let configuration = try DeployerConfiguration(reader)
         LoggingBootstrap.bootstrap(level: configuration.common.logLevel)
         let logger = Logger(label: "coxswain.deployer")
+        if reenrol {
+            guard configuration.enrolToken != nil else { throw ValidationError("--reenrol needs an enrolment token (--enrol-token or COXSWAIN_DEPLOYER_ENROL_TOKEN)") }
+            try NodeIdentity.discard(directory: configuration.stateDirectory)
+            logger.notice("node keys and credentials discarded; enrolling again")
+        }
         if enrolOnly {
             let identity = try await DeployerApp.enrolledIdentity(configuration: configuration, logger: logger)
             print("node \(configuration.nodeName) enrolled in team \(identity.credentials?.teamID ?? "?")")

@@ -16,10 +16,14 @@ package enum Endpoint: String, CaseIterable, Sendable {
     case addNotification, listNotifications, removeNotification, testNotification
     case purgeJobs, purgeNodes
     case getArtifact, uploadArtifact, nodeArtifact
+    case submitBootstrap, listBootstrap, getBootstrap, bootstrapEvents, bootstrapFile
+    case addCredential, listCredentials, removeCredential, listKnownHosts, forgetKnownHost
 
     package var method: HTTPRequest.Method {
         switch self {
-        case .getArtifact, .nodeArtifact: .get
+        case .getArtifact, .nodeArtifact, .listBootstrap, .getBootstrap, .bootstrapEvents, .bootstrapFile, .listCredentials, .listKnownHosts: .get
+        case .submitBootstrap, .addCredential: .post
+        case .removeCredential, .forgetKnownHost: .delete
         case .uploadArtifact: .put
         case .health, .ready, .whoami, .listJobs, .getJob, .jobEvents, .listNodes, .listTeams, .listMembers, .listTokens, .listAudit, .verifyAudit,
             .listNotifications: .get
@@ -61,6 +65,14 @@ package enum Endpoint: String, CaseIterable, Sendable {
         case .purgeNodes: "/v1/nodes"
         case .getArtifact, .uploadArtifact: "/v1/artifacts/:digest"
         case .nodeArtifact: "/v1/node/artifacts/:digest"
+        case .submitBootstrap, .listBootstrap: "/v1/bootstrap"
+        case .getBootstrap: "/v1/bootstrap/:id"
+        case .bootstrapEvents: "/v1/bootstrap/:id/events"
+        case .bootstrapFile: "/v1/bootstrap/:id/file"
+        case .addCredential, .listCredentials: "/v1/ssh-credentials"
+        case .removeCredential: "/v1/ssh-credentials/:name"
+        case .listKnownHosts: "/v1/known-hosts"
+        case .forgetKnownHost: "/v1/known-hosts/:host"
         }
     }
 
@@ -69,7 +81,10 @@ package enum Endpoint: String, CaseIterable, Sendable {
         switch self {
         // A node fetching an artifact signs its request with its own key (checked in the handler).
         case .health, .ready, .login, .acceptInvitation, .enrol, .nodeArtifact: nil
-        case .getArtifact: .viewer
+        case .getArtifact, .listBootstrap, .getBootstrap, .bootstrapEvents, .listCredentials, .listKnownHosts: .viewer
+        case .bootstrapFile: .member
+        // Bootstrapping is root on other machines: admins only.
+        case .submitBootstrap, .addCredential, .removeCredential, .forgetKnownHost: .admin
         case .uploadArtifact: .member
         // Tokens are self-service (a viewer may hold a read-only token); admins also see and revoke others'.
         case .logout, .whoami, .listJobs, .getJob, .jobEvents, .listNodes, .listTeams, .listMembers, .listAudit, .verifyAudit,

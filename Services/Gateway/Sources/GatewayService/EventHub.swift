@@ -8,6 +8,8 @@ package enum HubItem: Sendable {
     case job(JobEvent, [UInt8])
     /// A live output chunk's raw JSON.
     case output([UInt8])
+    /// A bootstrap run's progress (the hub keys runs by their id, like jobs).
+    case bootstrap(BootstrapEvent, [UInt8])
     /// A periodic reminder to re-check the job in Postgres (a safety net for lost events).
     case tick
 }

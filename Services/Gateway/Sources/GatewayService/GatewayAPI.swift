@@ -22,6 +22,7 @@ package struct GatewayAPI: Sendable {
     let masterKey: SecretBox
     let notifications: NotificationRepository
     let artifacts: ArtifactRepository
+    let bootstrap: BootstrapRepository
     let publisher: AMQPPublisher
     let hub: EventHub
     let ready: @Sendable () async -> Bool
@@ -30,7 +31,7 @@ package struct GatewayAPI: Sendable {
 
     package init(
         jobs: JobRepository, nodes: NodeRepository, access: AccessRepository, audit: AuditRepository, authenticator: Authenticator,
-        enrolment: NodeEnrolment?, keys: ControlKeyRepository, masterKey: SecretBox, notifications: NotificationRepository, artifacts: ArtifactRepository, publisher: AMQPPublisher, hub: EventHub, configuration: GatewayConfiguration, logger: Logger,
+        enrolment: NodeEnrolment?, keys: ControlKeyRepository, masterKey: SecretBox, notifications: NotificationRepository, artifacts: ArtifactRepository, bootstrap: BootstrapRepository, publisher: AMQPPublisher, hub: EventHub, configuration: GatewayConfiguration, logger: Logger,
         ready: @escaping @Sendable () async -> Bool
     ) {
         self.jobs = jobs
@@ -43,6 +44,7 @@ package struct GatewayAPI: Sendable {
         self.masterKey = masterKey
         self.notifications = notifications
         self.artifacts = artifacts
+        self.bootstrap = bootstrap
         self.publisher = publisher
         self.hub = hub
         self.configuration = configuration
@@ -112,6 +114,16 @@ package struct GatewayAPI: Sendable {
         case .testNotification: return try await testNotification(call)
         case .getArtifact: return try await artifactInfo(call)
         case .uploadArtifact: return try await uploadArtifact(call)
+        case .submitBootstrap: return try await submitBootstrap(call)
+        case .listBootstrap: return try await listBootstrap(call)
+        case .getBootstrap: return try await bootstrapDetail(call)
+        case .bootstrapEvents: return try await bootstrapEvents(call)
+        case .bootstrapFile: return try await bootstrapFile(call)
+        case .addCredential: return try await addCredential(call)
+        case .listCredentials: return Self.json(try await bootstrap.credentials(team: call.principal.teamID))
+        case .removeCredential: return try await removeCredential(call)
+        case .listKnownHosts: return Self.json(try await bootstrap.knownHosts(team: call.principal.teamID))
+        case .forgetKnownHost: return try await forgetKnownHost(call)
         case .purgeJobs:
             let purged = try await jobs.purgeFinished(team: principal.teamID)
             await record(principal, action: "jobs.purge", target: "jobs", outcome: .success, requestID: call.requestID, details: ["deleted": String(purged)])
@@ -153,12 +165,13 @@ package struct GatewayAPI: Sendable {
     static let stepOnlyVerbs: Set<Verb> = [.add, .copy, .query, .queryWait, .jobWait, .queueSentinel, .reboot]
 
     /// Reads a JSON body of at most `gateway.max_request_bytes`, or explains what is wrong.
-    func body<T: Decodable>(_ type: T.Type, from request: Request) async throws -> Decoded<T> {
+    func body<T: Decodable>(_ type: T.Type, from request: Request, limit: Int? = nil) async throws -> Decoded<T> {
         let bytes: ByteBuffer
+        let limit = limit ?? configuration.maxRequestBytes
         do {
-            bytes = try await request.body.collect(upTo: configuration.maxRequestBytes)
+            bytes = try await request.body.collect(upTo: limit)
         } catch is NIOTooManyBytesError {
-            return .rejected(Self.error(.contentTooLarge, "payload_too_large", "request body exceeds \(configuration.maxRequestBytes) bytes"))
+            return .rejected(Self.error(.contentTooLarge, "payload_too_large", "request body exceeds \(limit) bytes"))
         }
         do {
             return .decoded(try WireCoding.decoder().decode(T.self, from: Data(buffer: bytes)))
@@ -386,6 +399,8 @@ package struct GatewayAPI: Sendable {
                         finished = event.kind == .completed
                     case .output(let raw):
                         try await writer.write(Self.sse(.output, raw))
+                    case .bootstrap:
+                        break
                     case .tick:
                         finished = try await jobs.summary(id: id, team: team)?.status.isFinal ?? true
                     }

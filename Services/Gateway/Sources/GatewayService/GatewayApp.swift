@@ -42,6 +42,8 @@ package enum GatewayApp {
                     if let event = try? delivery.decode(JobEvent.self) { hub.publish(event.jobID, .job(event, delivery.body)) }
                 case OutputChunk.messageType:
                     if let chunk = try? delivery.decode(OutputChunk.self) { hub.publish(chunk.jobID, .output(delivery.body)) }
+                case BootstrapEvent.messageType:
+                    if let event = try? delivery.decode(BootstrapEvent.self) { hub.publish(JobID(event.runID), .bootstrap(event, delivery.body)) }
                 default:
                     break
                 }
@@ -73,7 +75,7 @@ package enum GatewayApp {
             audit: AuditRepository(client: postgres, logger: logger),
             authenticator: Authenticator(access: access, localTeam: configuration.localTeam, localRole: configuration.localRole),
             enrolment: enrolment, keys: keys, masterKey: masterKey, notifications: NotificationRepository(client: postgres, masterKey: masterKey, logger: logger),
-            artifacts: ArtifactRepository(client: postgres, logger: logger),
+            artifacts: ArtifactRepository(client: postgres, logger: logger), bootstrap: BootstrapRepository(client: postgres, logger: logger),
             publisher: publisher, hub: hub, configuration: configuration, logger: logger,
             ready: {
                 guard isMigrated.isSet else { return false }

@@ -1,0 +1,70 @@
+import CoxswainAMQP
+import CoxswainConfig
+import CoxswainCore
+import CoxswainCrypto
+import CoxswainMessaging
+import CoxswainStore
+import Foundation
+import Logging
+import PostgresNIO
+import ServiceLifecycle
+
+/// Builds the Bootstrapper's service group: Postgres, migrations, the publisher, and a consumer
+/// of bootstrap requests that runs up to `bootstrapper.concurrent_runs` runs at once. A request
+/// is acknowledged when its run is finished and recorded, so a crash resumes it elsewhere.
+package enum BootstrapperApp {
+    package static func build(configuration: BootstrapperConfiguration, logger: Logger) throws -> ServiceGroup {
+        let db = try DatabaseURL(configuration.common.databaseURL ?? "")
+        let postgres = PostgresClient.coxswain(host: db.host, port: db.port, user: db.user, password: db.password, database: db.database, logger: logger)
+        var amqp = try AMQPConfiguration(url: configuration.common.amqpURL ?? "")
+        amqp.heartbeat = configuration.common.amqpHeartbeat
+        amqp.connectionName = "coxswain-bootstrapper"
+        let publisher = AMQPPublisher(configuration: amqp, topology: Topology.bootstrapper, logger: logger)
+        let consumer = AMQPConsumer(
+            configuration: amqp, queue: Topology.bootstrapRequests.name, prefetch: UInt16(configuration.concurrentRuns), topology: Topology.bootstrapper,
+            logger: logger
+        )
+        let migrated = OnceGate()
+        let runner = BootstrapRunner(
+            repository: BootstrapRepository(client: postgres, logger: logger), artifacts: ArtifactRepository(client: postgres, logger: logger),
+            nodes: NodeRepository(client: postgres, logger: logger), masterKey: try SecretBox(base64Key: configuration.security.masterKey),
+            publisher: publisher, configuration: configuration, logger: logger
+        )
+        let loop = LoopService("bootstrap-runs") {
+            await migrated.wait()
+            await withDiscardingTaskGroup { group in
+                for await delivery in consumer.deliveries {
+                    group.addTask {
+                        do {
+                            let request = try delivery.decode(BootstrapRequested.self)
+                            try await runner.run(request.runID)
+                            consumer.ack(delivery)
+                        } catch let error as UndecodableMessage {
+                            logger.error("refusing a malformed bootstrap request", metadata: ["message.type": "\(error.type ?? "none")"])
+                            consumer.reject(delivery, requeue: false)
+                        } catch is CancellationError {
+                            consumer.nack(delivery, requeue: true)
+                        } catch {
+                            logger.warning("bootstrap run interrupted; requeueing", metadata: ["error": "\(error)"])
+                            try? await Task.sleep(for: .seconds(1))
+                            consumer.nack(delivery, requeue: true)
+                        }
+                    }
+                }
+            }
+        }
+        return ServiceGroup(
+            configuration: .init(
+                services: [
+                    .init(service: postgres),
+                    .init(service: MigrationService(client: postgres, gate: migrated, logger: logger)),
+                    .init(service: publisher),
+                    .init(service: consumer),
+                    .init(service: loop),
+                ],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger
+            )
+        )
+    }
+}

@@ -1,0 +1,23 @@
+import ArgumentParser
+import BootstrapperService
+import CoxswainConfig
+import Logging
+
+/// `coxswain-bootstrapper`: runs bootstrap catalogs over SSH.
+@main
+struct BootstrapperMain: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "coxswain-bootstrapper",
+        abstract: "Coxswain Bootstrapper: runs bootstrap catalogs over SSH (servers one by one, then clients in parallel).",
+        discussion: configurationHelp(BootstrapperConfiguration.keys)
+    )
+
+    @OptionGroup var options: ServiceOptions
+
+    func run() async throws {
+        let configuration = try BootstrapperConfiguration(try await options.reader())
+        LoggingBootstrap.bootstrap(level: configuration.common.logLevel)
+        let logger = Logger(label: "coxswain.bootstrapper")
+        try await BootstrapperApp.build(configuration: configuration, logger: logger).run()
+    }
+}
