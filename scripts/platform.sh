@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# The Coxswain services on top of scripts/infra.sh: gateway, scheduler, audit and deployers,
+# The Coxswain services on top of scripts/infra.sh: gateway, scheduler, audit, bootstrapper and deployers,
 # each in the background with its log in $RUN_DIR/logs/NAME.log and PID in $RUN_DIR/pids/NAME.pid.
 #
 # Usage: [RUN_DIR=DIR (default .run)] [BIN_DIR=.build/debug] [HTTP_PORT=28080] scripts/platform.sh COMMAND [ARGS...]
-#   start                       start gateway, scheduler, audit, deployers node-a and node-b
+#   start                       start gateway, scheduler, audit, bootstrapper, deployers node-a and node-b
 #                               (those already running are left alone); wait until the gateway
 #                               is ready and both nodes are online
-#   stop                        stop deployers first, then gateway, scheduler, audit
+#   stop                        stop deployers first, then gateway, scheduler, audit, bootstrapper
 #   status                      which services run
 #   start-deployers N PREFIX    start N more deployers PREFIX-1..PREFIX-N, wait until online
 #   stop-deployers PREFIX       stop the deployers PREFIX-*
@@ -31,7 +31,7 @@ WAIT_TIMEOUT=${WAIT_TIMEOUT:-60}
 PIDS=$RUN_DIR/pids
 LOGS=$RUN_DIR/logs
 SOCK=$RUN_DIR/coxswain.sock
-CENTRAL=(gateway scheduler audit)
+CENTRAL=(gateway scheduler audit bootstrapper)
 DEFAULT_NODES=(node-a node-b)
 
 load_infra_env() {
@@ -39,7 +39,7 @@ load_infra_env() {
   # shellcheck source=/dev/null
   . "$RUN_DIR/infra.env"
   local b
-  for b in coxswain coxswain-gateway coxswain-scheduler coxswain-audit coxswain-deployer; do
+  for b in coxswain coxswain-gateway coxswain-scheduler coxswain-audit coxswain-bootstrapper coxswain-deployer; do
     [[ -x $BIN_DIR/$b ]] || die "$BIN_DIR/$b not found: build first (swift build)"
   done
 }
@@ -121,6 +121,7 @@ cmd_start() {
   start_service gateway "$BIN_DIR/coxswain-gateway" --socket-path "$SOCK" --http-port "$HTTP_PORT"
   start_service scheduler "$BIN_DIR/coxswain-scheduler"
   start_service audit "$BIN_DIR/coxswain-audit"
+  start_service bootstrapper "$BIN_DIR/coxswain-bootstrapper"
 
   local deadline=$((SECONDS + WAIT_TIMEOUT))
   until gateway_ready; do
@@ -156,14 +157,14 @@ cmd_stop() {
   local t0=$EPOCHREALTIME
   [[ -d $PIDS ]] || { log "nothing to stop"; return 0; }
   stop_files "$PIDS"/deployer-*.pid
-  stop_files "$PIDS/gateway.pid" "$PIDS/scheduler.pid" "$PIDS/audit.pid"
+  stop_files "$PIDS/gateway.pid" "$PIDS/scheduler.pid" "$PIDS/audit.pid" "$PIDS/bootstrapper.pid"
   log "platform stopped in $(elapsed_since "$t0") s"
 }
 
 cmd_status() {
   local f name pid
   echo "platform in $RUN_DIR"
-  for f in "$PIDS/gateway.pid" "$PIDS/scheduler.pid" "$PIDS/audit.pid" "$PIDS"/deployer-*.pid; do
+  for f in "$PIDS/gateway.pid" "$PIDS/scheduler.pid" "$PIDS/audit.pid" "$PIDS/bootstrapper.pid" "$PIDS"/deployer-*.pid; do
     name=$(basename -- "$f" .pid)
     if pid=$(running "$f"); then
       printf '%-24s running  pid %s\n' "$name" "$pid"

@@ -55,8 +55,8 @@ package struct BootstrapRepository: Sendable {
             try await conn.query(
                 """
                 INSERT INTO bootstrap_runs (id, team_id, status, plan, threads, accept_new_host_keys, credential, sealed_key, submitted_by)
-                VALUES (\(id), \(team.uuid), 'queued', \(planJSON), \(threads), \(acceptNewHostKeys), \(credential),
-                        \(sealedKey.map { ByteBuffer(bytes: $0) }), \(submittedBy))
+                VALUES (\(id), \(team.uuid), 'queued', \(planJSON), \(threads), \(acceptNewHostKeys), \(credential)::text,
+                        \(sealedKey.map { ByteBuffer(bytes: $0) })::bytea, \(submittedBy))
                 """,
                 logger: logger
             )
@@ -125,7 +125,7 @@ package struct BootstrapRepository: Sendable {
     package func hostFinished(run: UUID, position: Int, succeeded: Bool, error: String?) async throws {
         try await client.query(
             """
-            UPDATE bootstrap_hosts SET status = \(succeeded ? "succeeded" : "failed"), error = \(error), finished_at = clock_timestamp()
+            UPDATE bootstrap_hosts SET status = \(succeeded ? "succeeded" : "failed"), error = \(error)::text, finished_at = clock_timestamp()
             WHERE run_id = \(run) AND position = \(position)
             """,
             logger: logger
@@ -148,7 +148,7 @@ package struct BootstrapRepository: Sendable {
     package func stepFinished(run: UUID, position: Int, seq: Int, succeeded: Bool, exitCode: Int32?, output: String) async throws {
         try await client.query(
             """
-            UPDATE bootstrap_steps SET status = \(succeeded ? "succeeded" : "failed"), exit_code = \(exitCode), output = \(output),
+            UPDATE bootstrap_steps SET status = \(succeeded ? "succeeded" : "failed"), exit_code = \(exitCode)::int, output = \(output),
                 finished_at = clock_timestamp()
             WHERE run_id = \(run) AND position = \(position) AND seq = \(seq)
             """,
@@ -160,8 +160,8 @@ package struct BootstrapRepository: Sendable {
     package func finish(run: UUID, error: String? = nil) async throws -> String {
         let rows = try await client.query(
             """
-            UPDATE bootstrap_runs r SET finished_at = clock_timestamp(), sealed_key = NULL, error = \(error),
-                status = CASE WHEN \(error) IS NOT NULL OR EXISTS (SELECT 1 FROM bootstrap_hosts h WHERE h.run_id = r.id AND h.status <> 'succeeded')
+            UPDATE bootstrap_runs r SET finished_at = clock_timestamp(), sealed_key = NULL, error = \(error)::text,
+                status = CASE WHEN \(error)::text IS NOT NULL OR EXISTS (SELECT 1 FROM bootstrap_hosts h WHERE h.run_id = r.id AND h.status <> 'succeeded')
                               THEN 'failed' ELSE 'succeeded' END
             WHERE id = \(run) RETURNING status
             """,

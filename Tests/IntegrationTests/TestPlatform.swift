@@ -113,6 +113,11 @@ final class TestPlatform: Sendable {
         ] + settings.flatMap { ["--set", $0] })
     }
 
+    /// Starts a Bootstrapper that trusts no known_hosts file but the test's own.
+    func startBootstrapper() throws {
+        try launch("bootstrapper", "coxswain-bootstrapper", ["--set", "bootstrapper.known_hosts_file=\(directory)/known_hosts", "--set", "bootstrapper.connect_timeout=5s"])
+    }
+
     func startAudit() throws {
         try launch("audit", "coxswain-audit", [])
     }

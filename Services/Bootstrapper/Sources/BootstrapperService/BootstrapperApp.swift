@@ -45,7 +45,7 @@ package enum BootstrapperApp {
                         } catch is CancellationError {
                             consumer.nack(delivery, requeue: true)
                         } catch {
-                            logger.warning("bootstrap run interrupted; requeueing", metadata: ["error": "\(error)"])
+                            logger.warning("bootstrap run interrupted; requeueing", metadata: ["error": "\(String(reflecting: error))"])
                             try? await Task.sleep(for: .seconds(1))
                             consumer.nack(delivery, requeue: true)
                         }
