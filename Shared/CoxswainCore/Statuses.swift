@@ -30,4 +30,6 @@ public enum NodeStatus: String, Codable, Sendable {
     case pending
     case online
     case offline
+    /// Ran REBOOT: its new work waits until an agent started after the reboot reports.
+    case rebooting
 }

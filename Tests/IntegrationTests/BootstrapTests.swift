@@ -176,6 +176,11 @@ extension PlatformTests {
             let ran = try await p.cli(["exec", "--verb", "RUN", "echo installed on $(hostname)", "--target", "boot-a", "--target", "boot-b", "--wait", "--check"])
             #expect(ran.status == 0, "\(ran)")
 
+            // Upgrade, node by node: the binary replaced, the agents restarted and back online.
+            let upgrade = try await bootstrap([inventory, "deployer-upgrade"], ["--wait"])
+            #expect(upgrade.status == 0 && upgrade.stdout.contains("2/2 hosts succeeded"), "\(upgrade)")
+            try await p.waitForOnline(["boot-a", "boot-b"])
+
             // Offline re-key over SSH: new keys, enrolled again, back online, still working.
             let before = try await p.sql("SELECT signing_public_key FROM nodes WHERE name = 'boot-a'")
             let rekey = try await bootstrap([inventory, "deployer-rekey-restart"], ["--wait"])
@@ -185,6 +190,18 @@ extension PlatformTests {
             try await p.waitForOnline(["boot-a", "boot-b"])
             let again = try await p.cli(["exec", "--verb", "RUN", "true", "--target", "boot-a", "--wait", "--check"])
             #expect(again.status == 0, "\(again)")
+
+            // A stored SSH credential instead of --key-file.
+            let stored = try await p.cli(["bootstrap", "credential", "add", "ops", "--key-file", hosts.keyFile])
+            #expect(stored.status == 0, "\(stored)")
+            let viaCredential = try await p.cli(["bootstrap", "--catalog", inventory, "--catalog", probe, "--credential", "ops", "--wait"], timeout: .seconds(60))
+            #expect(viaCredential.status == 0 && viaCredential.stdout.contains("2/2 hosts succeeded"), "\(viaCredential)")
+            // The key is never logged, never kept in a finished run, never in the audit log.
+            let key = try String(contentsOfFile: hosts.keyFile, encoding: .utf8)
+            let secretLine = String(key.split(separator: "\n")[1])
+            for service in ["gateway", "bootstrapper", "audit"] { #expect(!p.log(service, lines: 100_000).contains(secretLine), "\(service) logged the key") }
+            #expect(try await p.sql("SELECT count(*) FROM bootstrap_runs WHERE sealed_key IS NOT NULL") == "0")
+            #expect(try await p.sql("SELECT count(*) FROM audit_events WHERE payload::text LIKE '%\(secretLine.prefix(30))%'") == "0")
 
             // A changed host key is refused, even with --accept-new-host-keys.
             try await hosts.rekeyHost(0)
@@ -197,6 +214,84 @@ extension PlatformTests {
             #expect(Int(audited) ?? 0 >= 5, "bootstrap submissions audited: \(audited)")
 
             await hosts.stop()
+        }
+    }
+}
+
+/// "Hosts" in network namespaces the test makes: each its own network stack, reached over a
+/// veth pair (10.231.N.1 here, 10.231.N.2 there), with its own sshd.
+struct NamespaceHosts {
+    let tag: String
+    let hosts: SSHHosts
+    let count: Int
+
+    static func start(count: Int) async throws -> NamespaceHosts {
+        let tag = String(UUID().uuidString.lowercased().prefix(4))
+        let root = "/tmp/cxboot-ns-\(tag)"
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
+        let script = SSHHosts.repository + "/scripts/sshd.sh"
+        for i in 0..<count {
+            let ns = "cxb\(tag)\(i)"
+            for command in [
+                ["netns", "add", ns], ["link", "add", "\(ns)v", "type", "veth", "peer", "name", "\(ns)p"], ["link", "set", "\(ns)p", "netns", ns],
+                ["addr", "add", "10.231.\(i).1/24", "dev", "\(ns)v"], ["link", "set", "\(ns)v", "up"],
+                ["-n", ns, "addr", "add", "10.231.\(i).2/24", "dev", "\(ns)p"], ["-n", ns, "link", "set", "\(ns)p", "up"], ["-n", ns, "link", "set", "lo", "up"],
+            ] {
+                let r = try await runCommand("/usr/sbin/ip", command)
+                guard r.status == 0 else { throw HarnessError("ip \(command.joined(separator: " ")) failed: \(r)") }
+            }
+            let r = try await runCommand("/usr/sbin/ip", ["netns", "exec", ns, script, "start", "\(root)/sshd\(i)", "2222", SSHHosts.user, "10.231.\(i).2"])
+            guard r.status == 0 else { throw HarnessError("sshd in \(ns) did not start: \(r)") }
+        }
+        let key = try String(contentsOfFile: "\(root)/sshd0/id_ed25519.pub", encoding: .utf8)
+        for i in 1..<count {
+            let file = "\(root)/sshd\(i)/authorized_keys/\(SSHHosts.user)"
+            try (try String(contentsOfFile: file, encoding: .utf8) + key).write(toFile: file, atomically: true, encoding: .utf8)
+        }
+        return NamespaceHosts(tag: tag, hosts: SSHHosts(root: root, ports: Array(repeating: 2222, count: count), script: script), count: count)
+    }
+
+    func stop() async {
+        for i in 0..<count {
+            _ = try? await runCommand(hosts.script, ["stop", "\(hosts.root)/sshd\(i)"])
+            _ = try? await runCommand("/usr/sbin/ip", ["netns", "del", "cxb\(tag)\(i)"])
+        }
+        try? FileManager.default.removeItem(atPath: hosts.root)
+    }
+}
+
+extension PlatformTests {
+    @Test("bootstrap: hosts in network namespaces, in parallel, each seen on its own network", .timeLimit(.minutes(3)))
+    func bootstrapNamespaces() async throws {
+        try await TestPlatform.with(nodes: [], audit: false) { p in
+            try p.startBootstrapper()
+            let ns = try await NamespaceHosts.start(count: 2)
+            do {
+                let catalog = p.directory + "/ns.yaml"
+                try """
+                    coxswain_clients:
+                      args:
+                        username: \(SSHHosts.user)
+                        port: 2222
+                      targets:
+                      - host: 10.231.0.2
+                        name: ns-0
+                      - host: 10.231.1.2
+                        name: ns-1
+                      jobs:
+                      - RUN: ip -4 -o addr show | grep -q ' {{ coxswain_bootstrap.host }}/' && echo "{{ coxswain_bootstrap.name }} is {{ coxswain_bootstrap.host }}"
+                    """.write(toFile: catalog, atomically: true, encoding: .utf8)
+                let r = try await p.cli(
+                    ["bootstrap", "--catalog", catalog, "--key-file", ns.hosts.keyFile, "--accept-new-host-keys", "--threads", "2", "--stream"], timeout: .seconds(60)
+                )
+                #expect(r.status == 0, "\(r)\n\(p.log("bootstrapper"))")
+                #expect(r.stdout.contains("ns-0 | ns-0 is 10.231.0.2") && r.stdout.contains("ns-1 | ns-1 is 10.231.1.2"), "\(r.stdout)")
+                #expect(try await p.sql("SELECT count(*) FROM known_hosts WHERE host LIKE '10.231.%' AND port = 2222") == "2")
+            } catch {
+                await ns.stop()
+                throw error
+            }
+            await ns.stop()
         }
     }
 }

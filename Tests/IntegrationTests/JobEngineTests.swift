@@ -186,6 +186,7 @@ extension PlatformTests {
             // REBOOT: the node's later work waits until an agent started after the reboot reports.
             let reboot = try await p.cli(["exec", "--verb", "REBOOT", "1", "--target", "node-a", "--wait", "--check"])
             #expect(reboot.status == 0, "\(reboot)")
+            #expect(try await p.nodeStatuses()["node-a"] == "rebooting")
             let held = try await p.cli(["exec", "--verb", "RUN", "echo after-reboot >> \(m)/node-a", "--target", "node-a"])
             let heldID = held.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
             try await Task.sleep(for: .seconds(3))
@@ -216,6 +217,60 @@ extension PlatformTests {
             }
             let analysis = try await p.cli(["manage", "--analyze-parent", parent])
             #expect(analysis.status == 0 && analysis.stdout.contains("jobs: 2, tasks: 2"), "\(analysis)")
+        }
+    }
+
+    @Test("orchestrate --target, --restrict, --ignore-cache, --force-async; RUN --no-block; WAIT --url", .timeLimit(.minutes(3)))
+    func orchestrateOptions() async throws {
+        try await TestPlatform.with(nodes: ["node-a", "node-b"], audit: false) { p in
+            let m = p.markDirectory
+            let file = p.directory + "/options.yaml"
+            try """
+                - jobs:
+                  - RUN: echo one >> \(m)/$TEST_NODE
+                  - RUN: echo two >> \(m)/$TEST_NODE
+                - jobs:
+                  - RUN: date +%s.%N >> \(m)/b1-$TEST_NODE; sleep 1; date +%s.%N >> \(m)/b1-$TEST_NODE
+                - jobs:
+                  - RUN: date +%s.%N >> \(m)/b2-$TEST_NODE; sleep 1; date +%s.%N >> \(m)/b2-$TEST_NODE
+                """.write(toFile: file, atomically: true, encoding: .utf8)
+            // --target overrides the file's targets.
+            #expect(try await p.cli(["orchestrate", file, "--target", "node-b", "--wait", "--check"], timeout: .seconds(60)).status == 0)
+            #expect(p.marks("node-b") == ["one", "two"] && p.marks("node-a").isEmpty, "\(p.marks("node-a")) \(p.marks("node-b"))")
+            // Cached the second time; --ignore-cache runs everything again.
+            #expect(try await p.cli(["orchestrate", file, "--target", "node-b", "--wait", "--check"], timeout: .seconds(60)).status == 0)
+            #expect(p.marks("node-b") == ["one", "two"])
+            #expect(try await p.cli(["orchestrate", file, "--target", "node-b", "--ignore-cache", "--wait", "--check"], timeout: .seconds(60)).status == 0)
+            #expect(p.marks("node-b") == ["one", "two", "one", "two"])
+            // --restrict runs only the jobs with those fingerprints.
+            let prints = try await p.cli(["orchestrate", file, "--finger-print"])
+            let two = try #require(
+                prints.stdout.split(separator: "\n").first { $0.contains("echo two") }?.split(separator: " ").first { $0.count == 16 && $0.allSatisfy(\.isHexDigit) },
+                "\(prints)"
+            )
+            #expect(try await p.cli(["orchestrate", file, "--target", "node-b", "--ignore-cache", "--restrict", String(two.prefix(8)), "--wait", "--check"]).status == 0)
+            #expect(p.marks("node-b") == ["one", "two", "one", "two", "two"], "\(p.marks("node-b"))")
+            // --force-async: blocks run beside each other.
+            #expect(try await p.cli(["orchestrate", file, "--target", "node-a", "--force-async", "--wait", "--check"], timeout: .seconds(60)).status == 0)
+            func span(_ name: String) -> (Double, Double) {
+                let times = ((try? String(contentsOfFile: "\(m)/\(name)-node-a", encoding: .utf8)) ?? "").split(separator: "\n").compactMap { Double($0) }
+                return (times.first ?? 0, times.last ?? 0)
+            }
+            let (s1, e1) = span("b1")
+            let (s2, e2) = span("b2")
+            #expect(s1 > 0 && s2 > 0 && s2 < e1 && s1 < e2, "--force-async blocks did not overlap: \(s1)-\(e1) vs \(s2)-\(e2)")
+
+            // RUN --no-block: the job ends at once; the command goes on by itself.
+            let clock = ContinuousClock()
+            #expect(try await p.cli(["exec", "--verb", "RUN", "--no-block sleep 2; echo late >> \(m)/node-a", "--target", "node-a", "--wait", "--check"]).status == 0)
+            #expect(!p.marks("node-a").contains("late"), "RUN --no-block waited for the command")
+            let deadline = clock.now + .seconds(10)
+            while clock.now < deadline, !p.marks("node-a").contains("late") { try await Task.sleep(for: .milliseconds(200)) }
+            #expect(p.marks("node-a").contains("late"))
+
+            // WAIT --url: the Gateway's own health endpoint answers.
+            let wait = try await p.cli(["exec", "--verb", "WAIT", "--url http://127.0.0.1:\(p.httpPort)/v1/health --retry 3", "--target", "node-a", "--wait", "--check"])
+            #expect(wait.status == 0, "\(wait)")
         }
     }
 }

@@ -203,11 +203,11 @@ package struct NodeVerb: VerbHandler {
                 attempt += 1
                 try await Task.sleep(for: .milliseconds(Int64(retryWait * 1000)))
             }
-        case .url(let url, _):
+        case .url(let url, let insecure):
             var attempt = 0
             while true {
                 var spec = task
-                spec.arguments = "curl -fsS -o /dev/null --max-time 10 " + shellQuote(url)
+                spec.arguments = "curl -fsS -o /dev/null --max-time 10 \(insecure ? "--insecure " : "")" + shellQuote(url)
                 let outcome = try await run.execute(spec, context: context)
                 if outcome.status == .succeeded || attempt >= retry {
                     return outcome.status == .succeeded ? VerbOutcome(status: .succeeded, exitCode: 0, stdout: "\(url) answered\n") : outcome

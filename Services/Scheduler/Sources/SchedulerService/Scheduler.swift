@@ -45,7 +45,8 @@ package struct Scheduler: Sendable {
         if let after = job.after, try await !repository.isFinished(after) { return }
         let candidates = try await nodes.list(team: job.team).compactMap { info -> JobPlanner.Candidate? in
             guard let name = try? NodeName(validating: info.name) else { return nil }
-            return JobPlanner.Candidate(name: name, online: info.status == .online)
+            // A rebooting node takes work: it is held (gate -1) until the node is back.
+            return JobPlanner.Candidate(name: name, online: info.status == .online || info.status == .rebooting)
         }
         var decision = planner.plan(targets: job.targets, nodes: candidates)
         if let steps = job.steps, !steps.isEmpty, case .dispatch(let tasks) = decision {
