@@ -126,48 +126,13 @@ extension GatewayAPI {
         guard let id = try await bootstrapRunID(call), try await bootstrap.detail(id: id, team: team) != nil else {
             return Self.error(.notFound, "unknown_run", "no such bootstrap run")
         }
-        let key = JobID(id)
-        let subscription = hub.subscribe(key)
-        let hub = self.hub
         let bootstrap = self.bootstrap
-        @Sendable func summary() async throws -> BootstrapRunSummary? { try await bootstrap.detail(id: id, team: team)?.run }
-        return Response(
-            status: .ok,
-            headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"],
-            body: ResponseBody { writer in
-                let ticker = Task {
-                    while !Task.isCancelled {
-                        try? await Task.sleep(for: .seconds(2))
-                        subscription.continuation.yield(.tick)
-                    }
-                }
-                defer {
-                    ticker.cancel()
-                    hub.unsubscribe(key, id: subscription.id)
-                }
-                try await writer.write(ByteBuffer(string: ": stream of bootstrap run \(id)\n\n"))
-                if let s = try await summary(), s.isFinal {
-                    try await writer.write(Self.sse(.end, try WireCoding.encode(s)))
-                    try await writer.finish(nil)
-                    return
-                }
-                for await item in subscription.stream {
-                    var finished = false
-                    switch item {
-                    case .bootstrap(let event, let raw):
-                        try await writer.write(Self.sse(.bootstrap, raw))
-                        finished = event.kind == .runFinished
-                    case .tick:
-                        finished = try await summary()?.isFinal ?? true
-                    case .job, .output:
-                        break
-                    }
-                    if finished {
-                        if let s = try await summary() { try await writer.write(Self.sse(.end, try WireCoding.encode(s))) }
-                        break
-                    }
-                }
-                try await writer.finish(nil)
+        return eventStream(
+            key: JobID(id), banner: "bootstrap run \(id)",
+            summary: { try await bootstrap.detail(id: id, team: team).map { ($0.run.isFinal, try WireCoding.encode($0.run)) } },
+            render: { item in
+                if case .bootstrap(let event, let raw) = item { return (Self.sse(.bootstrap, raw), event.kind == .runFinished) }
+                return (nil, false)
             }
         )
     }

@@ -367,8 +367,32 @@ package struct GatewayAPI: Sendable {
         guard let id = try await resolveJobID(call), try await jobs.summary(id: id, team: team) != nil else {
             return Self.error(.notFound, "unknown_job", "no such job")
         }
-        let subscription = hub.subscribe(id)
         let jobs = self.jobs
+        return eventStream(
+            key: id, banner: "job \(id)",
+            summary: { try await jobs.summary(id: id, team: team).map { ($0.status.isFinal, try WireCoding.encode($0)) } },
+            render: { item in
+                switch item {
+                case .job(let event, let raw): (Self.sse(.job, raw), event.kind == .completed)
+                case .output(let raw): (Self.sse(.output, raw), false)
+                case .bootstrap, .tick: (nil, false)
+                }
+            }
+        )
+    }
+
+    /// Streams the hub's items for `key` as server-sent events, then an `end` event with the
+    /// final summary. The stream ends when `render` says an item finished it, or when a tick
+    /// (every 2 s) finds `summary` final — so a finish missed while subscribing still ends it.
+    ///
+    /// - Parameters:
+    ///   - summary: Whether the job or run is final, and its encoded summary; `nil` when it is gone.
+    ///   - render: The event to write for an item (or none), and whether it finished the stream.
+    func eventStream(
+        key: JobID, banner: String, summary: @escaping @Sendable () async throws -> (isFinal: Bool, encoded: [UInt8])?,
+        render: @escaping @Sendable (HubItem) -> (ByteBuffer?, Bool)
+    ) -> Response {
+        let subscription = hub.subscribe(key)
         let hub = self.hub
         return Response(
             status: .ok,
@@ -382,32 +406,21 @@ package struct GatewayAPI: Sendable {
                 }
                 defer {
                     ticker.cancel()
-                    hub.unsubscribe(id, id: subscription.id)
+                    hub.unsubscribe(key, id: subscription.id)
                 }
-                try await writer.write(ByteBuffer(string: ": stream of job \(id)\n\n"))
-                // Subscribed first, then checked: a job that finished before we subscribed still ends the stream.
-                if let summary = try await jobs.summary(id: id, team: team), summary.status.isFinal {
-                    try await writer.write(Self.sse(.end, try WireCoding.encode(summary)))
+                try await writer.write(ByteBuffer(string: ": stream of \(banner)\n\n"))
+                // Subscribed first, then checked: what finished before we subscribed still ends the stream.
+                if let (isFinal, encoded) = try await summary(), isFinal {
+                    try await writer.write(Self.sse(.end, encoded))
                     try await writer.finish(nil)
                     return
                 }
                 for await item in subscription.stream {
-                    var finished = false
-                    switch item {
-                    case .job(let event, let raw):
-                        try await writer.write(Self.sse(.job, raw))
-                        finished = event.kind == .completed
-                    case .output(let raw):
-                        try await writer.write(Self.sse(.output, raw))
-                    case .bootstrap:
-                        break
-                    case .tick:
-                        finished = try await jobs.summary(id: id, team: team)?.status.isFinal ?? true
-                    }
+                    var (event, finished) = render(item)
+                    if let event { try await writer.write(event) }
+                    if case .tick = item { finished = try await summary()?.isFinal ?? true }
                     if finished {
-                        if let summary = try await jobs.summary(id: id, team: team) {
-                            try await writer.write(Self.sse(.end, try WireCoding.encode(summary)))
-                        }
+                        if let (_, encoded) = try await summary() { try await writer.write(Self.sse(.end, encoded)) }
                         break
                     }
                 }
