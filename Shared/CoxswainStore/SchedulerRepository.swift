@@ -335,6 +335,38 @@ package struct SchedulerRepository: Sendable {
         }
     }
 
+    /// Retention beyond jobs: finished bootstrap runs, then artifacts no task, bootstrap run or
+    /// fetched file refers to any more (both older than `olderThan` seconds). Returns the counts.
+    package func purgeUnreferenced(olderThan seconds: Double, limit: Int = 200) async throws -> (runs: Int, artifacts: Int) {
+        let runs = try await client.query(
+            """
+            DELETE FROM bootstrap_runs WHERE id IN (
+                SELECT id FROM bootstrap_runs WHERE status IN ('succeeded', 'failed')
+                  AND finished_at < clock_timestamp() - make_interval(secs => \(seconds)) LIMIT \(limit)
+            ) RETURNING id
+            """,
+            logger: logger
+        )
+        var runCount = 0
+        for try await _ in runs.decode(UUID.self) { runCount += 1 }
+        let artifacts = try await client.query(
+            """
+            DELETE FROM artifacts a WHERE (a.team_id, a.digest) IN (
+                SELECT a2.team_id, a2.digest FROM artifacts a2
+                WHERE a2.created_at < clock_timestamp() - make_interval(secs => \(seconds))
+                  AND NOT EXISTS (SELECT 1 FROM tasks t JOIN jobs j ON j.id = t.job_id WHERE j.team_id = a2.team_id AND a2.digest = ANY(t.artifact_digests))
+                  AND NOT EXISTS (SELECT 1 FROM bootstrap_files f JOIN bootstrap_runs r ON r.id = f.run_id WHERE r.team_id = a2.team_id AND f.digest = a2.digest)
+                  AND NOT EXISTS (SELECT 1 FROM bootstrap_runs r WHERE r.team_id = a2.team_id AND r.finished_at IS NULL AND strpos(r.plan, a2.digest) > 0)
+                LIMIT \(limit)
+            ) RETURNING a.digest
+            """,
+            logger: logger
+        )
+        var artifactCount = 0
+        for try await _ in artifacts.decode(String.self) { artifactCount += 1 }
+        return (runCount, artifactCount)
+    }
+
     /// Whether a job has finished (or no longer exists).
     package func isFinished(_ id: JobID) async throws -> Bool {
         for try await status in try await client.query("SELECT status FROM jobs WHERE id = \(id.rawValue)", logger: logger).decode(String.self) {

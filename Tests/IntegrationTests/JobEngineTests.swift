@@ -101,11 +101,17 @@ extension PlatformTests {
                   jobs:
                   - QUERY_WAIT: color --identity node-a node-b --query-timeout 20
                   - RUN: echo waited >> \(m)/$TEST_NODE
+                - name: no-wait
+                  jobs:
+                  - RUN: --stdout-arg shade echo $TEST_NODE-shade
+                  - QUERY: --no-wait shade
+                  - QUERY_WAIT: shade --identity node-a node-b --query-timeout 20
+                  - RUN: echo '{{ query["node-b"].shade }}' >> \(m)/$TEST_NODE
                 """.write(toFile: file, atomically: true, encoding: .utf8)
             let r = try await p.cli(["orchestrate", file, "--wait", "--check"], timeout: .seconds(90))
             #expect(r.status == 0, "\(r)\n\(p.log("scheduler-0"))")
-            #expect(p.marks("node-a") == ["node-a-colour+node-b-colour", "waited"], "\(p.marks("node-a"))")
-            #expect(p.marks("node-b") == ["node-a-colour+node-b-colour", "waited"], "\(p.marks("node-b"))")
+            #expect(p.marks("node-a") == ["node-a-colour+node-b-colour", "waited", "node-b-shade"], "\(p.marks("node-a"))")
+            #expect(p.marks("node-b") == ["node-a-colour+node-b-colour", "waited", "node-b-shade"], "\(p.marks("node-b"))")
 
             // JOB_WAIT: node-b's block waits for node-a's slow job (run side by side, async).
             let slow = "RUN: sleep 2; date +%s.%N > \(m)/slow-done"

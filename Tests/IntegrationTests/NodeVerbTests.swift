@@ -92,9 +92,13 @@ extension PlatformTests {
             #expect(eu.stdout.contains("web-1") && !eu.stdout.contains("web-2"), "\(eu)")
             let none = try await p.cli(["exec", "--verb", "ECHO", "hi", "--target-label", "role=db"])
             #expect(none.status == 2 && none.stderr.contains("no node matches"), "\(none)")
-            // Retention (2 s here): the finished jobs disappear.
+            try "kept until retention\n".write(toFile: p.directory + "/artifact.txt", atomically: true, encoding: .utf8)
+            #expect(try await p.cli(["exec", "--verb", "COPY", "\(p.directory)/artifact.txt \(p.markDirectory)/copied/", "--target", "web-1", "--wait", "--check"]).status == 0)
+            #expect(try await p.sql("SELECT count(*) FROM artifacts") == "1")
+            // Retention (2 s here): the finished jobs disappear, then the artifacts only they used.
             try await eventually("finished jobs deleted", timeout: .seconds(20)) { try await p.sql("SELECT count(*) FROM jobs") == "0" }
             #expect(try await p.sql("SELECT count(*) FROM tasks") == "0")
+            try await eventually("unreferenced artifacts deleted", timeout: .seconds(20)) { try await p.sql("SELECT count(*) FROM artifacts") == "0" }
         }
     }
 }

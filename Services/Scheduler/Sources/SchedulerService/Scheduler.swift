@@ -336,6 +336,11 @@ package struct Scheduler: Sendable {
         if retentionGate.open(every: min(.seconds(60), configuration.jobRetention)) {
             let purged = try await repository.purgeFinishedJobs(olderThan: configuration.jobRetention.seconds)
             if purged > 0 { logger.notice("finished jobs past retention deleted", metadata: ["jobs.purged": "\(purged)"]) }
+            // Then bootstrap runs past retention, and artifacts nothing refers to any more.
+            let (runs, artifacts) = try await repository.purgeUnreferenced(olderThan: configuration.jobRetention.seconds)
+            if runs + artifacts > 0 {
+                logger.notice("bootstrap runs and artifacts past retention deleted", metadata: ["bootstrap.purged": "\(runs)", "artifacts.purged": "\(artifacts)"])
+            }
         }
         let silent = try await nodes.markSilentNodesOffline(missedHeartbeats: Double(configuration.offlineAfterMissedHeartbeats))
         if !silent.isEmpty {

@@ -27,7 +27,7 @@ package struct SchedulerConfiguration: Sendable {
         ("scheduler.stranded_after", "age after which undispatched work is re-dispatched (default 3s)"),
         ("scheduler.batch_size", "results/heartbeats per transaction (default 500)"),
         ("scheduler.prefetch", "unacknowledged messages per queue (default 512)"),
-        ("scheduler.job_retention", "delete finished jobs older than this (default 720h = 30 days)"),
+        ("scheduler.job_retention", "delete finished jobs and bootstrap runs, and artifacts nothing refers to, older than this (default 720h = 30 days)"),
     ]
 
     package init(_ config: ConfigReaderStack) throws(ConfigError) {
