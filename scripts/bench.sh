@@ -48,14 +48,18 @@ mkdir -p "$OUT"
 RESULTS=$RUN_DIR/bench-results.txt
 ROWS=()
 
-# series NODES LABEL ARGS...: RUNS timed runs of coxswain ARGS; prints a table row.
+# series NODES LABEL ARGS...: RUNS timed runs of coxswain ARGS; prints a table row. In ARGS, @RUN@
+# becomes the run's number and @BLOB@ a fresh 1 MiB random file (made before the clock starts).
 series() {
-  local nodes=$1 label=$2 i start end ms times=() med min max out
+  local nodes=$1 label=$2 i start end ms times=() med min max out args
   shift 2
   for ((i = 0; i < RUNS; i++)); do
+    head -c 1048576 /dev/urandom > "$OUT/blob-$i.bin"
+    args=("${@//@RUN@/$nodes-$i}")
+    args=("${args[@]//@BLOB@/$OUT/blob-$i.bin}")
     start=$(date +%s%N)
     out=$OUT/${label// /_}-$nodes-$i.out
-    if ! COXSWAIN_SOCKET=$SOCK "$BIN_DIR/coxswain" "$@" > "$out" 2>&1; then
+    if ! COXSWAIN_SOCKET=$SOCK "$BIN_DIR/coxswain" "${args[@]}" > "$out" 2>&1; then
       tail_logs "$out"
       die "coxswain $* failed (run $i, $nodes nodes)"
     fi
@@ -83,6 +87,10 @@ for n in $SIZES; do
   (( nodes == n + 2 )) || warn "expected $((n + 2)) online nodes, the gateway reports $nodes"
   series "$nodes" "RUN true" exec --verb RUN true --wait --output json
   series "$nodes" "ECHO hi" exec --verb ECHO hi --wait --output json
+  # A new 1 MiB file each run: hashed and uploaded once by the CLI, fetched by every node (signed, digest-checked).
+  series "$nodes" "COPY 1MiB" exec --verb COPY "@BLOB@ $OUT/copied/@RUN@/" --wait --output json
+  # Two phases: every node's QUERY, then the query data sent to every node with the next step.
+  series "$nodes" "QUERY" exec --verb QUERY "--skip-cache nothing" --wait --output json
 done
 
 {

@@ -45,22 +45,23 @@ extension SchedulerRepository {
         decide: (GatedJob) async throws -> GateActions,
         send: ([DispatchableTask], [JobID: [NodeName: String]]) async throws -> Void
     ) async throws -> (tasks: [RecordedTask], jobs: [CompletedJob]) {
-        try await client.withTransaction(logger: logger) { conn in
-            let candidates = try await conn.query(
-                """
-                SELECT job_id FROM tasks WHERE gate IS NOT NULL AND status = 'pending'
-                UNION
-                SELECT t.job_id FROM tasks t WHERE t.verb = 'QUERY' AND t.status <> 'pending'
-                  AND t.finished_at > clock_timestamp() - interval '1 day'
-                  AND NOT EXISTS (SELECT 1 FROM job_queries q WHERE q.job_id = t.job_id AND q.seq = t.seq)
-                LIMIT 100
-                """,
-                logger: logger
-            )
-            var ids: [UUID] = []
-            for try await id in candidates.decode(UUID.self) { ids.append(id) }
-            guard !ids.isEmpty else { return ([], []) }
-            ids.sort { $0.uuidString < $1.uuidString }
+        // One cheap indexed read outside a transaction on the hot path (results, heartbeats): usually nothing is gated.
+        let candidates = try await client.query(
+            """
+            SELECT job_id FROM tasks WHERE gate IS NOT NULL AND status = 'pending'
+            UNION
+            SELECT t.job_id FROM tasks t WHERE t.verb = 'QUERY' AND t.status <> 'pending'
+              AND t.finished_at > clock_timestamp() - interval '1 day'
+              AND NOT EXISTS (SELECT 1 FROM job_queries q WHERE q.job_id = t.job_id AND q.seq = t.seq)
+            LIMIT 100
+            """,
+            logger: logger
+        )
+        var candidateIDs: [UUID] = []
+        for try await id in candidates.decode(UUID.self) { candidateIDs.append(id) }
+        guard !candidateIDs.isEmpty else { return ([], []) }
+        let ids = candidateIDs.sorted { $0.uuidString < $1.uuidString }
+        return try await client.withTransaction(logger: logger) { conn in
             // SKIP LOCKED: another replica is already deciding those.
             let locked = try await conn.query(
                 """

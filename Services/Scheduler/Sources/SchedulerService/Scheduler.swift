@@ -333,6 +333,9 @@ package struct Scheduler: Sendable {
         let (tasks, jobs) = try await repository.failOverdueTasks(grace: configuration.resultGrace.seconds)
         if !tasks.isEmpty { logger.warning("tasks timed out without a result", metadata: ["tasks.count": "\(tasks.count)"]) }
         try await publishOutcomes(tasks: tasks, jobs: jobs)
+        // Gates that open or time out with no new result (JOB_WAIT timeouts, a lost QUERY delivery).
+        let (gateFailures, gateCompleted) = try await openGates()
+        try await publishOutcomes(tasks: gateFailures, jobs: gateCompleted)
         if retentionGate.open(every: min(.seconds(60), configuration.jobRetention)) {
             let purged = try await repository.purgeFinishedJobs(olderThan: configuration.jobRetention.seconds)
             if purged > 0 { logger.notice("finished jobs past retention deleted", metadata: ["jobs.purged": "\(purged)"]) }
