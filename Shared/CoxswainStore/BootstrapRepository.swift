@@ -84,13 +84,26 @@ package struct BootstrapRepository: Sendable {
         try await client.query("DELETE FROM bootstrap_runs WHERE id = \(id)", logger: logger)
     }
 
-    /// Marks the run running (again, after a crash) and returns what the Bootstrapper needs;
-    /// `nil` when it is unknown or already finished.
-    package func claim(_ id: UUID) async throws -> ClaimedBootstrapRun? {
+    /// What claiming a run found.
+    package enum Claim: Sendable {
+        case claimed(ClaimedBootstrapRun)
+        /// Another Bootstrapper holds a live lease on it (try again later).
+        case leased
+        /// Unknown or finished: nothing to do.
+        case done
+    }
+
+    /// How long a claim lasts unless renewed (the runner renews it every third of that).
+    package static let lease: Double = 60
+
+    /// Marks the run running (again, after a crash: once the dead runner's lease expired) and
+    /// leases it to the caller.
+    package func claim(_ id: UUID) async throws -> Claim {
         let rows = try await client.query(
             """
-            UPDATE bootstrap_runs SET status = 'running', started_at = coalesce(started_at, clock_timestamp())
-            WHERE id = \(id) AND status IN ('queued', 'running')
+            UPDATE bootstrap_runs SET status = 'running', started_at = coalesce(started_at, clock_timestamp()),
+                lease_until = clock_timestamp() + make_interval(secs => \(Self.lease))
+            WHERE id = \(id) AND (status = 'queued' OR (status = 'running' AND (lease_until IS NULL OR lease_until < clock_timestamp())))
             RETURNING team_id, plan, threads, accept_new_host_keys, credential, sealed_key
             """,
             logger: logger
@@ -102,12 +115,33 @@ package struct BootstrapRepository: Sendable {
                 sealedKey: r.5.map { Array($0.readableBytesView) }, finishedHosts: []
             )
         }
-        guard var run else { return nil }
+        guard var run else {
+            let state = try await client.query("SELECT status FROM bootstrap_runs WHERE id = \(id)", logger: logger)
+            for try await status in state.decode(String.self) where status == "running" { return .leased }
+            return .done
+        }
         let finished = try await client.query(
             "SELECT position FROM bootstrap_hosts WHERE run_id = \(id) AND status IN ('succeeded', 'failed')", logger: logger
         )
         for try await p in finished.decode(Int.self) { run.finishedHosts.insert(p) }
-        return run
+        return .claimed(run)
+    }
+
+    /// Extends the caller's lease on a running run.
+    package func renewLease(_ id: UUID) async throws {
+        try await client.query(
+            "UPDATE bootstrap_runs SET lease_until = clock_timestamp() + make_interval(secs => \(Self.lease)) WHERE id = \(id) AND status = 'running'",
+            logger: logger
+        )
+    }
+
+    /// A run's summary alone (the event stream's tick), or nil when unknown.
+    package func summary(id: UUID, team: TeamID) async throws -> BootstrapRunSummary? {
+        let rows = try await client.query(
+            "SELECT \(unescaped: Self.summaryColumns) FROM bootstrap_runs r WHERE r.id = \(id) AND r.team_id = \(team.uuid)", logger: logger
+        )
+        for try await r in rows.decode(SummaryRow.self) { return Self.summary(r) }
+        return nil
     }
 
     package func hostStarted(run: UUID, position: Int) async throws {

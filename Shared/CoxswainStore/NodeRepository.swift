@@ -17,7 +17,8 @@ package struct NodeRepository: Sendable {
     package func list(team: TeamID) async throws -> [NodeInfo] {
         let rows = try await client.query(
             """
-            SELECT name, CASE WHEN reboot_requested_at IS NOT NULL THEN 'rebooting' ELSE status END, machine_id, version, labels,
+            SELECT name, CASE WHEN reboot_requested_at > clock_timestamp() - interval '10 minutes' THEN 'rebooting' ELSE status END,
+                   machine_id, version, labels,
                    host_uptime_seconds, coalesce(agent_started_at, first_seen),
                    first_seen, coalesce(last_seen, first_seen)
             FROM nodes WHERE team_id = \(team.uuid) ORDER BY name

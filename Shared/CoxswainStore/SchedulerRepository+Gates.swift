@@ -48,12 +48,13 @@ extension SchedulerRepository {
         // One cheap indexed read outside a transaction on the hot path (results, heartbeats): usually nothing is gated.
         let candidates = try await client.query(
             """
-            SELECT job_id FROM tasks WHERE gate IS NOT NULL AND status = 'pending'
-            UNION
-            SELECT t.job_id FROM tasks t WHERE t.verb = 'QUERY' AND t.status <> 'pending'
-              AND t.finished_at > clock_timestamp() - interval '1 day'
-              AND NOT EXISTS (SELECT 1 FROM job_queries q WHERE q.job_id = t.job_id AND q.seq = t.seq)
-            LIMIT 100
+            SELECT job_id FROM (
+                SELECT t.job_id, t.created_at FROM tasks t WHERE t.gate IS NOT NULL AND t.status = 'pending'
+                UNION ALL
+                SELECT t.job_id, t.created_at FROM tasks t WHERE t.verb = 'QUERY' AND t.status <> 'pending'
+                  AND t.finished_at > clock_timestamp() - interval '1 day'
+                  AND NOT EXISTS (SELECT 1 FROM job_queries q WHERE q.job_id = t.job_id AND q.seq = t.seq)
+            ) c GROUP BY job_id ORDER BY min(created_at) LIMIT 100
             """,
             logger: logger
         )
@@ -66,7 +67,7 @@ extension SchedulerRepository {
             let locked = try await conn.query(
                 """
                 SELECT id, team_id, coalesce(steps, '[]'), coalesce(dispatched_at, created_at) FROM jobs
-                WHERE id = ANY(\(ids)::uuid[]) AND status = 'dispatched' ORDER BY id FOR UPDATE SKIP LOCKED
+                WHERE id = ANY(\(ids)::uuid[]) ORDER BY id FOR UPDATE SKIP LOCKED
                 """,
                 logger: logger
             )
@@ -85,7 +86,7 @@ extension SchedulerRepository {
             let taskRows = try await conn.query(
                 """
                 SELECT t.job_id, t.id, t.node, t.seq, t.status, t.gate, t.finished_at, t.query_value, n.agent_started_at,
-                       n.reboot_requested_at IS NOT NULL
+                       n.reboot_requested_at > clock_timestamp() - make_interval(secs => \(Self.rebootDeadline))
                 FROM tasks t LEFT JOIN nodes n ON n.name = t.node
                 WHERE t.job_id = ANY(\(jobIDs)::uuid[])
                 """,
@@ -177,6 +178,10 @@ extension SchedulerRepository {
         }
     }
 
+    /// How long a node counts as rebooting after its REBOOT (then its held work is sent, and fails
+    /// by timeout if the node never came back).
+    package static let rebootDeadline: Double = 600
+
     /// Merges two JSON objects `{node: {KEY: value}}` (the later wins per key).
     static func mergeQueries(_ a: String?, _ b: String) -> String {
         guard let a, var left = try? JSONSerialization.jsonObject(with: Data(a.utf8)) as? [String: Any],
@@ -196,7 +201,8 @@ extension SchedulerRepository {
         let rows = try await client.query(
             """
             SELECT DISTINCT ON (t.node) t.node, t.status FROM tasks t JOIN jobs j ON j.id = t.job_id
-            WHERE j.team_id = \(team.uuid) AND t.node = ANY(\(identities)::text[]) AND t.step_fingerprint LIKE \(fingerprint + "%")
+            WHERE j.team_id = \(team.uuid) AND t.node = ANY(\(identities)::text[])
+              AND t.step_fingerprint LIKE \(fingerprint.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%")
             ORDER BY t.node, t.created_at DESC
             """,
             logger: logger
@@ -209,7 +215,8 @@ extension SchedulerRepository {
     /// The team's nodes that are rebooting (their new work waits for their next agent start).
     package func rebootingNodes(team: TeamID) async throws -> Set<String> {
         let rows = try await client.query(
-            "SELECT name FROM nodes WHERE team_id = \(team.uuid) AND reboot_requested_at IS NOT NULL", logger: logger
+            "SELECT name FROM nodes WHERE team_id = \(team.uuid) AND reboot_requested_at > clock_timestamp() - make_interval(secs => \(Self.rebootDeadline))",
+            logger: logger
         )
         var out = Set<String>()
         for try await name in rows.decode(String.self) { out.insert(name) }

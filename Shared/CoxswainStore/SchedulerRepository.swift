@@ -246,7 +246,14 @@ package struct SchedulerRepository: Sendable {
             }
             if !rebooted.isEmpty {
                 // The node's new work waits until an agent started after this reports (its next heartbeat).
-                try await conn.query("UPDATE nodes SET reboot_requested_at = clock_timestamp() WHERE name = ANY(\(rebooted)::text[])", logger: logger)
+                // In the node's own clock (the REBOOT's finish), compared with its agent start time.
+                try await conn.query(
+                    """
+                    UPDATE nodes n SET reboot_requested_at = t.finished_at FROM tasks t
+                    WHERE t.id = ANY(\(recorded.map(\.taskID.rawValue))::uuid[]) AND t.verb = 'REBOOT' AND t.status = 'succeeded' AND n.name = t.node
+                    """,
+                    logger: logger
+                )
             }
             let completed = try await Self.completeJobs(jobIDs, conn: conn, logger: logger)
             return (recorded, completed)
@@ -357,6 +364,7 @@ package struct SchedulerRepository: Sendable {
                   AND NOT EXISTS (SELECT 1 FROM tasks t JOIN jobs j ON j.id = t.job_id WHERE j.team_id = a2.team_id AND a2.digest = ANY(t.artifact_digests))
                   AND NOT EXISTS (SELECT 1 FROM bootstrap_files f JOIN bootstrap_runs r ON r.id = f.run_id WHERE r.team_id = a2.team_id AND f.digest = a2.digest)
                   AND NOT EXISTS (SELECT 1 FROM bootstrap_runs r WHERE r.team_id = a2.team_id AND r.finished_at IS NULL AND strpos(r.plan, a2.digest) > 0)
+                  AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.team_id = a2.team_id AND j.status = 'submitted' AND strpos(coalesce(j.steps, ''), a2.digest) > 0)
                 LIMIT \(limit)
             ) RETURNING a.digest
             """,

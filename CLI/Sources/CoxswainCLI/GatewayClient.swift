@@ -122,10 +122,11 @@ package final class GatewayClient: Sendable {
         defer { try? handle.close() }
         var req = request(.PUT, "/v1/artifacts/\(digest)")
         req.headers.replaceOrAdd(name: "Content-Type", value: "application/octet-stream")
-        let chunks = AsyncStream<ByteBuffer> { continuation in
-            while let data = try? handle.read(upToCount: 1 << 20), !data.isEmpty { continuation.yield(ByteBuffer(data: data)) }
-            continuation.finish()
-        }
+        // Read on demand, 1 MiB at a time: a large file is never held whole.
+        let chunks = AsyncThrowingStream<ByteBuffer, any Error>(unfolding: {
+            guard let data = try handle.read(upToCount: 1 << 20), !data.isEmpty else { return nil }
+            return ByteBuffer(data: data)
+        })
         req.body = .stream(chunks, length: .known(size))
         let response = try await send(req, timeout: .minutes(30))
         let bytes = try await response.body.collect(upTo: 1 << 20)

@@ -16,5 +16,6 @@ package struct Migration: Sendable {
         .m008Batches,
         .m009Artifacts,
         .m010Bootstrap,
+        .m011BootstrapLease,
     ]
 }

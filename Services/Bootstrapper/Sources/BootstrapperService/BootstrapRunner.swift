@@ -44,26 +44,60 @@ package struct BootstrapRunner: Sendable {
         let description: String
     }
 
-    /// Files of the run: uploads materialised from artifacts, and what GETs brought back.
+    /// Files of the run: uploads materialised from artifacts (once per digest, whatever the
+    /// number of hosts asking at once), and what GETs brought back (a host sees its own GETs and
+    /// the servers').
     final class Workspace: Sendable {
         let directory: String
         private let fetched = Mutex<[String: String]>([:])
-        private let materialised = Mutex<[String: String]>([:])
+        private let materialised = Mutex<[String: Task<String, any Error>]>([:])
 
         init(directory: String) { self.directory = directory }
 
-        func fetchedPath(_ localName: String) -> String? { fetched.withLock { $0[localName] } }
-        func recordFetched(_ localName: String, path: String) { fetched.withLock { $0[localName] = path } }
-        func artifactPath(_ digest: String) -> String? { materialised.withLock { $0[digest] } }
-        func recordArtifact(_ digest: String, path: String) { materialised.withLock { $0[digest] = path } }
+        func fetchedPath(_ localName: String, host: String) -> String? {
+            fetched.withLock { $0["\(host)/\(localName)"] ?? $0["server/\(localName)"] }
+        }
+
+        func recordFetched(_ localName: String, host: String, role: BootstrapRole, path: String) {
+            fetched.withLock {
+                $0["\(host)/\(localName)"] = path
+                if role == .server { $0["server/\(localName)"] = path }
+            }
+        }
+
+        /// The local copy of an artifact, made by the first caller; the others wait for it.
+        func artifact(_ digest: String, make: @escaping @Sendable () async throws -> String) async throws -> String {
+            let task = materialised.withLock { tasks -> Task<String, any Error> in
+                if let existing = tasks[digest] { return existing }
+                let task = Task { try await make() }
+                tasks[digest] = task
+                return task
+            }
+            return try await task.value
+        }
     }
+
+    /// Another Bootstrapper is running this run (its lease is live); try again later.
+    package struct RunLeased: Error {}
 
     /// Runs (or resumes) a run; returns when it is finished and recorded.
     package func run(_ id: UUID) async throws {
-        guard let claimed = try await repository.claim(id) else {
+        let claimed: ClaimedBootstrapRun
+        switch try await repository.claim(id) {
+        case .claimed(let run): claimed = run
+        case .leased: throw RunLeased()
+        case .done:
             logger.info("bootstrap run already finished or unknown", metadata: ["bootstrap.id": "\(id)"])
             return
         }
+        // Keep the lease while this run goes on.
+        let renewer = Task { [repository, logger] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(BootstrapRepository.lease / 3))
+                do { try await repository.renewLease(id) } catch { logger.warning("bootstrap lease not renewed", metadata: ["error": "\(error)"]) }
+            }
+        }
+        defer { renewer.cancel() }
         var logger = self.logger
         logger[metadataKey: "bootstrap.id"] = "\(id)"
         let plan = try JSONDecoder().decode(BootstrapPlan.self, from: Data(claimed.planJSON.utf8))
@@ -118,7 +152,8 @@ package struct BootstrapRunner: Sendable {
             return try SSHPrivateKey(pem: material.privateKey, passphrase: material.passphrase)
         }
         if let name = run.credential { return try await credential(name, team: run.team) }
-        if let file = configuration.keyFile {
+        // The Bootstrapper's own key is the installation's: only runs of the default team may use it.
+        if let file = configuration.keyFile, run.team == TeamID.defaultTeam {
             guard let pem = try? String(contentsOfFile: file, encoding: .utf8) else { throw HostFailure(description: "cannot read bootstrapper.key_file \(file)") }
             return try SSHPrivateKey(pem: pem)
         }
@@ -190,6 +225,9 @@ package struct BootstrapRunner: Sendable {
             let output = OutputCollector(limit: 256 << 10)
             var exitCode: Int32?
             var failure: String?
+            // Live output goes out in order, through one publishing task per step.
+            let (live, sink) = AsyncStream<BootstrapEvent>.makeStream()
+            let streamer = Task { for await e in live { await publish(e) } }
             do {
                 switch step.action {
                 case .run(var command):
@@ -214,14 +252,14 @@ package struct BootstrapRunner: Sendable {
                         e.step = seq
                         e.label = channel
                         e.text = text
-                        Task { await publish(e) }
+                        sink.yield(e)
                     }
                     exitCode = status.code
                     if status.code != 0 || status.signal != nil {
                         failure = "\(step.origin): RUN exited with \(status)"
                     }
                 case .upload(let source, let destination, let mode):
-                    let local = try await localFile(for: source, team: run.team, workspace: workspace)
+                    let local = try await localFile(for: source, host: host.name, team: run.team, workspace: workspace)
                     let bytes = try await session.upload(file: local, to: destination, mode: Int(mode ?? 0o644))
                     output.append("uploaded \(bytes) bytes to \(destination)\n")
                 case .download(let remote, let localName):
@@ -230,12 +268,14 @@ package struct BootstrapRunner: Sendable {
                     let digest = try digestOfFile(path)
                     _ = try await artifacts.store(team: run.team, digest: digest, body: FileChunks(path: path), limit: Int64(configuration.maxGetBytes))
                     try await repository.recordFile(run: run.id, host: host.name, localName: localName, remotePath: remote, digest: digest, size: size)
-                    workspace.recordFetched(localName, path: path)
+                    workspace.recordFetched(localName, host: host.name, role: host.role, path: path)
                     output.append("fetched \(remote) (\(size) bytes, sha256 \(digest.prefix(12))) as \(localName)\n")
                 }
             } catch {
                 failure = "\(step.origin): \(error)"
             }
+            sink.finish()
+            await streamer.value
             let succeeded = failure == nil
             try await repository.stepFinished(run: run.id, position: position, seq: seq, succeeded: succeeded, exitCode: exitCode, output: output.text)
             var done = BootstrapEvent(runID: run.id, teamID: run.team, kind: .stepFinished)
@@ -265,30 +305,36 @@ package struct BootstrapRunner: Sendable {
 
     /// A local file with the upload's content: an artifact (materialised once per run) or a
     /// file fetched earlier in the run.
-    func localFile(for source: BootstrapSource, team: TeamID, workspace: Workspace) async throws -> String {
+    func localFile(for source: BootstrapSource, host: String, team: TeamID, workspace: Workspace) async throws -> String {
         switch source {
         case .path(let path):
             throw HostFailure(description: "\(path) was not uploaded as an artifact")
         case .fetched(let localName):
-            guard let path = workspace.fetchedPath(localName) else { throw HostFailure(description: "no earlier GET brought back \(localName)") }
+            guard let path = workspace.fetchedPath(localName, host: host) else { throw HostFailure(description: "no earlier GET brought back \(localName)") }
             return path
         case .artifact(let digest, _):
-            if let path = workspace.artifactPath(digest) { return path }
-            let path = workspace.directory + "/artifact-\(digest)"
-            let temporary = path + ".part"
-            guard FileManager.default.createFile(atPath: temporary, contents: nil, attributes: [.posixPermissions: 0o600]),
-                let handle = FileHandle(forWritingAtPath: temporary)
-            else { throw HostFailure(description: "cannot write \(temporary)") }
-            var hasher = SHA256Hasher()
-            for try await chunk in artifacts.content(team: team, digest: digest) {
-                hasher.update(chunk.readableBytesView)
-                try handle.write(contentsOf: Data(chunk.readableBytesView))
+            let artifacts = self.artifacts
+            return try await workspace.artifact(digest) {
+                let path = workspace.directory + "/artifact-\(digest)"
+                let temporary = path + ".part"
+                guard FileManager.default.createFile(atPath: temporary, contents: nil, attributes: [.posixPermissions: 0o600]),
+                    let handle = FileHandle(forWritingAtPath: temporary)
+                else { throw HostFailure(description: "cannot write \(temporary)") }
+                var hasher = SHA256Hasher()
+                do {
+                    for try await chunk in artifacts.content(team: team, digest: digest) {
+                        hasher.update(chunk.readableBytesView)
+                        try handle.write(contentsOf: Data(chunk.readableBytesView))
+                    }
+                    try handle.close()
+                } catch {
+                    try? handle.close()
+                    throw error
+                }
+                guard hasher.finalizeHex() == digest else { throw HostFailure(description: "artifact \(digest) is incomplete or corrupt in the store") }
+                guard rename(temporary, path) == 0 else { throw HostFailure(description: "cannot move \(temporary) into place: \(String(cString: strerror(errno)))") }
+                return path
             }
-            try handle.close()
-            guard hasher.finalizeHex() == digest else { throw HostFailure(description: "artifact \(digest) is incomplete or corrupt in the store") }
-            _ = rename(temporary, path)
-            workspace.recordArtifact(digest, path: path)
-            return path
         }
     }
 

@@ -42,6 +42,10 @@ package enum BootstrapperApp {
                         } catch let error as UndecodableMessage {
                             logger.error("refusing a malformed bootstrap request", metadata: ["message.type": "\(error.type ?? "none")"])
                             consumer.reject(delivery, requeue: false)
+                        } catch is BootstrapRunner.RunLeased {
+                            // Still being run by another Bootstrapper (or one that died, until its lease expires).
+                            try? await Task.sleep(for: .seconds(5))
+                            consumer.nack(delivery, requeue: true)
                         } catch is CancellationError {
                             consumer.nack(delivery, requeue: true)
                         } catch {

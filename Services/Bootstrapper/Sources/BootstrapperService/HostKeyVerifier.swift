@@ -25,7 +25,9 @@ struct HostKeyVerifier: Sendable {
         if let path = knownHostsFile, let text = try? String(contentsOfFile: path, encoding: .utf8) { file = KnownHosts(text) }
         let fileStatus = file.check(host: host, port: port, key: key)
         if stored.contains(where: { $0.algorithm == key.algorithm && $0.key == key.base64 }), fileStatus != .revoked { return }
-        let changedInStore = stored.filter { $0.algorithm == key.algorithm && $0.key != key.base64 }
+        // Any stored key that does not match counts: a server that suddenly offers only another
+        // algorithm is as suspicious as a new key of the same one.
+        let changedInStore = stored.filter { !($0.algorithm == key.algorithm && $0.key == key.base64) }
         switch fileStatus {
         case .known where changedInStore.isEmpty:
             return

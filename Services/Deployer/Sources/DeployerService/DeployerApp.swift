@@ -61,12 +61,13 @@ package enum DeployerApp {
         let journal = try TaskJournal(directory: configuration.stateDirectory)
         let store = try NodeStore(journal: journal)
         let trust = TrustStore(identity: identity, credentials: credentials, directory: configuration.stateDirectory)
+        let http = HTTPClient(eventLoopGroupProvider: .singleton)
         let agent = Agent(
             node: node, team: TeamID(credentials.teamID), trust: trust, journal: journal, publisher: publisher,
             verbs: VerbHandlers.directord(store: store),
             environment: ProcessInfo.processInfo.environment, outputLimit: configuration.outputLimit, store: store,
             artifacts: (configuration.gatewayURL ?? credentials.gatewayURL).map { gateway in
-                ArtifactFetcher(gatewayURL: gateway, node: node, signingKey: { trust.signingKey }, client: HTTPClient(eventLoopGroupProvider: .singleton))
+                ArtifactFetcher(gatewayURL: gateway, node: node, signingKey: { trust.signingKey }, client: http)
             },
             rebootCommand: configuration.rebootCommand, concurrency: configuration.concurrency, logger: logger
         )
@@ -135,7 +136,10 @@ package enum DeployerApp {
         }
         return ServiceGroup(
             configuration: .init(
-                services: [.init(service: publisher), .init(service: consumer), .init(service: heartbeats), .init(service: tasks)],
+                services: [
+                    .init(service: publisher), .init(service: consumer), .init(service: heartbeats), .init(service: tasks),
+                    .init(service: HTTPClientShutdown(client: http)),
+                ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             )
@@ -152,3 +156,12 @@ package enum HostInfo {
     }
 }
 
+/// Shuts the artifact downloads' HTTP client down when the group stops.
+struct HTTPClientShutdown: Service {
+    let client: HTTPClient
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        try? await client.shutdown()
+    }
+}

@@ -96,18 +96,26 @@ package struct NodeStore: Sendable {
         }
     }
 
-    /// Merges QUERY results (`{node: {KEY: value}}`, JSON) into the `query` arg.
+    /// Merges QUERY results (`{node: {KEY: value}}`, JSON) into the `query` arg, in one write
+    /// transaction (deliveries run concurrently).
     package func mergeQuery(_ json: String) async throws {
         guard case .map(let incoming) = try JSONDecoder().decode(TemplateValue.self, from: Data(json.utf8)) else { return }
-        var current: [String: TemplateValue] = [:]
-        if case .map(let existing) = try await args()["query"] { current = existing }
-        for (node, values) in incoming {
-            var merged: [String: TemplateValue] = [:]
-            if case .map(let m) = current[node] { merged = m }
-            if case .map(let add) = values { for (k, v) in add { merged[k] = v } }
-            current[node] = .map(merged)
+        try await queue.write { db in
+            var current: [String: TemplateValue] = [:]
+            if let text = try String.fetchOne(db, sql: "SELECT value FROM args WHERE key = 'query'"),
+                case .map(let existing) = try? JSONDecoder().decode(TemplateValue.self, from: Data(text.utf8))
+            {
+                current = existing
+            }
+            for (node, values) in incoming {
+                var merged: [String: TemplateValue] = [:]
+                if case .map(let m) = current[node] { merged = m }
+                if case .map(let add) = values { for (k, v) in add { merged[k] = v } }
+                current[node] = .map(merged)
+            }
+            let text = String(decoding: try JSONEncoder().encode(TemplateValue.map(current)), as: UTF8.self)
+            try db.execute(sql: "INSERT INTO args (key, value) VALUES ('query', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", arguments: [text])
         }
-        try await setArg("query", .map(current))
     }
 
     /// QUEUESENTINEL's watermark: batches issued before it run none of their not yet started tasks.
@@ -120,7 +128,11 @@ package struct NodeStore: Sendable {
     package func setDropBefore(_ date: Date) async throws {
         try await queue.write { db in
             try db.execute(
-                sql: "INSERT INTO state (key, value) VALUES ('drop_before', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                // Never backwards: an older sentinel handled late keeps the newer watermark.
+                sql: """
+                    INSERT INTO state (key, value) VALUES ('drop_before', ?)
+                    ON CONFLICT (key) DO UPDATE SET value = max(CAST(value AS REAL), CAST(excluded.value AS REAL))
+                    """,
                 arguments: [String(date.timeIntervalSince1970)]
             )
         }

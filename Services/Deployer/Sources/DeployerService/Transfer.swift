@@ -53,13 +53,18 @@ struct Transfer {
             let directory = NSTemporaryDirectory() + "coxswain-blueprint-\(UUID().uuidString.prefix(8))"
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             scratch = directory
-            for i in files.indices {
-                let temporary = directory + "/\(i)"
-                try await fetcher.fetch(files[i].artifact, task: context.taskID, to: temporary, mode: 0o600)
-                guard let data = FileManager.default.contents(atPath: temporary), let text = String(data: data, encoding: .utf8) else {
-                    throw ArtifactFetchError(description: "--blueprint: \(files[i].artifact.name) is not UTF-8 text")
+            do {
+                for i in files.indices {
+                    let temporary = directory + "/\(i)"
+                    try await fetcher.fetch(files[i].artifact, task: context.taskID, to: temporary, mode: 0o600)
+                    guard let data = FileManager.default.contents(atPath: temporary), let text = String(data: data, encoding: .utf8) else {
+                        throw ArtifactFetchError(description: "--blueprint: \(files[i].artifact.name) is not UTF-8 text")
+                    }
+                    files[i].rendered = Array(try await render(text, files[i].artifact.name).utf8)
                 }
-                files[i].rendered = Array(try await render(text, files[i].artifact.name).utf8)
+            } catch {
+                try? FileManager.default.removeItem(atPath: directory)
+                throw error
             }
         }
         return Transfer(files: files, chown: chown, scratch: scratch)

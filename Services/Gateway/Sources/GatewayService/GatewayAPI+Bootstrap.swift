@@ -129,7 +129,7 @@ extension GatewayAPI {
         let bootstrap = self.bootstrap
         return eventStream(
             key: JobID(id), banner: "bootstrap run \(id)",
-            summary: { try await bootstrap.detail(id: id, team: team).map { ($0.run.isFinal, try WireCoding.encode($0.run)) } },
+            summary: { try await bootstrap.summary(id: id, team: team).map { ($0.isFinal, try WireCoding.encode($0)) } },
             render: { item in
                 if case .bootstrap(let event, let raw) = item { return (Self.sse(.bootstrap, raw), event.kind == .runFinished) }
                 return (nil, false)

@@ -261,6 +261,10 @@ package struct GatewayAPI: Sendable {
         if let batch = submission.batch, SubmitJobRequest.batchWindow(batch, nodes: 100) == nil {
             return Self.error(.badRequest, "invalid_batch", "batch is a number of nodes (10) or a percentage (25%)")
         }
+        if submission.batch != nil, (submission.steps ?? []).contains(where: { [.query, .jobWait, .queryWait].contains(Verb(parsing: $0.verb)) }) {
+            // A QUERY waits for every node, which a batch window holds back: that would never finish.
+            return Self.error(.badRequest, "invalid_batch", "--batch cannot be combined with QUERY, QUERY_WAIT or JOB_WAIT (they wait for nodes the batch holds back)")
+        }
         if let after = submission.after, try await !jobs.exists(after, team: principal.teamID) {
             return Self.error(.notFound, "unknown_job", "'after' names no job of this team")
         }

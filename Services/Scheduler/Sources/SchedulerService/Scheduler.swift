@@ -227,15 +227,16 @@ package struct Scheduler: Sendable {
 
     func publishOutcomes(tasks: [RecordedTask], jobs: [CompletedJob]) async throws {
         guard !tasks.isEmpty || !jobs.isEmpty else { return }
+        // Gates first: a gate that fails a node's remaining steps finishes that node for batch mode too.
+        let (gateFailures, gateCompleted) = try await openGates()
+        let tasks = tasks + gateFailures
+        let jobs = jobs + gateCompleted
         // Batch mode: a node finished, so the next held ones may start.
         let released = try await repository.releaseHeld(Array(Set(tasks.map(\.jobID))))
         if !released.isEmpty {
             try await dispatch(released)
             try await repository.markDispatched(released.map(\.taskID))
         }
-        let (gateFailures, gateCompleted) = try await openGates()
-        let tasks = tasks + gateFailures
-        let jobs = jobs + gateCompleted
         let finalStatus = Dictionary(jobs.map { ($0.jobID, $0.status) }, uniquingKeysWith: { a, _ in a })
         var events: [OutgoingMessage] = []
         for t in tasks {

@@ -155,14 +155,16 @@ package struct StepGates: Sendable, Equatable {
                 case .jobWait(let sha, let identities, let timeout):
                     if facts.jobWaitSatisfied[gate] != true {
                         open = false
-                        if facts.now.timeIntervalSince(facts.dispatchedAt) > timeout {
+                        // The timeout counts from when the node reached the step.
+                        let reached = earlier.compactMap(\.finishedAt).max() ?? facts.dispatchedAt
+                        if facts.now.timeIntervalSince(reached) > timeout {
                             timedOut = "JOB_WAIT \(sha): the job did not finish on \(identities.joined(separator: ", ")) within \(Int(timeout)) s"
                         }
                     }
                 case .reboot(let seq):
-                    guard let rebooted = own.first(where: { $0.seq == seq }), let finished = rebooted.finishedAt,
-                        let started = facts.agentStartedAt[node], started > finished
-                    else {
+                    // A node that did not run the REBOOT (assign, --run-once) has nothing to wait for.
+                    guard let rebooted = own.first(where: { $0.seq == seq }) else { continue }
+                    guard let finished = rebooted.finishedAt, let started = facts.agentStartedAt[node], started > finished else {
                         open = false
                         continue
                     }
