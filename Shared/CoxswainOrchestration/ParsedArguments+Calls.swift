@@ -146,10 +146,15 @@ extension ParsedArguments {
     private func service() throws(OrchestrationError) -> VerbCall {
         let services = operands(or: "services")
         if services.isEmpty { throw failure("needs at least one unit NAME") }
-        if flag("restarted"), flag("stopped") { throw failure("--restarted and --stopped exclude each other") }
-        if flag("enable"), flag("disable") { throw failure("--enable and --disable exclude each other") }
-        let running: VerbCall.ServiceRunState = flag("restarted") ? .restarted : flag("stopped") ? .stopped : .started
-        let enablement: VerbCall.ServiceEnablement? = flag("enable") ? .enable : flag("disable") ? .disable : nil
+        if [flag("restarted"), flag("stopped"), flag("reloaded")].filter({ $0 }).count > 1 {
+            throw failure("--restarted, --reloaded and --stopped exclude each other")
+        }
+        if [flag("enable"), flag("disable"), flag("mask"), flag("unmask")].filter({ $0 }).count > 1 {
+            throw failure("--enable, --disable, --mask and --unmask exclude each other")
+        }
+        let running: VerbCall.ServiceRunState = flag("restarted") ? .restarted : flag("stopped") ? .stopped : flag("reloaded") ? .reloaded : .started
+        let enablement: VerbCall.ServiceEnablement? =
+            flag("enable") ? .enable : flag("disable") ? .disable : flag("mask") ? .mask : flag("unmask") ? .unmask : nil
         return .service(services: services, running: running, enablement: enablement, daemonReload: flag("daemon_reload"))
     }
 

@@ -57,6 +57,8 @@ package enum VerbCall: Sendable, Equatable, Codable {
         case restarted
         /// `--stopped`: `systemctl stop`.
         case stopped
+        /// `--reloaded`: `systemctl reload`.
+        case reloaded
     }
 
     /// What `SERVICE` makes of the units' boot-time state.
@@ -65,6 +67,10 @@ package enum VerbCall: Sendable, Equatable, Codable {
         case enable
         /// `--disable`: `systemctl disable`.
         case disable
+        /// `--mask`: `systemctl mask` (the units are not started).
+        case mask
+        /// `--unmask`: `systemctl unmask`.
+        case unmask
     }
 
     /// What `PKG`/`DNF` makes of the packages.

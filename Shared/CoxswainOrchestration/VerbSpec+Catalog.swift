@@ -91,13 +91,16 @@ extension VerbSpec {
             options: [
                 .flag("--restarted", "Restart the units instead of starting them."),
                 .flag("--stopped", "Stop the units instead of starting them."),
+                .flag("--reloaded", "Reload the units' configuration instead of starting them."),
                 .flag("--enable", "Enable the units at boot."),
                 .flag("--disable", "Disable the units at boot."),
+                .flag("--mask", "Mask the units (they cannot be started)."),
+                .flag("--unmask", "Unmask the units."),
                 .flag("--daemon-reload", "Run 'systemctl daemon-reload' first."),
                 .value("--retry", "N", "Attempts in all before the job fails (default 3)."),
             ],
             operandVars: ["services"], defaultRetry: 3,
-            notes: ["--restarted and --stopped exclude each other, and so do --enable and --disable."]),
+            notes: ["--restarted, --reloaded and --stopped exclude each other, and so do --enable, --disable, --mask and --unmask."]),
         packageManager("PKG"),
         packageManager("DNF"),
         VerbSpec(

@@ -100,13 +100,16 @@ struct OtherVerbTests {
         #expect(call == .service(services: ["a.service", "b.service"], running: .stopped, enablement: .disable, daemonReload: true))
         #expect(options.retry == 5)
         #expect(try parseJob("SERVICE", "--retry 1 c").0 == .service(services: ["c"], running: .started, enablement: nil, daemonReload: false))
+        #expect(try parseJob("SERVICE", "--reloaded --unmask d").0 == .service(services: ["d"], running: .reloaded, enablement: .unmask, daemonReload: false))
+        #expect(try parseJob("SERVICE", "--mask e").0 == .service(services: ["e"], running: .started, enablement: .mask, daemonReload: false))
     }
 
     @Test("refuses SERVICE flags that Directord does not have or that contradict")
     func serviceErrors() {
-        #expect(badOptionMessage("SERVICE", "--restarted --stopped x") == "--restarted and --stopped exclude each other")
-        #expect(badOptionMessage("SERVICE", "--enable --disable x") == "--enable and --disable exclude each other")
-        #expect(badOptionMessage("SERVICE", "--reloaded x")?.hasPrefix("unknown option --reloaded; SERVICE takes") == true)
+        #expect(badOptionMessage("SERVICE", "--restarted --stopped x") == "--restarted, --reloaded and --stopped exclude each other")
+        #expect(badOptionMessage("SERVICE", "--mask --enable x") == "--enable, --disable, --mask and --unmask exclude each other")
+        #expect(badOptionMessage("SERVICE", "--enable --disable x") == "--enable, --disable, --mask and --unmask exclude each other")
+        #expect(badOptionMessage("SERVICE", "--frobbed x")?.hasPrefix("unknown option --frobbed; SERVICE takes") == true)
         #expect(badOptionMessage("SERVICE", "--masked x")?.hasPrefix("unknown option --masked") == true)
         #expect(badOptionMessage("SERVICE", "--restarted") == "needs at least one unit NAME")
     }

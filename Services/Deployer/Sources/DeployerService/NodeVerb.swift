@@ -139,8 +139,15 @@ package struct NodeVerb: VerbHandler {
             if daemonReload { commands.append("systemctl daemon-reload") }
             let names = services.map(shellQuote).joined(separator: " ")
             if let enablement { commands.append("systemctl \(enablement.rawValue) \(names)") }
-            if !services.isEmpty {
-                commands.append("systemctl \(running == .started ? "start" : running == .restarted ? "restart" : "stop") \(names)")
+            // A masked unit cannot be started: mask only changes the enablement.
+            if !services.isEmpty, enablement != .mask {
+                let action = switch running {
+                case .started: "start"
+                case .restarted: "restart"
+                case .reloaded: "reload"
+                case .stopped: "stop"
+                }
+                commands.append("systemctl \(action) \(names)")
             }
             return try await shell(commands.joined(separator: " && "), task: task, context: context)
         case .pkg(let packages, let state, let exclude, let clearMetadata):
