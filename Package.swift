@@ -68,7 +68,7 @@ let package = Package(
         .target(name: "CoxswainCrypto", dependencies: ["CSodium"], path: "Shared/CoxswainCrypto"),
         .target(name: "CoxswainOrchestration", dependencies: ["CoxswainCore", "CoxswainCrypto", yams], path: "Shared/CoxswainOrchestration"),
         .target(name: "CoxswainSSH", dependencies: ["CSSH2", log], path: "Shared/CoxswainSSH"),
-        .target(name: "CoxswainCatalog", dependencies: ["CoxswainTemplating", yams], path: "Shared/CoxswainCatalog"),
+        .target(name: "CoxswainCatalog", dependencies: ["CoxswainCore", "CoxswainTemplating", yams], path: "Shared/CoxswainCatalog"),
         .target(
             name: "CoxswainTemplating", dependencies: [.product(name: "Stencil", package: "Stencil")], path: "Shared/CoxswainTemplating"
         ),

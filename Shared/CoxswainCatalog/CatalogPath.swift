@@ -1,27 +1,11 @@
+import CoxswainCore
+
 /// Lexical path handling for `ADD` sources and `GET` local names; nothing touches the disk.
 enum CatalogPath {
     /// `path` joined to `base` when relative, then normalised: repeated `/`, `.` and `..` parts
     /// are folded without following symbolic links (as Python's `os.path.abspath`).
     static func resolve(_ path: String, against base: String) -> String {
-        let joined = path.hasPrefix("/") ? path : (base.hasSuffix("/") ? base + path : base + "/" + path)
-        let isAbsolute = joined.hasPrefix("/")
-        var parts: [Substring] = []
-        for part in joined.split(separator: "/", omittingEmptySubsequences: true) {
-            switch part {
-            case ".":
-                continue
-            case "..":
-                if let last = parts.last, last != ".." {
-                    parts.removeLast()
-                } else if !isAbsolute {
-                    parts.append(part)
-                }
-            default:
-                parts.append(part)
-            }
-        }
-        let body = parts.joined(separator: "/")
-        return isAbsolute ? "/" + body : (body.isEmpty ? "." : body)
+        LexicalPath.resolve(path, against: base)
     }
 
     /// The last component of `path` (`thing.conf` for `/etc/thing.conf`); empty for `/` or a

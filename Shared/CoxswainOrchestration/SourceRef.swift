@@ -1,3 +1,4 @@
+import CoxswainCore
 /// One SOURCE operand of `ADD`/`COPY`: the pattern as written and where it points.
 ///
 /// Relative patterns are resolved against the orchestration file's folder (Directord resolved
@@ -29,31 +30,6 @@ package struct SourceRef: Sendable, Equatable, Codable, CustomStringConvertible 
     /// and `..` parts are folded without touching the filesystem (symbolic links are not
     /// followed, as in Python's `os.path.abspath`).
     package static func resolve(_ path: String, against base: String?) -> String {
-        let joined: String
-        if path.hasPrefix("/") {
-            joined = path
-        } else if let base, !base.isEmpty {
-            joined = base.hasSuffix("/") ? base + path : base + "/" + path
-        } else {
-            return path
-        }
-        let isAbsolute = joined.hasPrefix("/")
-        var parts: [Substring] = []
-        for part in joined.split(separator: "/", omittingEmptySubsequences: true) {
-            switch part {
-            case ".":
-                continue
-            case "..":
-                if let last = parts.last, last != ".." {
-                    parts.removeLast()
-                } else if !isAbsolute {
-                    parts.append(part)
-                }
-            default:
-                parts.append(part)
-            }
-        }
-        let body = parts.joined(separator: "/")
-        return isAbsolute ? "/" + body : (body.isEmpty ? "." : body)
+        LexicalPath.resolve(path, against: base)
     }
 }
