@@ -63,7 +63,8 @@ start_deployer() {
   local node=$1 dir=$RUN_DIR/nodes/$1 token
   mkdir -p "$dir"
   if [[ -s $dir/credentials.json ]] || running "$PIDS/deployer-$node.pid" > /dev/null; then
-    start_service "deployer-$node" "$BIN_DIR/coxswain-deployer" --node-name "$node" --state-dir "$dir"
+    # The gateway is also where an enrolled agent fetches ADD/COPY artifacts.
+    start_service "deployer-$node" "$BIN_DIR/coxswain-deployer" --node-name "$node" --state-dir "$dir" --gateway-url "unix://$SOCK"
     return
   fi
   # A pending node left by an interrupted start is replaced.
