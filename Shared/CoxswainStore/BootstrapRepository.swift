@@ -93,16 +93,13 @@ package struct BootstrapRepository: Sendable {
         case done
     }
 
-    /// How long a claim lasts unless renewed (the runner renews it every third of that).
-    package static let lease: Double = 60
-
     /// Marks the run running (again, after a crash: once the dead runner's lease expired) and
     /// leases it to the caller.
-    package func claim(_ id: UUID) async throws -> Claim {
+    package func claim(_ id: UUID, lease: Double) async throws -> Claim {
         let rows = try await client.query(
             """
             UPDATE bootstrap_runs SET status = 'running', started_at = coalesce(started_at, clock_timestamp()),
-                lease_until = clock_timestamp() + make_interval(secs => \(Self.lease))
+                lease_until = clock_timestamp() + make_interval(secs => \(lease))
             WHERE id = \(id) AND (status = 'queued' OR (status = 'running' AND (lease_until IS NULL OR lease_until < clock_timestamp())))
             RETURNING team_id, plan, threads, accept_new_host_keys, credential, sealed_key
             """,
@@ -128,9 +125,9 @@ package struct BootstrapRepository: Sendable {
     }
 
     /// Extends the caller's lease on a running run.
-    package func renewLease(_ id: UUID) async throws {
+    package func renewLease(_ id: UUID, lease: Double) async throws {
         try await client.query(
-            "UPDATE bootstrap_runs SET lease_until = clock_timestamp() + make_interval(secs => \(Self.lease)) WHERE id = \(id) AND status = 'running'",
+            "UPDATE bootstrap_runs SET lease_until = clock_timestamp() + make_interval(secs => \(lease)) WHERE id = \(id) AND status = 'running'",
             logger: logger
         )
     }

@@ -295,3 +295,57 @@ extension PlatformTests {
         }
     }
 }
+
+extension PlatformTests {
+    @Test("bootstrap: a Bootstrapper killed mid-run loses nothing; another resumes the run once its lease expired", .timeLimit(.minutes(3)))
+    func bootstrapCrash() async throws {
+        try await TestPlatform.with(nodes: [], audit: false) { p in
+            try p.startBootstrapper("bootstrapper-1", settings: ["bootstrapper.lease=3s"])
+            let hosts = try await SSHHosts.start(count: 2, repository: SSHHosts.repository)
+            do {
+                let catalog = p.directory + "/slow.yaml"
+                try """
+                    coxswain_clients:
+                      args:
+                        username: \(SSHHosts.user)
+                      targets:
+                      - host: 127.0.0.1
+                        port: \(hosts.ports[0])
+                        name: slow-a
+                        dir: \(hosts.installDirectory(0))
+                      - host: 127.0.0.1
+                        port: \(hosts.ports[1])
+                        name: slow-b
+                        dir: \(hosts.installDirectory(1))
+                      jobs:
+                      - RUN: echo started >> {{ coxswain_bootstrap.dir }}/attempts; sleep 3
+                      - RUN: echo done > {{ coxswain_bootstrap.dir }}/done
+                    """.write(toFile: catalog, atomically: true, encoding: .utf8)
+                let submitted = try await p.cli(["bootstrap", "--catalog", catalog, "--key-file", hosts.keyFile, "--accept-new-host-keys"])
+                #expect(submitted.status == 0, "\(submitted)")
+                let run = submitted.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+                // Kill it while the hosts are in their first step.
+                try await eventually("the run started on the hosts", timeout: .seconds(30)) {
+                    FileManager.default.fileExists(atPath: hosts.installDirectory(0) + "/attempts")
+                }
+                await p.stop("bootstrapper-1", signal: SIGKILL)
+                #expect(try await p.sql("SELECT status FROM bootstrap_runs WHERE id = '\(run)'") == "running")
+                try p.startBootstrapper("bootstrapper-2", settings: ["bootstrapper.lease=3s"])
+                try await eventually("the run finished after the crash", timeout: .seconds(60)) {
+                    try await p.sql("SELECT status FROM bootstrap_runs WHERE id = '\(run)'") == "succeeded"
+                }
+                for i in 0..<2 {
+                    #expect((try? String(contentsOfFile: hosts.installDirectory(i) + "/done", encoding: .utf8)) == "done\n")
+                }
+                // The resumed run started the unfinished hosts again from their first step.
+                let attempts = (try? String(contentsOfFile: hosts.installDirectory(0) + "/attempts", encoding: .utf8)) ?? ""
+                #expect(attempts.split(separator: "\n").count == 2, "attempts on slow-a: \(attempts)")
+                #expect(try await p.sql("SELECT count(*) FROM bootstrap_hosts WHERE run_id = '\(run)' AND status = 'succeeded'") == "2")
+            } catch {
+                await hosts.stop()
+                throw error
+            }
+            await hosts.stop()
+        }
+    }
+}

@@ -114,8 +114,10 @@ final class TestPlatform: Sendable {
     }
 
     /// Starts a Bootstrapper that trusts no known_hosts file but the test's own.
-    func startBootstrapper() throws {
-        try launch("bootstrapper", "coxswain-bootstrapper", ["--set", "bootstrapper.known_hosts_file=\(directory)/known_hosts", "--set", "bootstrapper.connect_timeout=5s"])
+    func startBootstrapper(_ key: String = "bootstrapper", settings: [String] = []) throws {
+        try launch(key, "coxswain-bootstrapper", [
+            "--set", "bootstrapper.known_hosts_file=\(directory)/known_hosts", "--set", "bootstrapper.connect_timeout=5s",
+        ] + settings.flatMap { ["--set", $0] })
     }
 
     func startAudit() throws {

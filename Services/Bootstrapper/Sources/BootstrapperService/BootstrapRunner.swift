@@ -83,7 +83,8 @@ package struct BootstrapRunner: Sendable {
     /// Runs (or resumes) a run; returns when it is finished and recorded.
     package func run(_ id: UUID) async throws {
         let claimed: ClaimedBootstrapRun
-        switch try await repository.claim(id) {
+        let lease = configuration.lease.seconds
+        switch try await repository.claim(id, lease: lease) {
         case .claimed(let run): claimed = run
         case .leased: throw RunLeased()
         case .done:
@@ -93,8 +94,8 @@ package struct BootstrapRunner: Sendable {
         // Keep the lease while this run goes on.
         let renewer = Task { [repository, logger] in
             while !Task.isCancelled {
-                try? await Task.sleep(for: .seconds(BootstrapRepository.lease / 3))
-                do { try await repository.renewLease(id) } catch { logger.warning("bootstrap lease not renewed", metadata: ["error": "\(error)"]) }
+                try? await Task.sleep(for: .seconds(lease / 3))
+                do { try await repository.renewLease(id, lease: lease) } catch { logger.warning("bootstrap lease not renewed", metadata: ["error": "\(error)"]) }
             }
         }
         defer { renewer.cancel() }

@@ -22,6 +22,9 @@ package struct BootstrapperConfiguration: Sendable {
     package var maxGetBytes: Int
     /// `bootstrapper.enrolment_ttl`: lifetime of the enrolment tokens a run mints. Default 1h.
     package var enrolmentTTL: Duration
+    /// `bootstrapper.lease`: how long a run stays claimed by a Bootstrapper that stopped renewing
+    /// it (it died) before another resumes it. Renewed every third of that. Default 60s.
+    package var lease: Duration
 
     package static let keys: [(key: String, help: String)] = CommonConfiguration.keys + SecurityConfiguration.keys + [
         ("bootstrapper.key_file", "private key for hosts with no credential when the run brought none (default: none)"),
@@ -31,6 +34,7 @@ package struct BootstrapperConfiguration: Sendable {
         ("bootstrapper.concurrent_runs", "runs executed at once (default 4)"),
         ("bootstrapper.max_get_bytes", "largest file a GET brings back (default 268435456)"),
         ("bootstrapper.enrolment_ttl", "lifetime of the node enrolment tokens a run mints (default 1h)"),
+        ("bootstrapper.lease", "a dead Bootstrapper's run is resumed elsewhere after this (default 60s)"),
     ]
 
     package init(_ config: ConfigReaderStack) throws(ConfigError) {
@@ -44,5 +48,6 @@ package struct BootstrapperConfiguration: Sendable {
         concurrentRuns = try config.int("bootstrapper.concurrent_runs", default: 4, range: 1...64)
         maxGetBytes = try config.int("bootstrapper.max_get_bytes", default: 256 << 20, range: 1...(1 << 34))
         enrolmentTTL = try config.duration("bootstrapper.enrolment_ttl", default: .seconds(3600), minimum: .seconds(60))
+        lease = try config.duration("bootstrapper.lease", default: .seconds(60), minimum: .seconds(3))
     }
 }
