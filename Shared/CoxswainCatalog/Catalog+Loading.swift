@@ -1,3 +1,4 @@
+import CoxswainCore
 import Foundation
 import Yams
 
@@ -19,15 +20,9 @@ extension Catalog {
 
     /// Reads one catalog file. Its relative `ADD` sources start at the file's folder.
     package static func load(fileAt path: String) throws(CatalogError) -> Catalog {
-        let url = URL(fileURLWithPath: path)
-        let data: Data
-        do {
-            data = try Data(contentsOf: url)
-        } catch {
-            throw .unreadableFile(path: path, reason: (error as NSError).localizedDescription)
-        }
-        guard let text = String(data: data, encoding: .utf8) else { throw .unreadableFile(path: path, reason: "it is not UTF-8 text") }
-        return try Catalog(yaml: text, file: path, baseDirectory: url.standardizedFileURL.deletingLastPathComponent().path)
+        let file: TextFile
+        do { file = try TextFile.read(path) } catch { throw .unreadableFile(path: path, reason: error.reason) }
+        return try Catalog(yaml: file.text, file: path, baseDirectory: file.directory)
     }
 
     /// Parses one catalog document.

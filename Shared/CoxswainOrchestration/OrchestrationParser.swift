@@ -1,3 +1,4 @@
+import CoxswainCore
 import Foundation
 import Yams
 
@@ -31,15 +32,9 @@ package enum OrchestrationParser {
     /// Reads and parses the file at `path`. Relative `ADD`/`COPY` sources start at the file's
     /// folder; errors name the file as `path` was written.
     package static func parse(fileAt path: String) throws(OrchestrationError) -> [ParsedBlock] {
-        let url = URL(fileURLWithPath: path)
-        let data: Data
-        do {
-            data = try Data(contentsOf: url)
-        } catch {
-            throw .unreadableFile(path: path, reason: (error as NSError).localizedDescription)
-        }
-        guard let text = String(data: data, encoding: .utf8) else { throw .unreadableFile(path: path, reason: "it is not UTF-8 text") }
-        return try parse(yaml: text, file: path, baseDirectory: url.standardizedFileURL.deletingLastPathComponent().path)
+        let file: TextFile
+        do { file = try TextFile.read(path) } catch { throw .unreadableFile(path: path, reason: error.reason) }
+        return try parse(yaml: file.text, file: path, baseDirectory: file.directory)
     }
 
     /// Parses orchestration text. `file` names it in errors; relative `ADD`/`COPY` sources
