@@ -9,6 +9,7 @@
 #   start-rabbitmq     start only the broker (and its epmd) and wait until it is ready
 #   stop-rabbitmq      stop the broker gracefully (and its epmd)
 #   restart-rabbitmq   hard crash (kill -KILL) + restart of the broker, prints elapsed seconds
+#   restart-postgres   hard crash (kill -KILL of the postmaster and its backends) + restart, prints elapsed seconds
 #   psql [ARGS...]     psql as the coxswain user on the coxswain database
 #   rabbitmqctl [ARGS...]  rabbitmqctl against this node, e.g. rabbitmqctl list_queues -p coxswain name
 # Ports derived from AMQP_PORT: management +10000, epmd +1000, Erlang distribution +20000.
@@ -19,7 +20,7 @@ set -euo pipefail
 . "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
 LOG_TAG=infra
 
-usage() { sed -n '2,17s/^# \{0,1\}//p' "${BASH_SOURCE[0]}" >&2; exit "${1:-2}"; }
+usage() { sed -n '2,18s/^# \{0,1\}//p' "${BASH_SOURCE[0]}" >&2; exit "${1:-2}"; }
 
 [[ $# -ge 1 ]] || usage
 CMD=$1
@@ -124,7 +125,7 @@ port = $PG_PORT
 unix_socket_directories = '$PGDATA'
 max_connections = 200
 fsync = off
-synchronous_commit = off
+synchronous_commit = on
 full_page_writes = off
 CONF
 }
@@ -148,8 +149,12 @@ pg_launch() {
       printf '%s\n' "$pid" > "$PG_PIDFILE"
       return 0
     fi
-    rm -f "$PGDATA/postmaster.pid"
+    rm -f "$PGDATA/postmaster.pid" "$PGDATA"/.s.PGSQL.*.lock
   fi
+  # A commit must survive a crash of PostgreSQL itself (kill -9): with synchronous_commit off the last
+  # ~0.6 s of acknowledged commits lived only in shared memory and were lost (results acked, never
+  # recorded). fsync stays off: the WAL is still written to the OS, which a process crash does not lose.
+  grep -qx "synchronous_commit = on" "$PGDATA/postgresql.conf" || printf 'synchronous_commit = on\n' >> "$PGDATA/postgresql.conf"
   # Follow the port if PG_PORT changed since initdb (the last setting in the file wins).
   grep -qx "port = $PG_PORT" "$PGDATA/postgresql.conf" || printf 'port = %s\n' "$PG_PORT" >> "$PGDATA/postgresql.conf"
   check_port_free "$PG_PORT" PostgreSQL
@@ -442,6 +447,36 @@ cmd_restart_rabbitmq() {
   echo "$s"
 }
 
+any_alive() { local p; for p in "$@"; do alive "$p" && return 0; done; return 1; }
+
+# kill -KILL the postmaster and every backend (a crash, not a shutdown), then start it again.
+cmd_restart_postgres() {
+  local t0=$EPOCHREALTIME pid children i=0
+  lock
+  load_secrets
+  if pid=$(running "$PG_PIDFILE"); then
+    children=$(pgrep -P "$pid" 2> /dev/null || true)
+    log "kill -KILL PostgreSQL (postmaster $pid and ${children//$'\n'/ })"
+    # shellcheck disable=SC2086 # word splitting of the child list is wanted
+    kill -KILL "$pid" $children 2> /dev/null || true
+    while any_alive "$pid" $children; do
+      sleep 0.05
+      i=$((i + 1))
+      (( i < 200 )) || die "PostgreSQL survived kill -KILL for 10 s"
+    done
+  fi
+  # The dead postmaster may linger as a zombie (slow reaping here), which PostgreSQL's own
+  # lock-file check takes for a live postmaster: remove its lock files (every process is gone).
+  rm -f "$PG_PIDFILE" "$PGDATA/postmaster.pid" "$PGDATA"/.s.PGSQL.*.lock
+  log "PostgreSQL dead after $(elapsed_since "$t0") s; starting again"
+  pg_launch
+  pg_wait
+  local s
+  s=$(elapsed_since "$t0")
+  log "PostgreSQL restarted and ready in $s s"
+  echo "$s"
+}
+
 cmd_psql() {
   load_secrets
   PGPASSWORD=$PG_PASSWORD exec "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U coxswain -d coxswain "$@"
@@ -461,6 +496,7 @@ case $CMD in
   start-rabbitmq) cmd_start_rabbitmq ;;
   stop-rabbitmq) [[ -d $RUN_DIR ]] || exit 0; lock; rmq_stop ;;
   restart-rabbitmq) cmd_restart_rabbitmq ;;
+  restart-postgres) cmd_restart_postgres ;;
   psql) cmd_psql "$@" ;;
   rabbitmqctl) cmd_rabbitmqctl "$@" ;;
   *) usage ;;

@@ -424,7 +424,7 @@ final class AMQPConnection {
         }
         if let value = properties.timestamp {
             flags |= amqp_flags_t(AMQP_BASIC_TIMESTAMP_FLAG)
-            encoded.timestamp = UInt64(max(0, value.timeIntervalSince1970.rounded(.down)))
+            encoded.timestamp = UInt64(exactly: min(253_402_300_799, max(0, value.timeIntervalSince1970.rounded(.down)))) ?? 0
         }
         if !properties.headers.isEmpty {
             flags |= amqp_flags_t(AMQP_BASIC_HEADERS_FLAG)
@@ -441,7 +441,8 @@ final class AMQPConnection {
         if has(properties, AMQP_BASIC_CORRELATION_ID_FLAG) { decoded.correlationID = string(properties.correlation_id) }
         if has(properties, AMQP_BASIC_TYPE_FLAG) { decoded.type = string(properties.type) }
         if has(properties, AMQP_BASIC_TIMESTAMP_FLAG) {
-            decoded.timestamp = Date(timeIntervalSince1970: TimeInterval(properties.timestamp))
+            // Untrusted: only a time between 1970 and 9999 is kept (2^62 would trap later, in date arithmetic or a database bind).
+            if properties.timestamp <= 253_402_300_799 { decoded.timestamp = Date(timeIntervalSince1970: TimeInterval(properties.timestamp)) }
         }
         if has(properties, AMQP_BASIC_DELIVERY_MODE_FLAG) { decoded.persistent = properties.delivery_mode == 2 }
         if has(properties, AMQP_BASIC_HEADERS_FLAG), let entries = properties.headers.entries {

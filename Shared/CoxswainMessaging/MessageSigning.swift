@@ -63,4 +63,23 @@ package enum MessageSigning {
         guard result.node == signed.node else { throw .wrongNode(result.node.rawValue) }
         return result
     }
+
+    package static func sign(_ heartbeat: NodeHeartbeat, with key: SigningKeyPair) throws -> SignedHeartbeat {
+        let bytes = try WireCoding.encode(heartbeat)
+        return SignedHeartbeat(node: heartbeat.node, payload: Data(bytes).base64EncodedString(), signature: Data(key.sign(bytes)).base64EncodedString())
+    }
+
+    /// Checks a node's heartbeat against the key it enrolled with, and its values' ranges.
+    package static func open(_ signed: SignedHeartbeat, nodeKey: SigningPublicKey?) throws(Refusal) -> NodeHeartbeat {
+        guard let nodeKey else { throw .unknownKey }
+        guard let payload = Data(base64Encoded: signed.payload), let signature = Data(base64Encoded: signed.signature) else {
+            throw .malformed("payload or signature is not base64")
+        }
+        guard nodeKey.verify(Array(signature), for: Array(payload)) else { throw .badSignature }
+        let heartbeat: NodeHeartbeat
+        do { heartbeat = try WireCoding.decode(NodeHeartbeat.self, from: Array(payload)) } catch { throw .malformed("\(error)") }
+        guard heartbeat.node == signed.node else { throw .wrongNode(heartbeat.node.rawValue) }
+        if let problem = heartbeat.rangeProblem { throw .malformed(problem) }
+        return heartbeat
+    }
 }

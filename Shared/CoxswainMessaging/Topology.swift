@@ -69,6 +69,39 @@ package enum Topology {
         package static func audit(_ action: String) -> String { "audit.\(action)" }
         /// Prefix every routing key a node may publish under (for broker topic permissions).
         package static func nodePrefix(_ node: NodeName) -> String { "node.\(node)." }
+
+        /// What a node may publish under its own prefix, and the one message type each key carries.
+        package enum NodeKind: String, CaseIterable, Sendable {
+            case result, heartbeat, output, audit
+
+            /// The only message type accepted on this key.
+            package var messageType: String {
+                switch self {
+                case .result: SignedTaskResult.messageType
+                case .heartbeat: SignedHeartbeat.messageType
+                case .output: OutputChunk.messageType
+                case .audit: AuditEvent.messageType
+                }
+            }
+        }
+
+        /// The node and kind of a `node.<name>.<kind>` routing key (which the broker's topic
+        /// permissions bind to the publishing node's own broker user), or nil for any other key.
+        package static func parseNode(_ routingKey: String) -> (node: NodeName, kind: NodeKind?)? {
+            let parts = routingKey.split(separator: ".", omittingEmptySubsequences: false)
+            guard parts.count >= 2, parts[0] == "node", let node = try? NodeName(validating: String(parts[1])) else { return nil }
+            return (node, parts.count == 3 ? NodeKind(rawValue: String(parts[2])) : nil)
+        }
+
+        /// Why a message on a node's routing key is refused, or nil: it must be the one type its
+        /// key carries, and speak for the node in the key.
+        package static func nodeMessageProblem(routingKey: String, type: String?, claimedNode: NodeName?) -> String? {
+            guard let (node, kind) = parseNode(routingKey) else { return nil }
+            guard let kind else { return "routing key \(routingKey) is not one a node may publish" }
+            guard type == kind.messageType else { return "message type \(type ?? "none") is not accepted on \(routingKey) (expected \(kind.messageType))" }
+            if let claimedNode, claimedNode != node { return "node \(node) published a message naming node \(claimedNode)" }
+            return nil
+        }
     }
 
     // MARK: What each service declares

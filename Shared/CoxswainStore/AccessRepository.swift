@@ -44,24 +44,24 @@ package struct AccessRepository: Sendable {
     package func createTeam(name: String, owner: UUID?) async throws -> TeamID {
         let id = UUID()
         try await client.transaction(logger: logger) { conn in
-            let rows = try await conn.query("INSERT INTO teams (id, name) VALUES (\(id), \(name)) ON CONFLICT (name) DO NOTHING RETURNING id", logger: logger)
+            let rows = try await conn.guardedQuery("INSERT INTO teams (id, name) VALUES (\(id), \(name)) ON CONFLICT (name) DO NOTHING RETURNING id", logger: logger)
             var created = false
             for try await _ in rows.decode(UUID.self) { created = true }
             guard created else { throw AccessError.conflict("a team named '\(name)' already exists") }
             if let owner {
-                try await conn.query("INSERT INTO memberships (team_id, user_id, role) VALUES (\(id), \(owner), 'owner')", logger: logger)
+                try await conn.guardedQuery("INSERT INTO memberships (team_id, user_id, role) VALUES (\(id), \(owner), 'owner')", logger: logger)
             }
         }
         return TeamID(id.uuidString.lowercased())
     }
 
     package func teamName(_ team: TeamID) async throws -> String? {
-        for try await name in try await client.query("SELECT name FROM teams WHERE id = \(team.uuid)", logger: logger).decode(String.self) { return name }
+        for try await name in try await client.guardedQuery("SELECT name FROM teams WHERE id = \(team.uuid)", logger: logger).decode(String.self) { return name }
         return nil
     }
 
     package func teamID(named name: String) async throws -> TeamID? {
-        for try await id in try await client.query("SELECT id FROM teams WHERE name = \(name)", logger: logger).decode(UUID.self) {
+        for try await id in try await client.guardedQuery("SELECT id FROM teams WHERE name = \(name)", logger: logger).decode(UUID.self) {
             return TeamID(id.uuidString.lowercased())
         }
         return nil
@@ -71,7 +71,7 @@ package struct AccessRepository: Sendable {
 
     package func createUser(name: String, passwordHash: String) async throws -> UUID {
         let id = UUID()
-        let rows = try await client.query(
+        let rows = try await client.guardedQuery(
             "INSERT INTO users (id, name, password_hash) VALUES (\(id), \(name), \(passwordHash)) ON CONFLICT (name) DO NOTHING RETURNING id",
             logger: logger
         )
@@ -81,20 +81,20 @@ package struct AccessRepository: Sendable {
 
     /// The user's id and password hash (nil when unknown or disabled).
     package func credentials(user name: String) async throws -> (id: UUID, passwordHash: String)? {
-        let rows = try await client.query("SELECT id, password_hash FROM users WHERE name = \(name) AND NOT disabled", logger: logger)
+        let rows = try await client.guardedQuery("SELECT id, password_hash FROM users WHERE name = \(name) AND NOT disabled", logger: logger)
         for try await (id, hash) in rows.decode((UUID, String).self) { return (id, hash) }
         return nil
     }
 
     package func userID(named name: String) async throws -> UUID? {
-        for try await id in try await client.query("SELECT id FROM users WHERE name = \(name)", logger: logger).decode(UUID.self) { return id }
+        for try await id in try await client.guardedQuery("SELECT id FROM users WHERE name = \(name)", logger: logger).decode(UUID.self) { return id }
         return nil
     }
 
     // MARK: Memberships
 
     package func memberships(of user: UUID) async throws -> [TeamMembership] {
-        let rows = try await client.query(
+        let rows = try await client.guardedQuery(
             "SELECT t.name, t.id, m.role FROM memberships m JOIN teams t ON t.id = m.team_id WHERE m.user_id = \(user) ORDER BY t.name",
             logger: logger
         )
@@ -106,7 +106,7 @@ package struct AccessRepository: Sendable {
     }
 
     package func members(of team: TeamID) async throws -> [UserInfo] {
-        let rows = try await client.query(
+        let rows = try await client.guardedQuery(
             "SELECT u.id, u.name, m.role FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.team_id = \(team.uuid) ORDER BY u.name",
             logger: logger
         )
@@ -122,7 +122,7 @@ package struct AccessRepository: Sendable {
         try await client.transaction(logger: logger) { conn in
             try await Self.lockTeam(team, conn: conn, logger: logger)
             if role != .owner, try await Self.isLastOwner(team: team, user: user, conn: conn, logger: logger) { throw AccessError.lastOwner }
-            try await conn.query(
+            try await conn.guardedQuery(
                 """
                 INSERT INTO memberships (team_id, user_id, role) VALUES (\(team.uuid), \(user), \(role.rawValue))
                 ON CONFLICT (team_id, user_id) DO UPDATE SET role = EXCLUDED.role
@@ -137,11 +137,11 @@ package struct AccessRepository: Sendable {
         try await client.transaction(logger: logger) { conn in
             try await Self.lockTeam(team, conn: conn, logger: logger)
             if try await Self.isLastOwner(team: team, user: user, conn: conn, logger: logger) { throw AccessError.lastOwner }
-            let rows = try await conn.query("DELETE FROM memberships WHERE team_id = \(team.uuid) AND user_id = \(user) RETURNING user_id", logger: logger)
+            let rows = try await conn.guardedQuery("DELETE FROM memberships WHERE team_id = \(team.uuid) AND user_id = \(user) RETURNING user_id", logger: logger)
             var removed = false
             for try await _ in rows.decode(UUID.self) { removed = true }
             guard removed else { throw AccessError.notFound("member") }
-            try await conn.query(
+            try await conn.guardedQuery(
                 "UPDATE api_tokens SET revoked_at = clock_timestamp() WHERE team_id = \(team.uuid) AND user_id = \(user) AND revoked_at IS NULL",
                 logger: logger
             )
@@ -149,11 +149,11 @@ package struct AccessRepository: Sendable {
     }
 
     static func lockTeam(_ team: TeamID, conn: PostgresConnection, logger: Logger) async throws {
-        try await conn.query("SELECT id FROM teams WHERE id = \(team.uuid) FOR UPDATE", logger: logger)
+        try await conn.guardedQuery("SELECT id FROM teams WHERE id = \(team.uuid) FOR UPDATE", logger: logger)
     }
 
     static func isLastOwner(team: TeamID, user: UUID, conn: PostgresConnection, logger: Logger) async throws -> Bool {
-        let rows = try await conn.query(
+        let rows = try await conn.guardedQuery(
             """
             SELECT (SELECT role FROM memberships WHERE team_id = \(team.uuid) AND user_id = \(user)) = 'owner'
                AND (SELECT count(*) FROM memberships WHERE team_id = \(team.uuid) AND role = 'owner') = 1
@@ -167,7 +167,7 @@ package struct AccessRepository: Sendable {
     // MARK: Invitations
 
     package func createInvitation(team: TeamID, role: Role, tokenHash: String, createdBy: String, expiresAt: Date) async throws {
-        try await client.query(
+        try await client.guardedQuery(
             """
             INSERT INTO invitations (id, team_id, role, token_hash, created_by, expires_at)
             VALUES (\(UUID()), \(team.uuid), \(role.rawValue), \(tokenHash), \(createdBy), \(expiresAt))
@@ -179,7 +179,7 @@ package struct AccessRepository: Sendable {
     /// Uses an invitation once: adds `user` to its team with its role. Nil when unknown, used or expired.
     package func acceptInvitation(tokenHash: String, user: UUID) async throws -> (TeamID, Role)? {
         try await client.transaction(logger: logger) { conn in
-            let rows = try await conn.query(
+            let rows = try await conn.guardedQuery(
                 """
                 UPDATE invitations SET accepted_at = clock_timestamp(), accepted_by = \(user)
                 WHERE token_hash = \(tokenHash) AND accepted_at IS NULL AND expires_at > clock_timestamp()
@@ -189,7 +189,7 @@ package struct AccessRepository: Sendable {
             )
             for try await (team, role) in rows.decode((UUID, String).self) {
                 let r = Role(rawValue: role) ?? .viewer
-                try await conn.query(
+                try await conn.guardedQuery(
                     """
                     INSERT INTO memberships (team_id, user_id, role) VALUES (\(team), \(user), \(r.rawValue))
                     ON CONFLICT (team_id, user_id) DO UPDATE SET role = EXCLUDED.role
@@ -206,7 +206,7 @@ package struct AccessRepository: Sendable {
 
     package func createToken(team: TeamID, user: UUID, name: String, role: Role, tokenHash: String, expiresAt: Date) async throws -> UUID {
         let id = UUID()
-        try await client.query(
+        try await client.guardedQuery(
             """
             INSERT INTO api_tokens (id, team_id, user_id, name, role, token_hash, expires_at)
             VALUES (\(id), \(team.uuid), \(user), \(name), \(role.rawValue), \(tokenHash), \(expiresAt))
@@ -217,7 +217,7 @@ package struct AccessRepository: Sendable {
     }
 
     package func tokens(team: TeamID) async throws -> [TokenInfo] {
-        let rows = try await client.query(
+        let rows = try await client.guardedQuery(
             """
             SELECT k.id, k.name, u.name, t.name, k.role, k.created_at, k.expires_at, k.revoked_at, k.last_used_at
             FROM api_tokens k JOIN users u ON u.id = k.user_id JOIN teams t ON t.id = k.team_id
@@ -234,7 +234,7 @@ package struct AccessRepository: Sendable {
 
     /// Revokes a token of the team; false when the team has no such token.
     package func revokeToken(team: TeamID, id: UUID) async throws -> Bool {
-        let rows = try await client.query(
+        let rows = try await client.guardedQuery(
             "UPDATE api_tokens SET revoked_at = coalesce(revoked_at, clock_timestamp()) WHERE id = \(id) AND team_id = \(team.uuid) RETURNING id",
             logger: logger
         )
@@ -245,7 +245,7 @@ package struct AccessRepository: Sendable {
     /// Resolves an API token: valid, not revoked, not expired, its user still a member. The role is
     /// the lower of the token's role and the user's current role in the team.
     package func resolveToken(hash: String) async throws -> ResolvedCredential? {
-        let rows = try await client.query(
+        let rows = try await client.guardedQuery(
             """
             UPDATE api_tokens k SET last_used_at = clock_timestamp()
             FROM users u, teams t, memberships m
@@ -266,7 +266,7 @@ package struct AccessRepository: Sendable {
     // MARK: Sessions
 
     package func createSession(user: UUID, tokenHash: String, expiresAt: Date) async throws {
-        try await client.query(
+        try await client.guardedQuery(
             "INSERT INTO sessions (id, user_id, token_hash, expires_at) VALUES (\(UUID()), \(user), \(tokenHash), \(expiresAt))",
             logger: logger
         )
@@ -274,7 +274,7 @@ package struct AccessRepository: Sendable {
 
     /// The session's user, when the session is valid.
     package func resolveSession(hash: String) async throws -> (sessionID: UUID, userID: UUID, userName: String)? {
-        let rows = try await client.query(
+        let rows = try await client.guardedQuery(
             """
             SELECT s.id, u.id, u.name FROM sessions s JOIN users u ON u.id = s.user_id
             WHERE s.token_hash = \(hash) AND s.revoked_at IS NULL AND s.expires_at > clock_timestamp() AND NOT u.disabled
@@ -286,7 +286,7 @@ package struct AccessRepository: Sendable {
     }
 
     package func revokeSession(hash: String) async throws {
-        try await client.query("UPDATE sessions SET revoked_at = clock_timestamp() WHERE token_hash = \(hash) AND revoked_at IS NULL", logger: logger)
+        try await client.guardedQuery("UPDATE sessions SET revoked_at = clock_timestamp() WHERE token_hash = \(hash) AND revoked_at IS NULL", logger: logger)
     }
 
     /// The user's role in a team, by team name (for sessions choosing a team).

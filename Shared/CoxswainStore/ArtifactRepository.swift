@@ -34,7 +34,7 @@ package struct ArtifactRepository: Sendable {
 
     /// The complete artifact with this digest, if the team has one.
     package func info(team: TeamID, digest: String) async throws -> ArtifactInfo? {
-        let rows = try await client.query(
+        let rows = try await client.guardedQuery(
             "SELECT size FROM artifacts WHERE team_id = \(team.uuid) AND digest = \(digest) AND complete", logger: logger
         )
         for try await size in rows.decode(Int64.self) { return ArtifactInfo(digest: digest, size: size) }
@@ -46,7 +46,7 @@ package struct ArtifactRepository: Sendable {
     package func store<Body: AsyncSequence>(team: TeamID, digest: String, body: Body, limit: Int64) async throws -> ArtifactInfo
     where Body.Element == ByteBuffer {
         if let existing = try await info(team: team, digest: digest) { return existing }
-        try await client.query(
+        try await client.guardedQuery(
             "INSERT INTO artifacts (team_id, digest, size) VALUES (\(team.uuid), \(digest), 0) ON CONFLICT DO NOTHING", logger: logger
         )
         var hasher = SHA256Hasher()
@@ -56,7 +56,7 @@ package struct ArtifactRepository: Sendable {
         func flush(_ all: Bool) async throws {
             while pending.readableBytes >= Self.chunkSize || (all && pending.readableBytes > 0) {
                 let chunk = pending.readSlice(length: min(Self.chunkSize, pending.readableBytes))!
-                try await client.query(
+                try await client.guardedQuery(
                     """
                     INSERT INTO artifact_chunks (team_id, digest, n, data) VALUES (\(team.uuid), \(digest), \(n), \(chunk))
                     ON CONFLICT (team_id, digest, n) DO UPDATE SET data = excluded.data
@@ -83,9 +83,9 @@ package struct ArtifactRepository: Sendable {
             try await discard(team: team, digest: digest)
             throw ArtifactError.digestMismatch(expected: digest, actual: actual)
         }
-        try await client.withTransaction(logger: logger) { conn in
-            try await conn.query("DELETE FROM artifact_chunks WHERE team_id = \(team.uuid) AND digest = \(digest) AND n >= \(n)", logger: logger)
-            try await conn.query(
+        try await client.transaction(logger: logger) { conn in
+            try await conn.guardedQuery("DELETE FROM artifact_chunks WHERE team_id = \(team.uuid) AND digest = \(digest) AND n >= \(n)", logger: logger)
+            try await conn.guardedQuery(
                 "UPDATE artifacts SET size = \(size), complete = true WHERE team_id = \(team.uuid) AND digest = \(digest)", logger: logger
             )
         }
@@ -93,7 +93,7 @@ package struct ArtifactRepository: Sendable {
     }
 
     func discard(team: TeamID, digest: String) async throws {
-        try await client.query("DELETE FROM artifacts WHERE team_id = \(team.uuid) AND digest = \(digest) AND NOT complete", logger: logger)
+        try await client.guardedQuery("DELETE FROM artifacts WHERE team_id = \(team.uuid) AND digest = \(digest) AND NOT complete", logger: logger)
     }
 
     /// The content, one chunk at a time (read lazily, so a large artifact is never held whole).
@@ -106,7 +106,7 @@ package struct ArtifactRepository: Sendable {
                     var n = 0
                     while true {
                         var chunk: ByteBuffer?
-                        let rows = try await client.query(
+                        let rows = try await client.guardedQuery(
                             "SELECT data FROM artifact_chunks WHERE team_id = \(team.uuid) AND digest = \(digest) AND n = \(n)", logger: logger
                         )
                         for try await data in rows.decode(ByteBuffer.self) { chunk = data }
@@ -126,7 +126,7 @@ package struct ArtifactRepository: Sendable {
     /// The team of a node's pending task that needs `digest`, when there is one: an agent may
     /// fetch only the artifacts of tasks sent to it and not yet finished.
     package func teamOfPendingTask(node: String, task: TaskID, digest: String) async throws -> TeamID? {
-        let rows = try await client.query(
+        let rows = try await client.guardedQuery(
             """
             SELECT j.team_id FROM tasks t JOIN jobs j ON j.id = t.job_id
             WHERE t.id = \(task.rawValue) AND t.node = \(node) AND t.status = 'pending' AND \(digest) = ANY(t.artifact_digests)

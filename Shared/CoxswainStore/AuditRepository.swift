@@ -59,21 +59,22 @@ package struct AuditRepository: Sendable {
         ].joined(separator: "\u{1F}")
     }
 
-    static func micros(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1_000_000).rounded()) }
+    /// Microseconds since 1970; a date out of Int64's range (never recorded: the recorder checks) gives 0 rather than a trap.
+    static func micros(_ date: Date) -> Int64 { Int64(exactly: (date.timeIntervalSince1970 * 1_000_000).rounded()) ?? 0 }
 
     /// Appends a batch in one transaction: per team, under a transaction-scoped lock, after the
     /// team's current head; message ids seen before are skipped (redelivery). Returns how many were new.
     @discardableResult
     package func append(_ records: [AuditRecord]) async throws -> Int {
         guard !records.isEmpty else { return 0 }
-        return try await client.withTransaction(logger: logger) { conn in
+        return try await client.transaction(logger: logger) { conn in
             var byTeam: [TeamID: [AuditRecord]] = [:]
             for r in records { byTeam[r.teamID ?? Self.systemTeam, default: []].append(r) }
             for team in byTeam.keys.sorted(by: { $0.rawValue < $1.rawValue }) {
-                try await conn.query("SELECT pg_advisory_xact_lock(hashtextextended(\(team.rawValue), 42))", logger: logger)
+                try await conn.guardedQuery("SELECT pg_advisory_xact_lock(hashtextextended(\(team.rawValue), 42))", logger: logger)
             }
             var seen = Set<String>()
-            for try await id in try await conn.query("SELECT message_id FROM audit_events WHERE message_id = ANY(\(records.map(\.messageID)))", logger: logger).decode(String.self) {
+            for try await id in try await conn.guardedQuery("SELECT message_id FROM audit_events WHERE message_id = ANY(\(records.map(\.messageID)))", logger: logger).decode(String.self) {
                 seen.insert(id)
             }
             var ids: [String] = [], teams: [UUID] = [], seqs: [Int64] = [], micros: [Int64] = [], keys: [String] = [], types: [String] = []
@@ -82,7 +83,7 @@ package struct AuditRepository: Sendable {
             for (team, teamRecords) in byTeam {
                 var seq: Int64 = 0
                 var prev = ""
-                let head = try await conn.query(
+                let head = try await conn.guardedQuery(
                     "SELECT seq, hash FROM audit_events WHERE team_id = \(team.uuid) ORDER BY seq DESC LIMIT 1", logger: logger
                 )
                 for try await (s, h) in head.decode((Int64, String).self) {
@@ -100,7 +101,7 @@ package struct AuditRepository: Sendable {
                 }
             }
             guard !ids.isEmpty else { return 0 }
-            try await conn.query(
+            try await conn.guardedQuery(
                 """
                 INSERT INTO audit_events (message_id, team_id, seq, event_time, event_us, routing_key, message_type, actor, action, target,
                                           outcome, request_id, payload, payload_raw, prev_hash, hash)
@@ -118,7 +119,7 @@ package struct AuditRepository: Sendable {
 
     /// The team's records, newest first, filtered.
     package func list(team: TeamID, since: Date?, actor: String?, action: String?, target: String?, limit: Int) async throws -> [AuditEntry] {
-        let rows = try await client.query(
+        let rows = try await client.guardedQuery(
             """
             SELECT seq, event_time, actor, action, target, outcome, request_id, payload_raw, hash FROM audit_events
             WHERE team_id = \(team.uuid) AND seq IS NOT NULL
@@ -140,7 +141,7 @@ package struct AuditRepository: Sendable {
     /// Recomputes the team's chain from its first record (an anchor left by pruning is trusted as
     /// the start) and names the first record whose hash or link does not match.
     package func verify(team: TeamID) async throws -> AuditVerification {
-        let rows = try await client.query(
+        let rows = try await client.guardedQuery(
             """
             SELECT seq, event_us, routing_key, message_type, actor, action, target, outcome, request_id, payload_raw, prev_hash, hash, anchor,
                    payload = payload_raw::jsonb
@@ -179,12 +180,12 @@ package struct AuditRepository: Sendable {
     /// Deletes records older than `before`, keeping the newest of them as an anchor so the chain
     /// stays verifiable from there. Returns how many rows were deleted.
     package func prune(before: Date) async throws -> Int {
-        try await client.withTransaction(logger: logger) { conn in
+        try await client.transaction(logger: logger) { conn in
             // One pruner at a time across replicas.
             var locked = false
-            for try await got in try await conn.query("SELECT pg_try_advisory_xact_lock(4242)", logger: logger).decode(Bool.self) { locked = got }
+            for try await got in try await conn.guardedQuery("SELECT pg_try_advisory_xact_lock(4242)", logger: logger).decode(Bool.self) { locked = got }
             guard locked else { return 0 }
-            let anchors = try await conn.query(
+            let anchors = try await conn.guardedQuery(
                 """
                 UPDATE audit_events a SET anchor = true FROM (
                     SELECT DISTINCT ON (team_id) id FROM audit_events WHERE event_time < \(before) AND seq IS NOT NULL ORDER BY team_id, seq DESC
@@ -196,7 +197,7 @@ package struct AuditRepository: Sendable {
             var pairs: [(UUID, Int64)] = []
             for try await (team, seq) in anchors.decode((UUID, Int64).self) { pairs.append((team, seq)) }
             for (team, seq) in pairs {
-                let rows = try await conn.query("DELETE FROM audit_events WHERE team_id = \(team) AND seq < \(seq) RETURNING id", logger: logger)
+                let rows = try await conn.guardedQuery("DELETE FROM audit_events WHERE team_id = \(team) AND seq < \(seq) RETURNING id", logger: logger)
                 for try await _ in rows.decode(Int64.self) { deleted += 1 }
             }
             return deleted
@@ -205,7 +206,7 @@ package struct AuditRepository: Sendable {
 
     /// Number of audit rows (for tests and health output).
     package func count() async throws -> Int {
-        for try await n in try await client.query("SELECT count(*)::int FROM audit_events", logger: logger).decode(Int.self) { return n }
+        for try await n in try await client.guardedQuery("SELECT count(*)::int FROM audit_events", logger: logger).decode(Int.self) { return n }
         return 0
     }
 }

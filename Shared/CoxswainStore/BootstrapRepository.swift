@@ -51,8 +51,8 @@ package struct BootstrapRepository: Sendable {
         id: UUID, team: TeamID, planJSON: String, hosts: [NewBootstrapHost], threads: Int, acceptNewHostKeys: Bool, credential: String?,
         sealedKey: [UInt8]?, submittedBy: String
     ) async throws {
-        try await client.withTransaction(logger: logger) { conn in
-            try await conn.query(
+        try await client.transaction(logger: logger) { conn in
+            try await conn.guardedQuery(
                 """
                 INSERT INTO bootstrap_runs (id, team_id, status, plan, threads, accept_new_host_keys, credential, sealed_key, submitted_by)
                 VALUES (\(id), \(team.uuid), 'queued', \(planJSON), \(threads), \(acceptNewHostKeys), \(credential)::text,
@@ -61,14 +61,14 @@ package struct BootstrapRepository: Sendable {
                 logger: logger
             )
             for (position, h) in hosts.enumerated() {
-                try await conn.query(
+                try await conn.guardedQuery(
                     """
                     INSERT INTO bootstrap_hosts (run_id, position, name, host, port, username, role)
                     VALUES (\(id), \(position), \(h.name), \(h.host), \(h.port), \(h.username), \(h.role))
                     """,
                     logger: logger
                 )
-                try await conn.query(
+                try await conn.guardedQuery(
                     """
                     INSERT INTO bootstrap_steps (run_id, position, seq, label)
                     SELECT \(id), \(position), s.seq - 1, s.label FROM unnest(\(h.steps)::text[]) WITH ORDINALITY AS s(label, seq)
@@ -81,7 +81,7 @@ package struct BootstrapRepository: Sendable {
 
     /// Deletes a run that could not be handed to the broker.
     package func delete(_ id: UUID) async throws {
-        try await client.query("DELETE FROM bootstrap_runs WHERE id = \(id)", logger: logger)
+        try await client.guardedQuery("DELETE FROM bootstrap_runs WHERE id = \(id)", logger: logger)
     }
 
     /// What claiming a run found.
@@ -96,7 +96,7 @@ package struct BootstrapRepository: Sendable {
     /// Marks the run running (again, after a crash: once the dead runner's lease expired) and
     /// leases it to the caller.
     package func claim(_ id: UUID, lease: Double) async throws -> Claim {
-        let rows = try await client.query(
+        let rows = try await client.guardedQuery(
             """
             UPDATE bootstrap_runs SET status = 'running', started_at = coalesce(started_at, clock_timestamp()),
                 lease_until = clock_timestamp() + make_interval(secs => \(lease))
@@ -113,11 +113,11 @@ package struct BootstrapRepository: Sendable {
             )
         }
         guard var run else {
-            let state = try await client.query("SELECT status FROM bootstrap_runs WHERE id = \(id)", logger: logger)
+            let state = try await client.guardedQuery("SELECT status FROM bootstrap_runs WHERE id = \(id)", logger: logger)
             for try await status in state.decode(String.self) where status == "running" { return .leased }
             return .done
         }
-        let finished = try await client.query(
+        let finished = try await client.guardedQuery(
             "SELECT position FROM bootstrap_hosts WHERE run_id = \(id) AND status IN ('succeeded', 'failed')", logger: logger
         )
         for try await p in finished.decode(Int.self) { run.finishedHosts.insert(p) }
@@ -126,7 +126,7 @@ package struct BootstrapRepository: Sendable {
 
     /// Extends the caller's lease on a running run.
     package func renewLease(_ id: UUID, lease: Double) async throws {
-        try await client.query(
+        try await client.guardedQuery(
             "UPDATE bootstrap_runs SET lease_until = clock_timestamp() + make_interval(secs => \(lease)) WHERE id = \(id) AND status = 'running'",
             logger: logger
         )
@@ -134,7 +134,7 @@ package struct BootstrapRepository: Sendable {
 
     /// A run's summary alone (the event stream's tick), or nil when unknown.
     package func summary(id: UUID, team: TeamID) async throws -> BootstrapRunSummary? {
-        let rows = try await client.query(
+        let rows = try await client.guardedQuery(
             "SELECT \(unescaped: Self.summaryColumns) FROM bootstrap_runs r WHERE r.id = \(id) AND r.team_id = \(team.uuid)", logger: logger
         )
         for try await r in rows.decode(SummaryRow.self) { return Self.summary(r) }
@@ -142,19 +142,19 @@ package struct BootstrapRepository: Sendable {
     }
 
     package func hostStarted(run: UUID, position: Int) async throws {
-        try await client.query(
+        try await client.guardedQuery(
             """
             UPDATE bootstrap_hosts SET status = 'running', started_at = clock_timestamp(), error = NULL WHERE run_id = \(run) AND position = \(position)
             """,
             logger: logger
         )
-        try await client.query(
+        try await client.guardedQuery(
             "UPDATE bootstrap_steps SET status = 'pending', output = '', exit_code = NULL WHERE run_id = \(run) AND position = \(position)", logger: logger
         )
     }
 
     package func hostFinished(run: UUID, position: Int, succeeded: Bool, error: String?) async throws {
-        try await client.query(
+        try await client.guardedQuery(
             """
             UPDATE bootstrap_hosts SET status = \(succeeded ? "succeeded" : "failed"), error = \(error)::text, finished_at = clock_timestamp()
             WHERE run_id = \(run) AND position = \(position)
@@ -162,7 +162,7 @@ package struct BootstrapRepository: Sendable {
             logger: logger
         )
         if !succeeded {
-            try await client.query(
+            try await client.guardedQuery(
                 "UPDATE bootstrap_steps SET status = 'skipped' WHERE run_id = \(run) AND position = \(position) AND status IN ('pending', 'running')",
                 logger: logger
             )
@@ -170,14 +170,14 @@ package struct BootstrapRepository: Sendable {
     }
 
     package func stepStarted(run: UUID, position: Int, seq: Int) async throws {
-        try await client.query(
+        try await client.guardedQuery(
             "UPDATE bootstrap_steps SET status = 'running', started_at = clock_timestamp() WHERE run_id = \(run) AND position = \(position) AND seq = \(seq)",
             logger: logger
         )
     }
 
     package func stepFinished(run: UUID, position: Int, seq: Int, succeeded: Bool, exitCode: Int32?, output: String) async throws {
-        try await client.query(
+        try await client.guardedQuery(
             """
             UPDATE bootstrap_steps SET status = \(succeeded ? "succeeded" : "failed"), exit_code = \(exitCode)::int, output = \(output),
                 finished_at = clock_timestamp()
@@ -189,7 +189,7 @@ package struct BootstrapRepository: Sendable {
 
     /// Ends the run (failed when any host failed) and erases its one-run private key.
     package func finish(run: UUID, error: String? = nil) async throws -> String {
-        let rows = try await client.query(
+        let rows = try await client.guardedQuery(
             """
             UPDATE bootstrap_runs r SET finished_at = clock_timestamp(), sealed_key = NULL, error = \(error)::text,
                 status = CASE WHEN \(error)::text IS NOT NULL OR EXISTS (SELECT 1 FROM bootstrap_hosts h WHERE h.run_id = r.id AND h.status <> 'succeeded')
@@ -203,7 +203,7 @@ package struct BootstrapRepository: Sendable {
     }
 
     package func recordFile(run: UUID, host: String, localName: String, remotePath: String, digest: String, size: Int64) async throws {
-        try await client.query(
+        try await client.guardedQuery(
             """
             INSERT INTO bootstrap_files (run_id, host, local_name, remote_path, digest, size)
             VALUES (\(run), \(host), \(localName), \(remotePath), \(digest), \(size))
@@ -216,7 +216,7 @@ package struct BootstrapRepository: Sendable {
     // MARK: Reading
 
     package func list(team: TeamID, limit: Int) async throws -> [BootstrapRunSummary] {
-        let rows = try await client.query(
+        let rows = try await client.guardedQuery(
             """
             SELECT \(unescaped: Self.summaryColumns) FROM bootstrap_runs r WHERE r.team_id = \(team.uuid) ORDER BY r.created_at DESC LIMIT \(limit)
             """,
@@ -228,13 +228,13 @@ package struct BootstrapRepository: Sendable {
     }
 
     package func detail(id: UUID, team: TeamID) async throws -> BootstrapRunDetail? {
-        let rows = try await client.query(
+        let rows = try await client.guardedQuery(
             "SELECT \(unescaped: Self.summaryColumns) FROM bootstrap_runs r WHERE r.id = \(id) AND r.team_id = \(team.uuid)", logger: logger
         )
         var summary: BootstrapRunSummary?
         for try await r in rows.decode(SummaryRow.self) { summary = Self.summary(r) }
         guard let summary else { return nil }
-        let hostRows = try await client.query(
+        let hostRows = try await client.guardedQuery(
             """
             SELECT position, name, host, port, username, role, status, error, started_at, finished_at
             FROM bootstrap_hosts WHERE run_id = \(id) ORDER BY position
@@ -247,7 +247,7 @@ package struct BootstrapRepository: Sendable {
                 BootstrapHostDetail(name: h.1, host: h.2, port: h.3, username: h.4, role: h.5, status: h.6, error: h.7, startedAt: h.8, finishedAt: h.9, steps: [])
             )
         }
-        let stepRows = try await client.query(
+        let stepRows = try await client.guardedQuery(
             """
             SELECT position, seq, label, status, exit_code, output, started_at, finished_at
             FROM bootstrap_steps WHERE run_id = \(id) ORDER BY position, seq
@@ -257,7 +257,7 @@ package struct BootstrapRepository: Sendable {
         for try await s in stepRows.decode((Int, Int, String, String, Int32?, String, Date?, Date?).self) where s.0 < hosts.count {
             hosts[s.0].steps.append(BootstrapStepDetail(seq: s.1, label: s.2, status: s.3, exitCode: s.4, output: s.5, startedAt: s.6, finishedAt: s.7))
         }
-        let fileRows = try await client.query(
+        let fileRows = try await client.guardedQuery(
             "SELECT host, local_name, remote_path, digest, size FROM bootstrap_files WHERE run_id = \(id) ORDER BY host, local_name", logger: logger
         )
         var files: [BootstrapFileInfo] = []
@@ -285,7 +285,7 @@ package struct BootstrapRepository: Sendable {
 
     /// The team's trusted keys for a host (algorithm, base64 key).
     package func knownKeys(team: TeamID, host: String, port: Int) async throws -> [(algorithm: String, key: String)] {
-        let rows = try await client.query(
+        let rows = try await client.guardedQuery(
             "SELECT algorithm, key FROM known_hosts WHERE team_id = \(team.uuid) AND host = \(host) AND port = \(port)", logger: logger
         )
         var out: [(String, String)] = []
@@ -295,7 +295,7 @@ package struct BootstrapRepository: Sendable {
 
     /// Trust on first use: records a key (never replaces one).
     package func addKnownHost(team: TeamID, host: String, port: Int, algorithm: String, key: String, fingerprint: String, addedBy: String) async throws {
-        try await client.query(
+        try await client.guardedQuery(
             """
             INSERT INTO known_hosts (team_id, host, port, algorithm, key, fingerprint, added_by)
             VALUES (\(team.uuid), \(host), \(port), \(algorithm), \(key), \(fingerprint), \(addedBy)) ON CONFLICT DO NOTHING
@@ -305,7 +305,7 @@ package struct BootstrapRepository: Sendable {
     }
 
     package func knownHosts(team: TeamID) async throws -> [KnownHostInfo] {
-        let rows = try await client.query(
+        let rows = try await client.guardedQuery(
             "SELECT host, port, algorithm, fingerprint, added_by, added_at FROM known_hosts WHERE team_id = \(team.uuid) ORDER BY host, port, algorithm",
             logger: logger
         )
@@ -318,7 +318,7 @@ package struct BootstrapRepository: Sendable {
 
     /// Forgets a host's keys (after a legitimate re-install); returns how many were removed.
     package func forgetHost(team: TeamID, host: String, port: Int) async throws -> Int {
-        let rows = try await client.query(
+        let rows = try await client.guardedQuery(
             "DELETE FROM known_hosts WHERE team_id = \(team.uuid) AND host = \(host) AND port = \(port) RETURNING algorithm", logger: logger
         )
         var n = 0
@@ -329,7 +329,7 @@ package struct BootstrapRepository: Sendable {
     // MARK: SSH credentials
 
     package func storeCredential(team: TeamID, name: String, sealed: [UInt8], createdBy: String) async throws {
-        try await client.query(
+        try await client.guardedQuery(
             """
             INSERT INTO ssh_credentials (team_id, name, sealed_key, created_by) VALUES (\(team.uuid), \(name), \(ByteBuffer(bytes: sealed)), \(createdBy))
             ON CONFLICT (team_id, name) DO UPDATE SET sealed_key = excluded.sealed_key, created_by = excluded.created_by, created_at = clock_timestamp()
@@ -339,7 +339,7 @@ package struct BootstrapRepository: Sendable {
     }
 
     package func sealedCredential(team: TeamID, name: String) async throws -> [UInt8]? {
-        let rows = try await client.query(
+        let rows = try await client.guardedQuery(
             "SELECT sealed_key FROM ssh_credentials WHERE team_id = \(team.uuid) AND name = \(name)", logger: logger
         )
         for try await sealed in rows.decode(ByteBuffer.self) { return Array(sealed.readableBytesView) }
@@ -347,7 +347,7 @@ package struct BootstrapRepository: Sendable {
     }
 
     package func credentials(team: TeamID) async throws -> [SSHCredentialInfo] {
-        let rows = try await client.query(
+        let rows = try await client.guardedQuery(
             "SELECT name, created_by, created_at FROM ssh_credentials WHERE team_id = \(team.uuid) ORDER BY name", logger: logger
         )
         var out: [SSHCredentialInfo] = []
@@ -356,7 +356,7 @@ package struct BootstrapRepository: Sendable {
     }
 
     package func removeCredential(team: TeamID, name: String) async throws -> Bool {
-        let rows = try await client.query(
+        let rows = try await client.guardedQuery(
             "DELETE FROM ssh_credentials WHERE team_id = \(team.uuid) AND name = \(name) RETURNING name", logger: logger
         )
         for try await _ in rows.decode(String.self) { return true }

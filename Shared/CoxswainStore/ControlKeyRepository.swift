@@ -34,7 +34,7 @@ package struct ControlKeyRepository: Sendable {
         let pair = SigningKeyPair.generate()
         let id = UUID()
         let sealed = box.seal(pair.secretKeyBytes, associatedData: Array("control-key:\(id)".utf8))
-        try await client.query(
+        try await client.guardedQuery(
             """
             INSERT INTO control_keys (id, public_key, secret_key_sealed, active)
             VALUES (\(id), \(pair.publicKey.base64), \(ByteBuffer(bytes: sealed)), true) ON CONFLICT DO NOTHING
@@ -46,7 +46,7 @@ package struct ControlKeyRepository: Sendable {
     }
 
     func loadActive() async throws -> (id: UUID, pair: SigningKeyPair)? {
-        let rows = try await client.query("SELECT id, secret_key_sealed FROM control_keys WHERE active", logger: logger)
+        let rows = try await client.guardedQuery("SELECT id, secret_key_sealed FROM control_keys WHERE active", logger: logger)
         for try await (id, sealed) in rows.decode((UUID, ByteBuffer).self) {
             let secret = try box.open(Array(sealed.readableBytesView), associatedData: Array("control-key:\(id)".utf8))
             return (id, try SigningKeyPair(secretKey: secret))
@@ -56,7 +56,7 @@ package struct ControlKeyRepository: Sendable {
 
     /// Public keys agents should trust: the active one first, then keys retired less than `grace` ago.
     package func trustedPublicKeys(grace: Duration = .seconds(3600)) async throws -> [String] {
-        let rows = try await client.query(
+        let rows = try await client.guardedQuery(
             """
             SELECT public_key FROM control_keys
             WHERE active OR retired_at > clock_timestamp() - make_interval(secs => \(Double(grace.components.seconds)))
@@ -76,7 +76,7 @@ package struct ControlKeyRepository: Sendable {
         let pair = SigningKeyPair.generate()
         let id = UUID()
         let sealed = box.seal(pair.secretKeyBytes, associatedData: Array("control-key:\(id)".utf8))
-        try await client.query(
+        try await client.guardedQuery(
             "INSERT INTO control_keys (id, public_key, secret_key_sealed, active) VALUES (\(id), \(pair.publicKey.base64), \(ByteBuffer(bytes: sealed)), false)",
             logger: logger
         )
@@ -86,9 +86,9 @@ package struct ControlKeyRepository: Sendable {
     /// Step 2, once every node has been sent the hand-over: the new key signs from now on.
     package func activate(_ id: UUID) async throws {
         cache.clear()
-        try await client.withTransaction(logger: logger) { conn in
-            try await conn.query("UPDATE control_keys SET active = false, retired_at = clock_timestamp() WHERE active", logger: logger)
-            try await conn.query("UPDATE control_keys SET active = true WHERE id = \(id)", logger: logger)
+        try await client.transaction(logger: logger) { conn in
+            try await conn.guardedQuery("UPDATE control_keys SET active = false, retired_at = clock_timestamp() WHERE active", logger: logger)
+            try await conn.guardedQuery("UPDATE control_keys SET active = true WHERE id = \(id)", logger: logger)
         }
     }
 }

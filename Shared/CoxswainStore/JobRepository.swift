@@ -20,7 +20,7 @@ package struct JobRepository: Sendable {
         batch: String? = nil, parent: UUID? = nil
     ) async throws {
         let stepsJSON = try steps.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
-        try await client.query(
+        try await client.guardedQuery(
             """
             INSERT INTO jobs (id, team_id, verb, arguments, targets, timeout_seconds, status, submitted_by, secret_env, secret_names, steps, after_job, name, batch, parent_id)
             VALUES (\(id.rawValue), \(team.uuid), \(verb.rawValue), \(arguments), \(targets), \(timeoutSeconds), 'submitted', \(submittedBy),
@@ -32,7 +32,7 @@ package struct JobRepository: Sendable {
 
     /// Deletes the team's finished jobs (with their tasks); returns how many.
     package func purgeFinished(team: TeamID) async throws -> Int {
-        let rows = try await client.query(
+        let rows = try await client.guardedQuery(
             "DELETE FROM jobs WHERE team_id = \(team.uuid) AND status IN ('succeeded', 'failed') RETURNING id", logger: logger
         )
         var n = 0
@@ -42,18 +42,18 @@ package struct JobRepository: Sendable {
 
     /// Whether the team has this job.
     package func exists(_ id: JobID, team: TeamID) async throws -> Bool {
-        for try await _ in try await client.query("SELECT 1 FROM jobs WHERE id = \(id.rawValue) AND team_id = \(team.uuid)", logger: logger).decode(Int.self) { return true }
+        for try await _ in try await client.guardedQuery("SELECT 1 FROM jobs WHERE id = \(id.rawValue) AND team_id = \(team.uuid)", logger: logger).decode(Int.self) { return true }
         return false
     }
 
     /// Removes a job that could not be handed to the Scheduler (nothing half-submitted).
     package func delete(id: JobID) async throws {
-        try await client.query("DELETE FROM jobs WHERE id = \(id.rawValue) AND status = 'submitted'", logger: logger)
+        try await client.guardedQuery("DELETE FROM jobs WHERE id = \(id.rawValue) AND status = 'submitted'", logger: logger)
     }
 
     /// The most recently submitted job.
     package func lastJobID(team: TeamID) async throws -> JobID? {
-        let rows = try await client.query("SELECT id FROM jobs WHERE team_id = \(team.uuid) ORDER BY created_at DESC LIMIT 1", logger: logger)
+        let rows = try await client.guardedQuery("SELECT id FROM jobs WHERE team_id = \(team.uuid) ORDER BY created_at DESC LIMIT 1", logger: logger)
         for try await id in rows.decode(UUID.self) { return JobID(id) }
         return nil
     }
@@ -79,7 +79,7 @@ package struct JobRepository: Sendable {
     /// Jobs, newest first, optionally only those in some states.
     package func list(team: TeamID, limit: Int, statuses: [JobStatus]? = nil, parent: UUID? = nil) async throws -> [JobSummary] {
         let states = (statuses ?? JobStatus.allCases).map(\.rawValue)
-        let rows = try await client.query(
+        let rows = try await client.guardedQuery(
             """
             SELECT \(unescaped: Self.summaryColumns) FROM jobs j
             WHERE j.team_id = \(team.uuid) AND j.status = ANY(\(states)) AND (\(parent)::uuid IS NULL OR j.parent_id = \(parent)::uuid)
@@ -93,8 +93,17 @@ package struct JobRepository: Sendable {
     }
 
     /// The job summary alone, or nil when unknown.
+    /// The nodes a job has tasks on (whose live output its stream may carry).
+    package func nodes(of id: JobID) async throws -> Set<String> {
+        var out = Set<String>()
+        for try await node in try await client.guardedQuery("SELECT DISTINCT node FROM tasks WHERE job_id = \(id.rawValue)", logger: logger).decode(String.self) {
+            out.insert(node)
+        }
+        return out
+    }
+
     package func summary(id: JobID, team: TeamID) async throws -> JobSummary? {
-        let rows = try await client.query(
+        let rows = try await client.guardedQuery(
             "SELECT \(unescaped: Self.summaryColumns) FROM jobs j WHERE j.id = \(id.rawValue) AND j.team_id = \(team.uuid)", logger: logger
         )
         for try await r in rows.decode(SummaryRow.self) { return Self.summary(r) }
@@ -104,7 +113,7 @@ package struct JobRepository: Sendable {
     /// The job with every task, or nil when unknown.
     package func detail(id: JobID, team: TeamID) async throws -> JobDetail? {
         guard let job = try await summary(id: id, team: team) else { return nil }
-        let rows = try await client.query(
+        let rows = try await client.guardedQuery(
             """
             SELECT id, node, status, exit_code, stdout, stderr, error, created_at, dispatched_at, started_at, finished_at, result_received_at,
                    fingerprint, cached

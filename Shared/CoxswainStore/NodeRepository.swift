@@ -15,7 +15,7 @@ package struct NodeRepository: Sendable {
 
     /// The team's nodes, by name (pending ones too).
     package func list(team: TeamID) async throws -> [NodeInfo] {
-        let rows = try await client.query(
+        let rows = try await client.guardedQuery(
             """
             SELECT name, CASE WHEN reboot_requested_at > clock_timestamp() - interval '10 minutes' THEN 'rebooting' ELSE status END,
                    machine_id, version, labels,
@@ -53,7 +53,7 @@ package struct NodeRepository: Sendable {
         let uptimes = batch.map(\.hostUptimeSeconds)
         let started = batch.map { $0.agentStartedAt.timeIntervalSince1970 }
         let intervals = batch.map(\.intervalSeconds)
-        let rows = try await client.query(
+        let rows = try await client.guardedQuery(
             """
             WITH input AS (
                 SELECT * FROM unnest(\(names)::text[], \(machines)::text[], \(versions)::text[], \(labels)::text[],
@@ -82,7 +82,7 @@ package struct NodeRepository: Sendable {
 
     /// Marks online nodes offline when they missed `missedHeartbeats` heartbeats; returns them with their last heartbeat time.
     package func markSilentNodesOffline(missedHeartbeats: Double) async throws -> [(NodeName, Date, TeamID)] {
-        let rows = try await client.query(
+        let rows = try await client.guardedQuery(
             """
             UPDATE nodes SET status = 'offline'
             WHERE status = 'online'
@@ -101,7 +101,7 @@ package struct NodeRepository: Sendable {
     /// The team's nodes carrying every one of `labels`.
     package func withLabels(_ labels: [String: String], team: TeamID) async throws -> [String] {
         let wanted = String(decoding: (try? JSONEncoder().encode(labels)) ?? Data("{}".utf8), as: UTF8.self)
-        let rows = try await client.query(
+        let rows = try await client.guardedQuery(
             "SELECT name FROM nodes WHERE team_id = \(team.uuid) AND labels::jsonb @> \(wanted)::jsonb ORDER BY name", logger: logger
         )
         var out: [String] = []
@@ -111,7 +111,7 @@ package struct NodeRepository: Sendable {
 
     /// Which of `names` are the team's nodes.
     package func existing(_ names: [String], team: TeamID) async throws -> Set<String> {
-        let rows = try await client.query("SELECT name FROM nodes WHERE name = ANY(\(names)) AND team_id = \(team.uuid)", logger: logger)
+        let rows = try await client.guardedQuery("SELECT name FROM nodes WHERE name = ANY(\(names)) AND team_id = \(team.uuid)", logger: logger)
         var out = Set<String>()
         for try await name in rows.decode(String.self) { out.insert(name) }
         return out
@@ -122,7 +122,7 @@ package struct NodeRepository: Sendable {
     /// Adds a pending node with a one-time enrolment token (stored hashed).
     package func addPending(team: TeamID, name: NodeName, labels: [String: String], tokenHash: String, expiresAt: Date) async throws {
         let labelText = String(decoding: (try? JSONEncoder().encode(labels)) ?? Data("{}".utf8), as: UTF8.self)
-        let rows = try await client.query(
+        let rows = try await client.guardedQuery(
             """
             INSERT INTO nodes (name, team_id, machine_id, version, labels, status, enrolment_token_hash, enrolment_expires_at)
             VALUES (\(name.rawValue), \(team.uuid), '', '', \(labelText), 'pending', \(tokenHash), \(expiresAt))
@@ -138,7 +138,7 @@ package struct NodeRepository: Sendable {
     /// A bootstrap's enrolment token: a new pending node, or — for a node of the same team that
     /// exists — a re-enrolment (its next enrolment replaces its keys and broker password).
     package func issueEnrolmentToken(team: TeamID, name: NodeName, tokenHash: String, expiresAt: Date) async throws {
-        let rows = try await client.query(
+        let rows = try await client.guardedQuery(
             """
             INSERT INTO nodes (name, team_id, machine_id, version, labels, status, enrolment_token_hash, enrolment_expires_at)
             VALUES (\(name.rawValue), \(team.uuid), '', '', '{}', 'pending', \(tokenHash), \(expiresAt))
@@ -156,7 +156,7 @@ package struct NodeRepository: Sendable {
 
     /// A pending node's team, if `tokenHash` is its valid, unused, unexpired enrolment token.
     package func pendingEnrolment(name: NodeName, tokenHash: String) async throws -> TeamID? {
-        let rows = try await client.query(
+        let rows = try await client.guardedQuery(
             """
             SELECT team_id FROM nodes WHERE name = \(name.rawValue) AND enrolment_token_hash = \(tokenHash)
               AND enrolment_expires_at > clock_timestamp() AND enrolled_at IS NULL
@@ -169,7 +169,7 @@ package struct NodeRepository: Sendable {
 
     /// Completes enrolment once: the token is consumed (a second use finds nothing), keys recorded.
     package func completeEnrolment(name: NodeName, tokenHash: String, signingKey: String, sealingKey: String, machineID: String, brokerUser: String) async throws -> Bool {
-        let rows = try await client.query(
+        let rows = try await client.guardedQuery(
             """
             UPDATE nodes SET enrolment_token_hash = NULL, enrolled_at = clock_timestamp(), status = 'offline',
                 signing_public_key = \(signingKey), sealing_public_key = \(sealingKey), machine_id = \(machineID), broker_user = \(brokerUser)
@@ -185,7 +185,7 @@ package struct NodeRepository: Sendable {
 
     /// Removes one of the team's nodes; returns its broker user (nil when the team has no such node).
     package func remove(team: TeamID, name: String) async throws -> String?? {
-        let rows = try await client.query(
+        let rows = try await client.guardedQuery(
             "DELETE FROM nodes WHERE name = \(name) AND team_id = \(team.uuid) RETURNING broker_user", logger: logger
         )
         for try await user in rows.decode(String?.self) { return .some(user) }
@@ -194,7 +194,7 @@ package struct NodeRepository: Sendable {
 
     /// The enrolled node's result-signing public key (base64) and team.
     package func signingKeys(_ names: [String]) async throws -> [String: (key: String, team: TeamID)] {
-        let rows = try await client.query(
+        let rows = try await client.guardedQuery(
             "SELECT name, signing_public_key, team_id FROM nodes WHERE name = ANY(\(names)) AND signing_public_key IS NOT NULL",
             logger: logger
         )
@@ -203,9 +203,18 @@ package struct NodeRepository: Sendable {
         return out
     }
 
+    /// The enrolment team of each enrolled node among `names` (who a node's messages speak for).
+    package func enrolmentTeams(_ names: [String]) async throws -> [String: TeamID] {
+        guard !names.isEmpty else { return [:] }
+        let rows = try await client.guardedQuery("SELECT name, team_id FROM nodes WHERE name = ANY(\(names)) AND enrolled_at IS NOT NULL", logger: logger)
+        var out: [String: TeamID] = [:]
+        for try await (name, team) in rows.decode((String, UUID).self) { out[name] = TeamID(team.uuidString.lowercased()) }
+        return out
+    }
+
     /// Enrolled nodes' sealing public keys (base64), by name.
     package func sealingKeys(_ names: [String]) async throws -> [String: String] {
-        let rows = try await client.query(
+        let rows = try await client.guardedQuery(
             "SELECT name, sealing_public_key FROM nodes WHERE name = ANY(\(names)) AND sealing_public_key IS NOT NULL", logger: logger
         )
         var out: [String: String] = [:]
@@ -216,7 +225,7 @@ package struct NodeRepository: Sendable {
     /// Names of every enrolled node (all teams): who must receive a control-key hand-over.
     package func enrolledNames() async throws -> [String] {
         var out: [String] = []
-        for try await name in try await client.query("SELECT name FROM nodes WHERE enrolled_at IS NOT NULL ORDER BY name", logger: logger).decode(String.self) {
+        for try await name in try await client.guardedQuery("SELECT name FROM nodes WHERE enrolled_at IS NOT NULL ORDER BY name", logger: logger).decode(String.self) {
             out.append(name)
         }
         return out
@@ -224,7 +233,7 @@ package struct NodeRepository: Sendable {
 
     /// Records a node's new public keys after a successful REKEY.
     package func updateKeys(name: String, signingKey: String, sealingKey: String?) async throws {
-        try await client.query(
+        try await client.guardedQuery(
             """
             UPDATE nodes SET signing_public_key = \(signingKey), sealing_public_key = coalesce(\(sealingKey), sealing_public_key)
             WHERE name = \(name)

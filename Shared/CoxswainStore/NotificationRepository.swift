@@ -37,7 +37,7 @@ package struct NotificationRepository: Sendable {
     package func add(team: TeamID, url: String, format: String, events: [String]) async throws -> UUID {
         let id = UUID()
         let sealed = box.seal(Array(url.utf8), associatedData: Self.associated(id))
-        try await client.query(
+        try await client.guardedQuery(
             """
             INSERT INTO notification_subscriptions (id, team_id, url_sealed, url_display, format, events)
             VALUES (\(id), \(team.uuid), \(ByteBuffer(bytes: sealed)), \(Self.display(url)), \(format), \(events))
@@ -48,7 +48,7 @@ package struct NotificationRepository: Sendable {
     }
 
     package func list(team: TeamID) async throws -> [NotificationInfo] {
-        let rows = try await client.query(
+        let rows = try await client.guardedQuery(
             """
             SELECT s.id, s.url_display, s.format, s.events,
                    (SELECT count(*) FROM notification_deliveries d WHERE d.subscription_id = s.id AND d.status = 'delivered')::int,
@@ -67,7 +67,7 @@ package struct NotificationRepository: Sendable {
     }
 
     package func remove(team: TeamID, id: UUID) async throws -> Bool {
-        let rows = try await client.query("DELETE FROM notification_subscriptions WHERE id = \(id) AND team_id = \(team.uuid) RETURNING id", logger: logger)
+        let rows = try await client.guardedQuery("DELETE FROM notification_subscriptions WHERE id = \(id) AND team_id = \(team.uuid) RETURNING id", logger: logger)
         for try await _ in rows.decode(UUID.self) { return true }
         return false
     }
@@ -81,7 +81,7 @@ package struct NotificationRepository: Sendable {
     package func enqueue(_ events: [(team: TeamID, type: String, id: String, json: String)], onlySubscription: UUID? = nil) async throws -> Int {
         guard !events.isEmpty else { return 0 }
         let teams = Array(Set(events.map(\.team.uuid)))
-        let rows = try await client.query("SELECT id, team_id, events FROM notification_subscriptions WHERE team_id = ANY(\(teams)::uuid[])", logger: logger)
+        let rows = try await client.guardedQuery("SELECT id, team_id, events FROM notification_subscriptions WHERE team_id = ANY(\(teams)::uuid[])", logger: logger)
         var subscriptions: [(UUID, UUID, [String])] = []
         for try await r in rows.decode((UUID, UUID, [String]).self) { subscriptions.append(r) }
         var subs: [UUID] = [], ids: [String] = [], types: [String] = [], bodies: [String] = []
@@ -92,7 +92,7 @@ package struct NotificationRepository: Sendable {
             }
         }
         guard !subs.isEmpty else { return 0 }
-        try await client.query(
+        try await client.guardedQuery(
             """
             INSERT INTO notification_deliveries (subscription_id, event_message_id, event_type, event, status)
             SELECT s, i, t, b, 'pending' FROM unnest(\(subs)::uuid[], \(ids)::text[], \(types)::text[], \(bodies)::text[]) AS r(s, i, t, b)
@@ -105,7 +105,7 @@ package struct NotificationRepository: Sendable {
 
     /// Claims up to `limit` due deliveries for `lease` (other replicas skip them meanwhile).
     package func claimDue(limit: Int, lease: Duration) async throws -> [DueDelivery] {
-        let rows = try await client.query(
+        let rows = try await client.guardedQuery(
             """
             UPDATE notification_deliveries d SET next_attempt_at = clock_timestamp() + make_interval(secs => \(lease.seconds))
             FROM notification_subscriptions s
@@ -128,7 +128,7 @@ package struct NotificationRepository: Sendable {
     /// Records an attempt: delivered, retried at `retryAt`, or failed for good (nil `retryAt`).
     package func record(id: Int64, delivered: Bool, status: Int?, error: String?, retryAt: Date?) async throws {
         let state = delivered ? "delivered" : (retryAt == nil ? "failed" : "pending")
-        try await client.query(
+        try await client.guardedQuery(
             """
             UPDATE notification_deliveries SET attempts = attempts + 1, status = \(state), last_status = \(status), last_error = \(error),
                 delivered_at = CASE WHEN \(delivered) THEN clock_timestamp() END,

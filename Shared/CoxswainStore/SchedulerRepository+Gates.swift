@@ -46,7 +46,7 @@ extension SchedulerRepository {
         send: ([DispatchableTask], [JobID: [NodeName: String]]) async throws -> Void
     ) async throws -> (tasks: [RecordedTask], jobs: [CompletedJob]) {
         // One cheap indexed read outside a transaction on the hot path (results, heartbeats): usually nothing is gated.
-        let candidates = try await client.query(
+        let candidates = try await client.guardedQuery(
             """
             SELECT job_id FROM (
                 SELECT t.job_id, t.created_at FROM tasks t WHERE t.gate IS NOT NULL AND t.status = 'pending'
@@ -62,9 +62,9 @@ extension SchedulerRepository {
         for try await id in candidates.decode(UUID.self) { candidateIDs.append(id) }
         guard !candidateIDs.isEmpty else { return ([], []) }
         let ids = candidateIDs.sorted { $0.uuidString < $1.uuidString }
-        return try await client.withTransaction(logger: logger) { conn in
+        return try await client.transaction(logger: logger) { conn in
             // SKIP LOCKED: another replica is already deciding those.
-            let locked = try await conn.query(
+            let locked = try await conn.guardedQuery(
                 """
                 SELECT id, team_id, coalesce(steps, '[]'), coalesce(dispatched_at, created_at) FROM jobs
                 WHERE id = ANY(\(ids)::uuid[]) ORDER BY id FOR UPDATE SKIP LOCKED
@@ -83,7 +83,7 @@ extension SchedulerRepository {
             }
             guard !jobs.isEmpty else { return ([], []) }
             let jobIDs = jobs.map(\.id.rawValue)
-            let taskRows = try await conn.query(
+            let taskRows = try await conn.guardedQuery(
                 """
                 SELECT t.job_id, t.id, t.node, t.seq, t.status, t.gate, t.finished_at, t.query_value, n.agent_started_at,
                        n.reboot_requested_at > clock_timestamp() - make_interval(secs => \(Self.rebootDeadline))
@@ -101,7 +101,7 @@ extension SchedulerRepository {
                 if let started = r.8 { jobs[i].agentStartedAt[r.2] = started }
                 if r.9 == true { jobs[i].rebooting.insert(r.2) }
             }
-            let delivered = try await conn.query("SELECT job_id, seq FROM job_queries WHERE job_id = ANY(\(jobIDs)::uuid[])", logger: logger)
+            let delivered = try await conn.guardedQuery("SELECT job_id, seq FROM job_queries WHERE job_id = ANY(\(jobIDs)::uuid[])", logger: logger)
             for try await (job, seq) in delivered.decode((UUID, Int).self) { jobs[index[JobID(job)]!].deliveredQueries.insert(seq) }
             index = [:]
 
@@ -123,7 +123,7 @@ extension SchedulerRepository {
             }
             var recorded: [RecordedTask] = []
             if !fail.isEmpty {
-                let failed = try await conn.query(
+                let failed = try await conn.guardedQuery(
                     """
                     UPDATE tasks t SET status = 'failed', error = f.reason, finished_at = clock_timestamp(), gate = NULL
                     FROM unnest(\(fail.keys.map(\.rawValue))::uuid[], \(fail.keys.map { fail[$0]! })::text[]) AS f(id, reason)
@@ -139,7 +139,7 @@ extension SchedulerRepository {
             }
             var dispatchable: [(Int, DispatchableTask)] = []
             if !release.isEmpty {
-                let released = try await conn.query(
+                let released = try await conn.guardedQuery(
                     """
                     UPDATE tasks t SET gate = NULL FROM jobs j
                     WHERE t.id = ANY(\(release.map(\.rawValue))::uuid[]) AND j.id = t.job_id AND t.status = 'pending'
@@ -156,7 +156,7 @@ extension SchedulerRepository {
                 }
             }
             if !deliveries.isEmpty {
-                try await conn.query(
+                try await conn.guardedQuery(
                     """
                     INSERT INTO job_queries (job_id, seq) SELECT * FROM unnest(\(deliveries.map(\.0))::uuid[], \(deliveries.map(\.1))::int[])
                     ON CONFLICT DO NOTHING
@@ -167,8 +167,10 @@ extension SchedulerRepository {
             let tasks = dispatchable.sorted { ($0.1.node.rawValue, $0.0) < ($1.1.node.rawValue, $1.0) }.map(\.1)
             if !tasks.isEmpty || !queries.isEmpty {
                 try await send(tasks, queries)
+                // Published while the transaction is open: the connection may have died meanwhile.
+                guard !conn.isClosed else { throw DatabaseConnectionLost(during: "a publish inside a transaction") }
                 if !tasks.isEmpty {
-                    try await conn.query(
+                    try await conn.guardedQuery(
                         "UPDATE tasks SET dispatched_at = clock_timestamp() WHERE id = ANY(\(tasks.map(\.taskID.rawValue))::uuid[])", logger: logger
                     )
                 }
@@ -198,7 +200,7 @@ extension SchedulerRepository {
     /// JOB_WAIT: whether the latest task with this fingerprint (prefix) finished on every identity.
     package func jobFinished(team: TeamID, fingerprint: String, on identities: [String]) async throws -> Bool {
         guard !identities.isEmpty else { return false }
-        let rows = try await client.query(
+        let rows = try await client.guardedQuery(
             """
             SELECT DISTINCT ON (t.node) t.node, t.status FROM tasks t JOIN jobs j ON j.id = t.job_id
             WHERE j.team_id = \(team.uuid) AND t.node = ANY(\(identities)::text[])
@@ -214,7 +216,7 @@ extension SchedulerRepository {
 
     /// The team's nodes that are rebooting (their new work waits for their next agent start).
     package func rebootingNodes(team: TeamID) async throws -> Set<String> {
-        let rows = try await client.query(
+        let rows = try await client.guardedQuery(
             "SELECT name FROM nodes WHERE team_id = \(team.uuid) AND reboot_requested_at > clock_timestamp() - make_interval(secs => \(Self.rebootDeadline))",
             logger: logger
         )
@@ -227,8 +229,8 @@ extension SchedulerRepository {
     /// (held, gated or not yet dispatched). The agents drop the sent but not yet started ones.
     package func dropQueued(team: TeamID, nodes: [String], sentinel: JobID) async throws -> (tasks: [RecordedTask], jobs: [CompletedJob]) {
         guard !nodes.isEmpty else { return ([], []) }
-        return try await client.withTransaction(logger: logger) { conn in
-            let candidates = try await conn.query(
+        return try await client.transaction(logger: logger) { conn in
+            let candidates = try await conn.guardedQuery(
                 """
                 SELECT DISTINCT t.job_id FROM tasks t JOIN jobs j ON j.id = t.job_id
                 WHERE j.team_id = \(team.uuid) AND t.job_id <> \(sentinel.rawValue) AND t.node = ANY(\(nodes)::text[])
@@ -241,7 +243,7 @@ extension SchedulerRepository {
             guard !ids.isEmpty else { return ([], []) }
             ids.sort { $0.uuidString < $1.uuidString }
             try await Self.lockJobs(ids, conn: conn, logger: logger)
-            let rows = try await conn.query(
+            let rows = try await conn.guardedQuery(
                 """
                 UPDATE tasks SET status = 'failed', finished_at = clock_timestamp(), gate = NULL, held = false,
                     error = 'dropped by QUEUESENTINEL (job ' || \(sentinel.rawValue.uuidString.lowercased()) || ') before it started'

@@ -73,7 +73,7 @@ package struct SchedulerRepository: Sendable {
 
     /// The job if it still awaits planning.
     package func submittedJob(_ id: JobID) async throws -> SubmittedJob? {
-        let rows = try await client.query(
+        let rows = try await client.guardedQuery(
             "SELECT id, verb, arguments, targets, timeout_seconds, team_id, steps, after_job, batch FROM jobs WHERE id = \(id.rawValue) AND status = 'submitted'",
             logger: logger
         )
@@ -90,7 +90,7 @@ package struct SchedulerRepository: Sendable {
 
     /// Jobs still `submitted` after `olderThan` seconds: their nudge was lost.
     package func strandedSubmissions(olderThan seconds: Double, limit: Int = 100) async throws -> [JobID] {
-        let rows = try await client.query(
+        let rows = try await client.guardedQuery(
             """
             SELECT id FROM jobs WHERE status = 'submitted'
               AND created_at < clock_timestamp() - make_interval(secs => \(seconds)) ORDER BY created_at LIMIT \(limit)
@@ -106,10 +106,10 @@ package struct SchedulerRepository: Sendable {
     /// first) and its tasks are inserted. Returns nil when another replica already planned it, else
     /// the completed job when nothing is left to run (rejected, or every target offline).
     package func commitPlan(job: SubmittedJob, decision: PlanDecision, heldNodes: Set<NodeName> = []) async throws -> (planned: Bool, completed: CompletedJob?) {
-        try await client.withTransaction(logger: logger) { conn in
+        try await client.transaction(logger: logger) { conn in
             switch decision {
             case .reject(let reason):
-                let rows = try await conn.query(
+                let rows = try await conn.guardedQuery(
                     """
                     UPDATE jobs SET status = 'failed', error = \(reason), finished_at = clock_timestamp()
                     WHERE id = \(job.id.rawValue) AND status = 'submitted' RETURNING id
@@ -123,7 +123,7 @@ package struct SchedulerRepository: Sendable {
             case .dispatch(let tasks):
                 let allFailed = tasks.allSatisfy { $0.status != .pending }
                 let status: JobStatus = allFailed ? .failed : .dispatched
-                let rows = try await conn.query(
+                let rows = try await conn.guardedQuery(
                     """
                     UPDATE jobs SET status = \(status.rawValue), dispatched_at = clock_timestamp(),
                         finished_at = CASE WHEN \(allFailed) THEN clock_timestamp() END
@@ -134,7 +134,7 @@ package struct SchedulerRepository: Sendable {
                 var claimed = false
                 for try await _ in rows.decode(UUID.self) { claimed = true }
                 guard claimed else { return (false, nil) }
-                try await conn.query(
+                try await conn.guardedQuery(
                     """
                     INSERT INTO tasks (id, job_id, node, status, timeout_seconds, error, finished_at, seq, verb, arguments, vars, held,
                                        artifacts, artifact_digests, step_fingerprint, gate)
@@ -160,7 +160,7 @@ package struct SchedulerRepository: Sendable {
 
     /// The sealed secret environments of these jobs (only jobs that have one).
     package func sealedSecrets(_ jobs: [JobID]) async throws -> [JobID: [UInt8]] {
-        let rows = try await client.query(
+        let rows = try await client.guardedQuery(
             "SELECT id, secret_env FROM jobs WHERE id = ANY(\(jobs.map(\.rawValue))::uuid[]) AND secret_env IS NOT NULL", logger: logger
         )
         var out: [JobID: [UInt8]] = [:]
@@ -171,7 +171,7 @@ package struct SchedulerRepository: Sendable {
     /// Notes that these tasks' batches were confirmed by the broker.
     package func markDispatched(_ tasks: [TaskID]) async throws {
         guard !tasks.isEmpty else { return }
-        try await client.query(
+        try await client.guardedQuery(
             "UPDATE tasks SET dispatched_at = clock_timestamp() WHERE id = ANY(\(tasks.map(\.rawValue))::uuid[]) AND status = 'pending'",
             logger: logger
         )
@@ -181,8 +181,8 @@ package struct SchedulerRepository: Sendable {
     /// between commit and publish). Locks them (SKIP LOCKED) inside `body`, which republishes them;
     /// they are marked dispatched when `body` returns.
     package func redispatchStranded(olderThan seconds: Double, body: ([DispatchableTask]) async throws -> Void) async throws -> Int {
-        try await client.withTransaction(logger: logger) { conn in
-            let rows = try await conn.query(
+        try await client.transaction(logger: logger) { conn in
+            let rows = try await conn.guardedQuery(
                 """
                 SELECT t.job_id, t.id, t.node, coalesce(t.verb, j.verb), coalesce(t.arguments, j.arguments), t.timeout_seconds, t.vars, t.artifacts
                 FROM tasks t JOIN jobs j ON j.id = t.job_id
@@ -202,7 +202,9 @@ package struct SchedulerRepository: Sendable {
             }
             guard !tasks.isEmpty else { return 0 }
             try await body(tasks)
-            try await conn.query(
+            // Published while the transaction is open: the connection may have died meanwhile.
+            guard !conn.isClosed else { throw DatabaseConnectionLost(during: "a publish inside a transaction") }
+            try await conn.guardedQuery(
                 "UPDATE tasks SET dispatched_at = clock_timestamp() WHERE id = ANY(\(tasks.map(\.taskID.rawValue))::uuid[])",
                 logger: logger
             )
@@ -215,9 +217,9 @@ package struct SchedulerRepository: Sendable {
     package func recordResults(_ results: [TaskResult]) async throws -> (tasks: [RecordedTask], jobs: [CompletedJob]) {
         guard !results.isEmpty else { return ([], []) }
         let jobIDs = Array(Set(results.map(\.jobID.rawValue))).sorted { $0.uuidString < $1.uuidString }
-        return try await client.withTransaction(logger: logger) { conn in
+        return try await client.transaction(logger: logger) { conn in
             try await Self.lockJobs(jobIDs, conn: conn, logger: logger)
-            let rows = try await conn.query(
+            let rows = try await conn.guardedQuery(
                 """
                 UPDATE tasks t SET status = r.status, exit_code = NULLIF(r.exit_code, \(Self.noExitCode)),
                     stdout = r.stdout, stderr = r.stderr, error = NULLIF(r.error, ''),
@@ -247,7 +249,7 @@ package struct SchedulerRepository: Sendable {
             if !rebooted.isEmpty {
                 // The node's new work waits until an agent started after this reports (its next heartbeat).
                 // In the node's own clock (the REBOOT's finish), compared with its agent start time.
-                try await conn.query(
+                try await conn.guardedQuery(
                     """
                     UPDATE nodes n SET reboot_requested_at = t.finished_at FROM tasks t
                     WHERE t.id = ANY(\(recorded.map(\.taskID.rawValue))::uuid[]) AND t.verb = 'REBOOT' AND t.status = 'succeeded' AND n.name = t.node
@@ -263,8 +265,8 @@ package struct SchedulerRepository: Sendable {
     /// Fails pending tasks whose result is overdue (dispatched longer ago than their timeout plus
     /// `grace` seconds) and completes their jobs.
     package func failOverdueTasks(grace: Double) async throws -> (tasks: [RecordedTask], jobs: [CompletedJob]) {
-        try await client.withTransaction(logger: logger) { conn in
-            let candidates = try await conn.query(
+        try await client.transaction(logger: logger) { conn in
+            let candidates = try await conn.guardedQuery(
                 """
                 SELECT DISTINCT job_id FROM tasks
                 WHERE status = 'pending' AND dispatched_at IS NOT NULL
@@ -278,7 +280,7 @@ package struct SchedulerRepository: Sendable {
             guard !jobIDs.isEmpty else { return ([], []) }
             jobIDs.sort { $0.uuidString < $1.uuidString }
             try await Self.lockJobs(jobIDs, conn: conn, logger: logger)
-            let rows = try await conn.query(
+            let rows = try await conn.guardedQuery(
                 """
                 UPDATE tasks SET status = 'timed_out', finished_at = clock_timestamp(),
                     error = 'no result from the node within the timeout (' || timeout_seconds || ' s)'
@@ -302,9 +304,9 @@ package struct SchedulerRepository: Sendable {
     /// unfinished released tasks; returns the released tasks to dispatch (in step order).
     package func releaseHeld(_ jobs: [JobID]) async throws -> [DispatchableTask] {
         guard !jobs.isEmpty else { return [] }
-        return try await client.withTransaction(logger: logger) { conn in
+        return try await client.transaction(logger: logger) { conn in
             try await Self.lockJobs(jobs.map(\.rawValue).sorted { $0.uuidString < $1.uuidString }, conn: conn, logger: logger)
-            let rows = try await conn.query(
+            let rows = try await conn.guardedQuery(
                 """
                 SELECT j.id, j.batch, (SELECT count(DISTINCT node) FROM tasks t WHERE t.job_id = j.id)::int,
                        (SELECT count(DISTINCT node) FROM tasks t WHERE t.job_id = j.id AND t.status = 'pending' AND NOT t.held)::int,
@@ -320,7 +322,7 @@ package struct SchedulerRepository: Sendable {
             }
             var out: [DispatchableTask] = []
             for (job, nodes) in release {
-                let released = try await conn.query(
+                let released = try await conn.guardedQuery(
                     """
                     UPDATE tasks t SET held = false FROM jobs j
                     WHERE t.job_id = \(job) AND j.id = t.job_id AND t.held AND t.node = ANY(\(nodes)::text[])
@@ -345,7 +347,7 @@ package struct SchedulerRepository: Sendable {
     /// Retention beyond jobs: finished bootstrap runs, then artifacts no task, bootstrap run or
     /// fetched file refers to any more (both older than `olderThan` seconds). Returns the counts.
     package func purgeUnreferenced(olderThan seconds: Double, limit: Int = 200) async throws -> (runs: Int, artifacts: Int) {
-        let runs = try await client.query(
+        let runs = try await client.guardedQuery(
             """
             DELETE FROM bootstrap_runs WHERE id IN (
                 SELECT id FROM bootstrap_runs WHERE status IN ('succeeded', 'failed')
@@ -356,7 +358,7 @@ package struct SchedulerRepository: Sendable {
         )
         var runCount = 0
         for try await _ in runs.decode(UUID.self) { runCount += 1 }
-        let artifacts = try await client.query(
+        let artifacts = try await client.guardedQuery(
             """
             DELETE FROM artifacts a WHERE (a.team_id, a.digest) IN (
                 SELECT a2.team_id, a2.digest FROM artifacts a2
@@ -377,7 +379,7 @@ package struct SchedulerRepository: Sendable {
 
     /// Whether a job has finished (or no longer exists).
     package func isFinished(_ id: JobID) async throws -> Bool {
-        for try await status in try await client.query("SELECT status FROM jobs WHERE id = \(id.rawValue)", logger: logger).decode(String.self) {
+        for try await status in try await client.guardedQuery("SELECT status FROM jobs WHERE id = \(id.rawValue)", logger: logger).decode(String.self) {
             return JobStatus(rawValue: status)?.isFinal ?? true
         }
         return true
@@ -385,7 +387,7 @@ package struct SchedulerRepository: Sendable {
 
     /// Jobs still waiting that were waiting for one of these.
     package func dependents(of ids: [JobID]) async throws -> [JobID] {
-        let rows = try await client.query(
+        let rows = try await client.guardedQuery(
             "SELECT id FROM jobs WHERE after_job = ANY(\(ids.map(\.rawValue))::uuid[]) AND status = 'submitted' ORDER BY created_at", logger: logger
         )
         var out: [JobID] = []
@@ -395,7 +397,7 @@ package struct SchedulerRepository: Sendable {
 
     /// Deletes finished jobs (with their tasks) that finished more than `olderThan` seconds ago.
     package func purgeFinishedJobs(olderThan seconds: Double, limit: Int = 1000) async throws -> Int {
-        let rows = try await client.query(
+        let rows = try await client.guardedQuery(
             """
             DELETE FROM jobs WHERE id IN (
                 SELECT id FROM jobs WHERE status IN ('succeeded', 'failed')
@@ -423,11 +425,11 @@ package struct SchedulerRepository: Sendable {
 
     /// Serialises result recording per job across Scheduler replicas (in a stable order: no deadlocks).
     static func lockJobs(_ ids: [UUID], conn: PostgresConnection, logger: Logger) async throws {
-        try await conn.query("SELECT id FROM jobs WHERE id = ANY(\(ids)::uuid[]) ORDER BY id FOR UPDATE", logger: logger)
+        try await conn.guardedQuery("SELECT id FROM jobs WHERE id = ANY(\(ids)::uuid[]) ORDER BY id FOR UPDATE", logger: logger)
     }
 
     static func completeJobs(_ ids: [UUID], conn: PostgresConnection, logger: Logger) async throws -> [CompletedJob] {
-        let rows = try await conn.query(
+        let rows = try await conn.guardedQuery(
             """
             UPDATE jobs j SET finished_at = clock_timestamp(),
                 status = CASE WHEN EXISTS (SELECT 1 FROM tasks t WHERE t.job_id = j.id AND t.status <> 'succeeded')

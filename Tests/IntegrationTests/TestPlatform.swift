@@ -128,6 +128,7 @@ final class TestPlatform: Sendable {
     func startDeployer(_ node: String, extraArguments: [String] = [], extraEnvironment: [String: String] = [:]) throws {
         try launch("deployer-\(node)", "coxswain-deployer", [
             "--node-name", node, "--state-dir", directory + "/nodes/\(node)", "--set", "deployer.heartbeat_interval=1s",
+            "--set", "deployer.pass_environment=TEST_MARK_DIR,TEST_NODE",
         ] + extraArguments, extraEnvironment: ["TEST_NODE": node, "COXSWAIN_AMQP_URL": ""].merging(extraEnvironment) { $1 })
     }
 

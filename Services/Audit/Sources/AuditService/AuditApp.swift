@@ -28,7 +28,10 @@ package enum AuditApp {
             repository: NotificationRepository(client: postgres, masterKey: try SecretBox(base64Key: configuration.security.masterKey), logger: logger),
             sender: sender, logger: logger
         )
-        let recorder = AuditRecorder(repository: AuditRepository(client: postgres, logger: logger), notifications: dispatcher, logger: logger)
+        let recorder = AuditRecorder(
+            repository: AuditRepository(client: postgres, logger: logger), nodes: NodeRepository(client: postgres, logger: logger), notifications: dispatcher,
+            logger: logger
+        )
         let deliveries = LoopService("notifications") {
             await migrated.wait()
             while !Task.isCancelled {
@@ -43,25 +46,14 @@ package enum AuditApp {
         let batchSize = configuration.batchSize
         let loop = LoopService("audit") {
             await migrated.wait()
-            let batcher = DeliveryBatcher()
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { await batcher.pump(consumer.deliveries) }
-                var backoff = Duration.milliseconds(100)
-                while let batch = await batcher.next(max: batchSize) {
-                    do {
-                        try await recorder.append(batch)
-                        for d in batch { consumer.ack(d) }
-                        backoff = .milliseconds(100)
-                    } catch {
-                        if Task.isCancelled { break }
-                        logger.warning("audit append failed; requeueing", metadata: ["error": "\(error)"])
-                        try await Task.sleep(for: backoff)
-                        backoff = min(backoff * 2, .seconds(5))
-                        for d in batch { consumer.nack(d, requeue: true) }
-                    }
+            // Append, then ack; refused node messages (recorded as refusals) are dead-lettered.
+            await DeliveryLoop(consumer: consumer, maxBatch: batchSize, logger: logger, label: "audit")
+                .run(decode: { $0 }) { batch in
+                    let refused = Set(try await recorder.append(batch).map(\.deliveryTag))
+                    var out: [Int: String] = [:]
+                    for (i, d) in batch.enumerated() where refused.contains(d.deliveryTag) { out[i] = "refused node message (audited as message.refused)" }
+                    return out
                 }
-                group.cancelAll()
-            }
         }
         let repository = AuditRepository(client: postgres, logger: logger)
         let retention = configuration.retention

@@ -65,7 +65,7 @@ package enum DeployerApp {
         let agent = Agent(
             node: node, team: TeamID(credentials.teamID), trust: trust, journal: journal, publisher: publisher,
             verbs: VerbHandlers.directord(store: store),
-            environment: ProcessInfo.processInfo.environment, outputLimit: configuration.outputLimit, store: store,
+            environment: configuration.jobEnvironment(from: ProcessInfo.processInfo.environment), outputLimit: configuration.outputLimit, store: store,
             artifacts: (configuration.gatewayURL ?? credentials.gatewayURL).map { gateway in
                 ArtifactFetcher(gatewayURL: gateway, node: node, signingKey: { trust.signingKey }, client: http)
             },
@@ -127,7 +127,9 @@ package enum DeployerApp {
                     agentStartedAt: startedAt, sentAt: Date(), labels: configuration.labels, intervalSeconds: configuration.heartbeatInterval.seconds
                 )
                 do {
-                    try await publisher.publish([try OutgoingMessage(beat, exchange: Topology.events, routingKey: Topology.RoutingKey.heartbeat(node))])
+                    // Signed like results: the Scheduler records a heartbeat only with this node's enrolled key.
+                    let signed = try MessageSigning.sign(beat, with: trust.signingKey)
+                    try await publisher.publish([try OutgoingMessage(signed, exchange: Topology.events, routingKey: Topology.RoutingKey.heartbeat(node))])
                 } catch is CancellationError { return } catch {
                     logger.warning("heartbeat not sent", metadata: ["error": "\(error)"])
                 }

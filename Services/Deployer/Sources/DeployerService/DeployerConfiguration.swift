@@ -25,6 +25,10 @@ package struct DeployerConfiguration: Sendable {
     package var enrolToken: String?
     /// `deployer.gateway_url`: where to enrol: `http://host:port` or `unix:///path/gateway.sock`.
     package var gatewayURL: String?
+    /// `deployer.pass_environment`: names of the agent's environment variables that jobs also get,
+    /// besides the minimal set (PATH, HOME, LANG, LC_ALL, TZ, USER, LOGNAME, SHELL, TERM). Default none:
+    /// the agent's own environment (broker URL, enrolment token, …) never reaches a job.
+    package var passEnvironment: [String]
 
     package static let keys: [(key: String, help: String)] = CommonConfiguration.keys.filter { $0.key != "database.url" } + [
         ("deployer.node_name", "this node's name (default: host name)"),
@@ -37,7 +41,20 @@ package struct DeployerConfiguration: Sendable {
         ("deployer.output_limit", "bytes of output kept per stream and task (default 1048576)"),
         ("deployer.enrol_token", "one-time enrolment token from `coxswain node add` (secret; first start only)"),
         ("deployer.gateway_url", "gateway to enrol with: http://host:port or unix:///path/gateway.sock"),
+        ("deployer.pass_environment", "agent environment variables jobs also get, comma-separated (default none; PATH, HOME, LANG… always)"),
     ]
+
+    /// Variables every job gets from the agent's environment (when set there).
+    package static let baseEnvironment = ["PATH", "HOME", "LANG", "LC_ALL", "TZ", "USER", "LOGNAME", "SHELL", "TERM"]
+
+    /// The environment jobs start with: the minimal set plus `deployer.pass_environment`, never
+    /// the rest of the agent's environment (which holds its broker URL and enrolment token).
+    package func jobEnvironment(from agent: [String: String]) -> [String: String] {
+        var out: [String: String] = [:]
+        for name in Self.baseEnvironment + passEnvironment { if let v = agent[name] { out[name] = v } }
+        if out["PATH"] == nil { out["PATH"] = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" }
+        return out
+    }
 
     package init(_ config: ConfigReaderStack) throws(ConfigError) {
         common = try CommonConfiguration(config, needsDatabase: false, needsBroker: false)
@@ -56,5 +73,7 @@ package struct DeployerConfiguration: Sendable {
         outputLimit = try config.int("deployer.output_limit", default: 1 << 20, range: 1024...(64 << 20))
         enrolToken = config.string("deployer.enrol_token")
         gatewayURL = config.string("deployer.gateway_url")
+        passEnvironment = config.string("deployer.pass_environment", default: "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty && !$0.hasPrefix("COXSWAIN_") }
     }
 }

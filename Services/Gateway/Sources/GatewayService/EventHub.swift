@@ -6,8 +6,8 @@ import Synchronization
 package enum HubItem: Sendable {
     /// A job event, with its raw JSON (forwarded as is).
     case job(JobEvent, [UInt8])
-    /// A live output chunk's raw JSON.
-    case output([UInt8])
+    /// A live output chunk's raw JSON, with the node of the routing key it came on.
+    case output(node: String, [UInt8])
     /// A bootstrap run's progress (the hub keys runs by their id, like jobs).
     case bootstrap(BootstrapEvent, [UInt8])
     /// A periodic reminder to re-check the job in Postgres (a safety net for lost events).

@@ -5,6 +5,7 @@ import CoxswainMessaging
 import CoxswainOrchestration
 import CoxswainStore
 import Foundation
+import Synchronization
 import HTTPTypes
 import Hummingbird
 import Logging
@@ -372,14 +373,18 @@ package struct GatewayAPI: Sendable {
             return Self.error(.notFound, "unknown_job", "no such job")
         }
         let jobs = self.jobs
+        let nodes = JobNodes()
         return eventStream(
             key: id, banner: "job \(id)",
             summary: { try await jobs.summary(id: id, team: team).map { ($0.status.isFinal, try WireCoding.encode($0)) } },
             render: { item in
                 switch item {
-                case .job(let event, let raw): (Self.sse(.job, raw), event.kind == .completed)
-                case .output(let raw): (Self.sse(.output, raw), false)
-                case .bootstrap, .tick: (nil, false)
+                case .job(let event, let raw): return (Self.sse(.job, raw), event.kind == .completed)
+                case .output(let node, let raw):
+                    // Output only from nodes that have a task in this job (looked up again for a node not seen yet).
+                    if !nodes.contains(node) { nodes.replace((try? await jobs.nodes(of: id)) ?? []) }
+                    return (nodes.contains(node) ? Self.sse(.output, raw) : nil, false)
+                case .bootstrap, .tick: return (nil, false)
                 }
             }
         )
@@ -394,7 +399,7 @@ package struct GatewayAPI: Sendable {
     ///   - render: The event to write for an item (or none), and whether it finished the stream.
     func eventStream(
         key: JobID, banner: String, summary: @escaping @Sendable () async throws -> (isFinal: Bool, encoded: [UInt8])?,
-        render: @escaping @Sendable (HubItem) -> (ByteBuffer?, Bool)
+        render: @escaping @Sendable (HubItem) async -> (ByteBuffer?, Bool)
     ) -> Response {
         let subscription = hub.subscribe(key)
         let hub = self.hub
@@ -420,7 +425,7 @@ package struct GatewayAPI: Sendable {
                     return
                 }
                 for await item in subscription.stream {
-                    var (event, finished) = render(item)
+                    var (event, finished) = await render(item)
                     if let event { try await writer.write(event) }
                     if case .tick = item { finished = try await summary()?.isFinal ?? true }
                     if finished {
@@ -460,4 +465,11 @@ package struct GatewayAPI: Sendable {
         default: "malformed JSON"
         }
     }
+}
+
+/// The nodes of one streamed job, refreshed when output from an unknown node arrives.
+final class JobNodes: Sendable {
+    private let names = Mutex(Set<String>())
+    func contains(_ node: String) -> Bool { names.withLock { $0.contains(node) } }
+    func replace(_ new: Set<String>) { names.withLock { $0 = new } }
 }

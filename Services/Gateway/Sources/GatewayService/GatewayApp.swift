@@ -41,7 +41,12 @@ package enum GatewayApp {
                 case JobEvent.messageType:
                     if let event = try? delivery.decode(JobEvent.self) { hub.publish(event.jobID, .job(event, delivery.body)) }
                 case OutputChunk.messageType:
-                    if let chunk = try? delivery.decode(OutputChunk.self) { hub.publish(chunk.jobID, .output(delivery.body)) }
+                    // Only a chunk that speaks for the node of its routing key; the stream then forwards it
+                    // only when that node has a task in the job (a node cannot write into other jobs' streams).
+                    if let chunk = try? delivery.decode(OutputChunk.self),
+                        Topology.RoutingKey.nodeMessageProblem(routingKey: delivery.routingKey, type: delivery.properties.type, claimedNode: chunk.node) == nil {
+                        hub.publish(chunk.jobID, .output(node: chunk.node.rawValue, delivery.body))
+                    }
                 case BootstrapEvent.messageType:
                     if let event = try? delivery.decode(BootstrapEvent.self) { hub.publish(JobID(event.runID), .bootstrap(event, delivery.body)) }
                 default:
@@ -79,7 +84,7 @@ package enum GatewayApp {
             publisher: publisher, hub: hub, configuration: configuration, logger: logger,
             ready: {
                 guard isMigrated.isSet else { return false }
-                return (try? await postgres.query("SELECT 1", logger: logger)) != nil
+                return (try? await postgres.guardedQuery("SELECT 1", logger: logger, timeout: .seconds(2))) != nil
             }
         )
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [

@@ -189,15 +189,12 @@ package struct Scheduler: Sendable {
             do {
                 let key = try (rotated[signed.node.rawValue] ?? entry?.key).map { try SigningPublicKey(base64: $0) }
                 let result = try MessageSigning.open(signed, nodeKey: key)
+                if let problem = result.rangeProblem { throw MessageSigning.Refusal.malformed(problem) }
                 if result.status == .succeeded, let next = result.rotatedSigningKey { rotated[signed.node.rawValue] = next }
                 results.append(result)
             } catch {
                 logger.warning("refused a task result", metadata: ["node.name": "\(signed.node)", "error": "\(error)"])
-                let event = AuditEvent(
-                    teamID: entry?.team, time: Date(), actor: "service:scheduler", action: "task_result.refused", target: "node:\(signed.node)",
-                    outcome: .refused, requestID: nil, details: ["reason": "\(error)"]
-                )
-                refusals.append(try OutgoingMessage(event, exchange: Topology.events, routingKey: Topology.RoutingKey.audit("task_result.refused")))
+                refusals.append(try refusal(team: entry?.team, node: signed.node, action: "task_result.refused", reason: "\(error)"))
             }
         }
         if !refusals.isEmpty { try await publisher.publish(refusals) }
@@ -301,8 +298,53 @@ package struct Scheduler: Sendable {
 
     // MARK: Heartbeats
 
-    /// Records a batch of heartbeats; announces nodes that came online.
-    package func ingest(heartbeats: [NodeHeartbeat]) async throws {
+    /// Checks each heartbeat's signature against its node's enrolled key (refusals are audited
+    /// under the node's enrolment team and dropped), then records the rest.
+    package func ingest(signedHeartbeats: [SignedHeartbeat]) async throws {
+        let known = try await nodes.signingKeys(Array(Set(signedHeartbeats.map(\.node.rawValue))))
+        var heartbeats: [NodeHeartbeat] = []
+        var refusals: [OutgoingMessage] = []
+        for signed in signedHeartbeats {
+            let entry = known[signed.node.rawValue]
+            do {
+                heartbeats.append(try MessageSigning.open(signed, nodeKey: try entry.map { try SigningPublicKey(base64: $0.key) }))
+            } catch {
+                logger.warning("refused a heartbeat", metadata: ["node.name": "\(signed.node)", "error": "\(error)"])
+                refusals.append(try refusal(team: entry?.team, node: signed.node, action: "heartbeat.refused", reason: "\(error)"))
+            }
+        }
+        if !refusals.isEmpty { try await publisher.publish(refusals) }
+        try await ingest(heartbeats: heartbeats)
+    }
+
+    /// An audit event for a refused node message, under the node's enrolment team.
+    func refusal(team: TeamID?, node: NodeName, action: String, reason: String) throws -> OutgoingMessage {
+        let event = AuditEvent(
+            teamID: team, time: Date(), actor: "service:scheduler", action: action, target: "node:\(node)", outcome: .refused,
+            requestID: nil, details: ["reason": reason]
+        )
+        return try OutgoingMessage(event, exchange: Topology.events, routingKey: Topology.RoutingKey.audit(action))
+    }
+
+    /// Audits a message dead-lettered by a consumer loop (wrong type or node on a node's key,
+    /// undecodable, poison), under the team of the node in its routing key when there is one.
+    package func auditDeadLetter(routingKey: String, type: String?, reason: String) async {
+        do {
+            let node = Topology.RoutingKey.parseNode(routingKey)?.node
+            var team: TeamID?
+            if let node { team = try await nodes.enrolmentTeams([node.rawValue])[node.rawValue] }
+            let event = AuditEvent(
+                teamID: team, time: Date(), actor: node.map { "node:\($0)" } ?? "unknown", action: "message.refused", target: "routing_key:\(routingKey)",
+                outcome: .refused, requestID: nil, details: ["reason": reason, "type": type ?? "none"]
+            )
+            try await publisher.publish([try OutgoingMessage(event, exchange: Topology.events, routingKey: Topology.RoutingKey.audit("message.refused"))])
+        } catch {
+            logger.warning("dead letter not audited", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Records a batch of verified heartbeats; announces nodes that came online.
+    func ingest(heartbeats: [NodeHeartbeat]) async throws {
         let cameOnline = try await nodes.recordHeartbeats(heartbeats)
         // A rebooted node's held work goes out on its first heartbeat from a new agent.
         let (failed, completed) = try await openGates()

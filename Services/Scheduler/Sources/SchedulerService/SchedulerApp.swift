@@ -33,22 +33,35 @@ package enum SchedulerApp {
         let migrated = OnceGate()
         let batch = configuration.batchSize
 
+        // A node speaks only for itself: the node in the routing key (bound to its broker user by
+        // topic permissions) must be the one the message names; anything else is dead-lettered and audited.
+        let deadLettered: @Sendable (AMQPDelivery, String) async -> Void = { delivery, reason in
+            await scheduler.auditDeadLetter(routingKey: delivery.routingKey, type: delivery.properties.type, reason: reason)
+        }
         let jobsLoop = LoopService("submissions") {
             await migrated.wait()
-            await MessageLoop<JobSubmitted>(consumer: jobsConsumer, maxBatch: 32, logger: logger) { received in
+            await MessageLoop<JobSubmitted>(consumer: jobsConsumer, maxBatch: 32, logger: logger, deadLettered: deadLettered) { received in
                 for r in received { try await scheduler.plan(r.message.jobID) }
             }.run()
         }
         let resultsLoop = LoopService("results") {
             await migrated.wait()
-            await MessageLoop<SignedTaskResult>(consumer: resultsConsumer, maxBatch: batch, logger: logger) { received in
+            await MessageLoop<SignedTaskResult>(
+                consumer: resultsConsumer, maxBatch: batch, logger: logger,
+                refuse: { Topology.RoutingKey.nodeMessageProblem(routingKey: $0.delivery.routingKey, type: $0.delivery.properties.type ?? SignedTaskResult.messageType, claimedNode: $0.message.node) },
+                deadLettered: deadLettered
+            ) { received in
                 try await scheduler.ingest(signedResults: received.map(\.message))
             }.run()
         }
         let heartbeatLoop = LoopService("heartbeats") {
             await migrated.wait()
-            await MessageLoop<NodeHeartbeat>(consumer: heartbeatConsumer, maxBatch: batch, logger: logger) { received in
-                try await scheduler.ingest(heartbeats: received.map(\.message))
+            await MessageLoop<SignedHeartbeat>(
+                consumer: heartbeatConsumer, maxBatch: batch, logger: logger,
+                refuse: { Topology.RoutingKey.nodeMessageProblem(routingKey: $0.delivery.routingKey, type: $0.delivery.properties.type ?? SignedHeartbeat.messageType, claimedNode: $0.message.node) },
+                deadLettered: deadLettered
+            ) { received in
+                try await scheduler.ingest(signedHeartbeats: received.map(\.message))
             }.run()
         }
         let sweeper = LoopService("sweeper") {
