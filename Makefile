@@ -5,6 +5,9 @@
 #   make test       the whole test suite (own run dir .run-test and ports; runs beside `make run`)
 #                   extra swift test arguments: make test ARGS='--filter IntegrationTests'
 #   make bench      end-to-end latency benchmark (own run dir .run-bench)
+#   make chaos      the fault suite in full: kill -9 of PostgreSQL, RabbitMQ, Gateway, Scheduler, Audit
+#                   and a Deployer, 5 rounds each of a 1000-step orchestration on two nodes (own run dir
+#                   .run-chaos; make test runs one 150-step round of each)
 #   make build | status | logs | clean-run
 # Ports of `make run`: PostgreSQL 25432, AMQP 25672 (management 35672), HTTP 28080.
 
@@ -20,7 +23,7 @@ HTTP_PORT := 28080
 RUN_ENV := RUN_DIR=$(RUN_DIR) PG_PORT=$(PG_PORT) AMQP_PORT=$(AMQP_PORT) HTTP_PORT=$(HTTP_PORT)
 ARGS ?=
 
-.PHONY: run stop test bench build status clean-run logs
+.PHONY: run stop test bench chaos build status clean-run logs
 
 run:
 	scripts/deps.sh
@@ -40,6 +43,10 @@ test:
 bench:
 	scripts/bench.sh
 
+chaos:
+	COXSWAIN_CHAOS_ROUNDS=$${COXSWAIN_CHAOS_ROUNDS:-5} COXSWAIN_CHAOS_STEPS=$${COXSWAIN_CHAOS_STEPS:-1000} \
+	  TEST_RUN_DIR=$(CURDIR)/.run-chaos TEST_PG_PORT=25492 TEST_AMQP_PORT=25732 scripts/test.sh --filter 'IntegrationTests.ChaosTests'
+
 build:
 	swift build
 
@@ -48,10 +55,10 @@ status:
 	$(RUN_ENV) scripts/platform.sh status
 
 clean-run:
-	for d in $(CURDIR)/.run $(CURDIR)/.run-test $(CURDIR)/.run-bench; do \
+	for d in $(CURDIR)/.run $(CURDIR)/.run-test $(CURDIR)/.run-bench $(CURDIR)/.run-chaos; do \
 	  if [ -d "$$d" ]; then RUN_DIR="$$d" scripts/platform.sh stop; RUN_DIR="$$d" scripts/infra.sh stop; fi; \
 	done
-	rm -rf $(CURDIR)/.run $(CURDIR)/.run-test $(CURDIR)/.run-bench
+	rm -rf $(CURDIR)/.run $(CURDIR)/.run-test $(CURDIR)/.run-bench $(CURDIR)/.run-chaos
 
 logs:
 	@ls $(RUN_DIR)/logs/*.log > /dev/null 2>&1 || { echo "no logs in $(RUN_DIR)/logs (make run first)"; exit 1; }

@@ -10,7 +10,8 @@ set -euo pipefail
 . "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
 LOG_TAG="test"
 
-export RUN_DIR=$REPO/.run-test PG_PORT=25442 AMQP_PORT=25682
+# TEST_RUN_DIR / TEST_PG_PORT / TEST_AMQP_PORT let two suites run side by side (e.g. a chaos run beside make test).
+export RUN_DIR=${TEST_RUN_DIR:-$REPO/.run-test} PG_PORT=${TEST_PG_PORT:-25442} AMQP_PORT=${TEST_AMQP_PORT:-25682}
 T0=$EPOCHREALTIME
 cd "$REPO"
 
@@ -48,6 +49,7 @@ trap 'exit 143' TERM
 export COXSWAIN_BIN_DIR=$REPO/.build/debug
 export COXSWAIN_TEST_RUN_DIR=$RUN_DIR
 export COXSWAIN_TEST_RESTART_BROKER="$REPO/scripts/infra.sh restart-rabbitmq"   # needs RUN_DIR, AMQP_PORT (exported)
+export COXSWAIN_TEST_RESTART_POSTGRES="$REPO/scripts/infra.sh restart-postgres"   # needs RUN_DIR, PG_PORT (exported)
 export COXSWAIN_INTEGRATION=1
 
 # Two phases, so tests that restart the shared broker never run beside each other: first every

@@ -26,6 +26,9 @@ package struct AMQPConfiguration: Sendable, Equatable, CustomStringConvertible {
     package var connectTimeout: Duration = .seconds(5)
     /// Limit for one synchronous AMQP method (declare, qos, consume, close). Default 30 s.
     package var rpcTimeout: Duration = .seconds(30)
+    /// After this many refused logins in a row a consumer stops and its `run()` throws the
+    /// refusal (a node whose broker user was revoked must not retry forever). Nil: retry forever.
+    package var loginRefusalLimit: Int?
 
     /// The default AMQP port.
     package static let defaultPort = 5672

@@ -28,6 +28,8 @@ package final class AMQPConsumer: Service, Sendable {
     private struct Lifecycle: Sendable {
         var started = false
         var finished = false
+        /// Set when the consumer gave up (``AMQPConfiguration/loginRefusalLimit``); `run()` throws it.
+        var fatal: AMQPError?
         var waiter: CheckedContinuation<Void, Never>?
     }
 
@@ -107,6 +109,7 @@ package final class AMQPConsumer: Service, Sendable {
             stopRequested.store(true, ordering: .releasing)
             wakeup?.signal()
         }
+        if let fatal = lifecycle.withLock({ $0.fatal }) { throw fatal }
     }
 
     /// Acknowledges `delivery` (and all earlier ones on its connection if `multiple`).
@@ -147,6 +150,7 @@ package final class AMQPConsumer: Service, Sendable {
     private func threadMain() {
         var generation: UInt64 = 0
         var backoff = ReconnectBackoff(configuration)
+        var refusedLogins = 0
         while !isStopRequested {
             let connection: AMQPConnection
             let consumerTag: String
@@ -162,12 +166,19 @@ package final class AMQPConsumer: Service, Sendable {
                 }
             } catch {
                 let error = error as? AMQPError ?? .connectionFailed("\(error)")
+                if case .loginFailed = error { refusedLogins += 1 } else { refusedLogins = 0 }
+                if let limit = configuration.loginRefusalLimit, refusedLogins >= limit {
+                    logger.critical("AMQP login refused \(refusedLogins) times in a row; giving up", metadata: [AMQPLogMetadata.error: "\(error)"])
+                    lifecycle.withLock { $0.fatal = error }
+                    break
+                }
                 let delay = backoff.next()
                 logger.amqpConnectFailed("consumer", error: error, attempt: backoff.attempts, delay: delay)
                 sleepUnlessStopped(delay)
                 continue
             }
 
+            refusedLogins = 0
             backoff.reset()
             generation += 1
             let current = generation

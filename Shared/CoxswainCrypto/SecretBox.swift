@@ -42,6 +42,18 @@ package struct SecretBox: Sendable {
         Sodium.base64(Sodium.randomSecret(Sodium.aeadKeyBytes).array, variant: .standard)
     }
 
+    /// A MAC of `bytes` under this key (keyed BLAKE2b, 32 bytes), separated by `context` so that
+    /// a MAC made for one purpose never verifies for another. Whoever lacks the key (a database
+    /// attacker) cannot make one.
+    package func mac(_ bytes: [UInt8], context: String) -> [UInt8] {
+        Sodium.blake2bKeyed(Array("coxswain-mac:\(context)\u{0}".utf8) + bytes, key: key)
+    }
+
+    /// Whether `tag` is the MAC of `bytes` in `context` (constant time).
+    package func verifyMAC(_ tag: [UInt8], for bytes: [UInt8], context: String) -> Bool {
+        Sodium.constantTimeEqual(tag, mac(bytes, context: context))
+    }
+
     /// Encrypts and authenticates `plaintext`, binding it to `associatedData`.
     package func seal(_ plaintext: [UInt8], associatedData: [UInt8] = []) -> [UInt8] {
         Sodium.aeadSeal(plaintext, associatedData: associatedData, key: key)

@@ -335,6 +335,16 @@ enum Sodium {
         }
     }
 
+    /// Keyed BLAKE2b (a MAC) with a 32-byte digest.
+    static func blake2bKeyed(_ bytes: [UInt8], key: SecretBytes) -> [UInt8] {
+        initialise()
+        return output(32) { digest in
+            key.withPointer { k in
+                precondition(crypto_generichash(digest, 32, bytes, UInt64(bytes.count), k, key.count) == 0, "crypto_generichash failed")
+            }
+        }
+    }
+
     /// SHA-256.
     static func sha256(_ bytes: [UInt8]) -> [UInt8] {
         initialise()

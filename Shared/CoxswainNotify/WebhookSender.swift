@@ -11,24 +11,36 @@ import NIOHTTP1
 /// once when done. Redirects are not followed (a webhook URL is a credential, and a redirect
 /// could send the body anywhere); TLS certificates are verified. The URL is never logged nor
 /// returned whole: only ``WebhookURL/redacted`` (`scheme://host[:port]/…`).
+///
+/// Before every attempt the host is resolved once and every address checked against the
+/// ``WebhookTargetPolicy`` (no loopback, private, link-local… targets unless allowed); the
+/// request then goes to the checked address: a URL whose host is an address literal is sent as
+/// is, and for a name a one-shot `HTTPClient` maps the name to the checked address
+/// (`dnsOverride`), which keeps the `Host` header, TLS SNI and certificate verification on the
+/// name. So nothing resolves the name a second time between the check and the connection.
+///
+/// The receiver's answer body is never read nor kept: only its status (a receiver could
+/// otherwise echo what an internal service answered).
 package final class WebhookSender: Sendable {
     /// `User-Agent` of every request.
     package static let userAgent = "coxswain/0.1.0"
-    /// How much of a receiver's answer is read (and at most 200 characters of it kept in
-    /// ``DeliveryOutcome/error``).
-    private static let maximumResponseBytes = 16 << 10
-    private static let maximumReasonLength = 200
 
     private let timeout: Duration
+    private let policy: WebhookTargetPolicy
     private let logger: Logger
+    private let configuration: HTTPClient.Configuration
+    /// For URLs whose host is an address literal (no resolution, so nothing to pin).
     private let client: HTTPClient
 
     /// Creates a sender; nothing is sent until the first delivery.
     ///
-    /// - Parameter timeout: Limit for a whole attempt (connecting, sending, and reading the
-    ///   answer); an attempt that takes longer fails as retriable.
-    package init(timeout: Duration = .seconds(10), logger: Logger) {
+    /// - Parameters:
+    ///   - timeout: Limit for a whole attempt (resolving, connecting, sending, and receiving the
+    ///     answer's head); an attempt that takes longer fails as retriable.
+    ///   - policy: Which addresses may be sent to (`notifications.allow_private_targets`).
+    package init(timeout: Duration = .seconds(10), policy: WebhookTargetPolicy = WebhookTargetPolicy(), logger: Logger) {
         self.timeout = timeout
+        self.policy = policy
         self.logger = logger
         let amount = TimeAmount(timeout)
         var configuration = HTTPClient.Configuration(
@@ -37,6 +49,7 @@ package final class WebhookSender: Sendable {
         // Fail an attempt at once on a refused connection instead of retrying until the deadline:
         // the dispatcher's RetryPolicy spaces out the attempts.
         configuration.connectionPool.retryConnectionEstablishment = false
+        self.configuration = configuration
         self.client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 
@@ -50,8 +63,9 @@ package final class WebhookSender: Sendable {
         }
     }
 
-    /// Returns `nil` if `url` is an acceptable subscription URL (http or https, a host, no
-    /// fragment), else the reason it is not (which never repeats the URL).
+    /// Returns `nil` if `url` is an acceptable subscription URL (http or https, a host, a port in
+    /// 1...65535 if any, no fragment), else the reason it is not (which never repeats the URL).
+    /// It does not look at the host's addresses: see ``WebhookTargetPolicy``.
     package static func validate(url: String) -> String? {
         WebhookURL.validate(url)
     }
@@ -60,9 +74,9 @@ package final class WebhookSender: Sendable {
     /// <eventType>`, `X-Coxswain-Delivery: <eventID>` and `User-Agent: coxswain/0.1.0` (and
     /// `Authorization: Basic …` if the URL has `user:password@`), and tells what happened.
     ///
-    /// 2xx is delivered; 408, 429, 5xx, timeouts and connection failures are retriable; other
-    /// statuses (4xx, redirects) and invalid URLs are not. Never throws; a cancelled task gives
-    /// a retriable outcome.
+    /// 2xx is delivered; 408, 429, 5xx, timeouts, resolution and connection failures are
+    /// retriable; other statuses (4xx, redirects), invalid URLs and hosts in refused ranges are
+    /// not. Never throws; a cancelled task gives a retriable outcome.
     package func deliver(url: String, body: [UInt8], eventType: String, eventID: String) async -> DeliveryOutcome {
         let target: WebhookURL
         do {
@@ -89,11 +103,22 @@ package final class WebhookSender: Sendable {
 
         let clock = ContinuousClock()
         let start = clock.now
+        let deadline = NIODeadline.now() + TimeAmount(timeout)
+        let addresses: [TargetAddress]
+        switch await policy.check(host: target.connectionHost, timeout: timeout) {
+        case .success(let checked):
+            addresses = checked
+        case .failure(let refusal):
+            let outcome = DeliveryOutcome(
+                delivered: false, statusCode: nil,
+                error: refusal.isRetriable ? "\(refusal); retrying later" : "refused: \(refusal)", retriable: refusal.isRetriable)
+            log(outcome, logger: logger, eventType: eventType, eventID: eventID, duration: clock.now - start)
+            return outcome
+        }
         let outcome: DeliveryOutcome
         do {
-            let response = try await client.execute(request, deadline: .now() + TimeAmount(timeout))
-            let answer = await Self.read(response.body)
-            outcome = Self.outcome(status: Int(response.status.code), headers: response.headers, answer: answer, target: target)
+            let response = try await execute(request, host: target.connectionHost, addresses: addresses, deadline: deadline)
+            outcome = Self.outcome(status: Int(response.status.code), headers: response.headers)
         } catch {
             outcome = Self.outcome(error: error, timeout: timeout, target: target)
         }
@@ -101,18 +126,60 @@ package final class WebhookSender: Sendable {
         return outcome
     }
 
+    /// Sends `request` to the checked addresses of `host`, in order, moving to the next only when
+    /// the previous one could not be reached (nothing was sent); only the answer's head is used
+    /// (its body is dropped unread).
+    private func execute(_ request: HTTPClientRequest, host: String, addresses: [TargetAddress], deadline: NIODeadline) async throws
+        -> HTTPClientResponse
+    {
+        if let literal = TargetAddress(host), addresses == [literal] {
+            return try await client.execute(request, deadline: deadline)
+        }
+        for address in addresses.dropLast() {
+            do {
+                return try await execute(request, host: host, pinnedTo: address, deadline: deadline)
+            } catch where Self.isUnreachable(error) {
+                continue
+            }
+        }
+        guard let last = addresses.last else { throw TargetResolver.Failure.unresolved("no IPv4 or IPv6 address") }
+        return try await execute(request, host: host, pinnedTo: last, deadline: deadline)
+    }
+
+    /// Sends `request` for the name `host` with a one-shot client that connects to `address` and
+    /// nowhere else (the `Host` header, SNI and certificate checks stay on `host`).
+    private func execute(_ request: HTTPClientRequest, host: String, pinnedTo address: TargetAddress, deadline: NIODeadline) async throws
+        -> HTTPClientResponse
+    {
+        var configuration = configuration
+        configuration.dnsOverride = [host: address.description]
+        let pinned = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        do {
+            let response = try await pinned.execute(request, deadline: deadline)
+            try? await pinned.shutdown()
+            return response
+        } catch {
+            try? await pinned.shutdown()
+            throw error
+        }
+    }
+
+    /// `true` for a connection that failed before anything was sent, at once (refused, no route):
+    /// the next address of the host may work.
+    private static func isUnreachable(_ error: any Error) -> Bool {
+        guard let error = error as? IOError else { return false }
+        return [ECONNREFUSED, ENETUNREACH, EHOSTUNREACH, EADDRNOTAVAIL, EAFNOSUPPORT].contains(error.errnoCode)
+    }
+
     // MARK: Classification
 
-    /// The outcome of an answered request.
-    static func outcome(status: Int, headers: HTTPHeaders, answer: String, target: WebhookURL) -> DeliveryOutcome {
+    /// The outcome of an answered request: its status and generic advice, never the answer's body.
+    static func outcome(status: Int, headers: HTTPHeaders) -> DeliveryOutcome {
         if (200..<300).contains(status) {
             return DeliveryOutcome(delivered: true, statusCode: status, error: nil, retriable: false)
         }
         let retriable = status == 408 || status == 429 || (500..<600).contains(status)
-        var reason = "HTTP \(status)"
-        let answer = target.scrub(answer)
-        if !answer.isEmpty { reason += ": \(answer)" }
-        reason += "; " + advice(status)
+        let reason = "HTTP \(status); " + advice(status)
         let retryAfter = retriable ? headers.first(name: "Retry-After").flatMap(Self.retryAfter) : nil
         return DeliveryOutcome(delivered: false, statusCode: status, error: reason, retriable: retriable, retryAfter: retryAfter)
     }
@@ -171,22 +238,6 @@ package final class WebhookSender: Sendable {
     static func headerValue(_ value: String) -> String {
         String(String.UnicodeScalarView(value.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7F }))
             .truncated(toUTF16: 256)
-    }
-
-    /// The start of the receiver's answer as one printable line; empty if it could not be read.
-    private static func read(_ body: HTTPClientResponse.Body) async -> String {
-        var bytes: [UInt8] = []
-        do {
-            for try await chunk in body {
-                bytes += chunk.readableBytesView.prefix(maximumResponseBytes - bytes.count)
-                if bytes.count >= maximumResponseBytes { break }
-            }
-        } catch {
-            // The status is what matters; a broken body only loses the reason text.
-        }
-        let text = String(decoding: bytes, as: UTF8.self)
-        let line = String(String.UnicodeScalarView(text.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? " " : $0 }))
-        return line.trimmingCharacters(in: .whitespaces).truncated(toUTF16: maximumReasonLength)
     }
 
     // MARK: Logging

@@ -12,6 +12,8 @@ import Foundation
 package struct WebhookURL: Sendable, Equatable {
     /// Longest URL accepted.
     package static let maximumLength = 2048
+    /// Ports a URL may name.
+    package static let ports = 1...65_535
 
     /// `http` or `https`, lower-cased.
     package let scheme: String
@@ -21,6 +23,9 @@ package struct WebhookURL: Sendable, Equatable {
     package let port: Int?
     /// The URL to send to: the original without its user information.
     package let requestURL: String
+    /// The host exactly as AsyncHTTPClient connects to it (Foundation `URL`'s host, IPv6 without
+    /// brackets): the name to resolve and check, and the key of its DNS override.
+    package let connectionHost: String
     /// `Basic …` header value from the URL's `user:password@`, if it had one. **Secret.**
     package let basicAuthorization: String?
     /// `scheme://host[:port]`, followed by `/…` if the URL has a path or query: safe to log.
@@ -54,6 +59,13 @@ package struct WebhookURL: Sendable, Equatable {
         var host = components.host ?? encodedHost
         if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
         guard !host.isEmpty else { throw Invalid("the URL has no host") }
+        // A port outside 1...65535 would trap in swift-nio's conversion to in_port_t, and one too
+        // long for an Int parses as no port at all (and would silently go to port 80).
+        if let range = components.rangeOfPort, !string[range].isEmpty {
+            guard let port = components.port, Self.ports.contains(port) else {
+                throw Invalid("the port must be between 1 and 65535")
+            }
+        }
 
         self.scheme = scheme
         self.host = host
@@ -64,6 +76,14 @@ package struct WebhookURL: Sendable, Equatable {
         request.percentEncodedPassword = nil
         guard let requestURL = request.string else { throw Invalid("not a valid URL; expected http(s)://host/path") }
         self.requestURL = requestURL
+        // AsyncHTTPClient takes the host and port from Foundation's URL, not URLComponents: check
+        // what it will connect to.
+        guard let connection = URL(string: requestURL), var connectionHost = connection.host, !connectionHost.isEmpty else {
+            throw Invalid("not a valid URL; expected http(s)://host/path")
+        }
+        if connectionHost.hasPrefix("["), connectionHost.hasSuffix("]") { connectionHost = String(connectionHost.dropFirst().dropLast()) }
+        guard connection.port.map(Self.ports.contains) ?? true else { throw Invalid("the port must be between 1 and 65535") }
+        self.connectionHost = connectionHost
 
         if let user = components.user, !user.isEmpty || components.password != nil {
             let credentials = "\(user):\(components.password ?? "")"

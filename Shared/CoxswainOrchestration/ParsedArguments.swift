@@ -255,6 +255,10 @@ struct ParsedArguments {
         if number < 0 || (!allowZero && number == 0) {
             throw failure("\(origin(dest)) must be \(allowZero ? "0 or more" : "more than 0") seconds, got \(raw)")
         }
+        // Untrusted text: at most 30 days (a larger value would overflow the node's timers).
+        guard number.isFinite, number <= Self.maximumSeconds else {
+            throw failure("\(origin(dest)) must be at most \(Int(Self.maximumSeconds)) seconds (30 days), got \(raw)")
+        }
         return number
     }
 
@@ -263,6 +267,9 @@ struct ParsedArguments {
         if let dest, let given = operandVars[dest] { return given }
         return operands
     }
+
+    /// The longest duration any option may give: 30 days.
+    static let maximumSeconds: Double = 2_592_000
 
     /// Decimal digits with an optional sign, as Python's `int()` reads them (`010` is 10).
     static func wholeNumber(_ text: String) -> Int? {

@@ -8,14 +8,36 @@ package enum AccessError: Error, CustomStringConvertible, Equatable {
     case lastOwner
     case notFound(String)
     case conflict(String)
+    /// A name (of a team, a node) that cannot be used: taken by this team or by another one — the
+    /// answer is the same, so nobody learns other teams' names by probing.
+    case nameUnavailable(String)
 
     package var description: String {
         switch self {
         case .lastOwner: "the last owner of a team cannot leave it or be demoted; make someone else owner first"
         case .notFound(let what): "\(what) not found"
         case .conflict(let what): what
+        case .nameUnavailable(let kind): "name not available: choose another \(kind) name"
         }
     }
+}
+
+/// Who accepts an invitation: a user who proved their password, or a new one.
+package enum InvitedUser: Sendable, Equatable {
+    /// An existing user whose password was verified (they must still exist and be enabled).
+    case existing(UUID)
+    /// A new user, created only when the invitation is valid and the name still free.
+    case new(name: String, passwordHash: String)
+}
+
+/// The outcome of accepting an invitation.
+package enum InvitationAcceptance: Sendable, Equatable {
+    /// Joined (or stayed in) the team with this role: an invitation never lowers a member's role.
+    case joined(team: TeamID, role: Role, user: UUID)
+    /// The invitation is unknown, used or expired; nothing changed.
+    case invalidInvitation
+    /// The user was disabled or the name was taken meanwhile; nothing changed.
+    case userRejected
 }
 
 /// A credential resolved to who acts, in which team, with which role.
@@ -47,7 +69,7 @@ package struct AccessRepository: Sendable {
             let rows = try await conn.guardedQuery("INSERT INTO teams (id, name) VALUES (\(id), \(name)) ON CONFLICT (name) DO NOTHING RETURNING id", logger: logger)
             var created = false
             for try await _ in rows.decode(UUID.self) { created = true }
-            guard created else { throw AccessError.conflict("a team named '\(name)' already exists") }
+            guard created else { throw AccessError.nameUnavailable("team") }
             if let owner {
                 try await conn.guardedQuery("INSERT INTO memberships (team_id, user_id, role) VALUES (\(id), \(owner), 'owner')", logger: logger)
             }
@@ -83,6 +105,13 @@ package struct AccessRepository: Sendable {
     package func credentials(user name: String) async throws -> (id: UUID, passwordHash: String)? {
         let rows = try await client.guardedQuery("SELECT id, password_hash FROM users WHERE name = \(name) AND NOT disabled", logger: logger)
         for try await (id, hash) in rows.decode((UUID, String).self) { return (id, hash) }
+        return nil
+    }
+
+    /// The user's id, password hash and whether they are disabled (nil when unknown).
+    package func account(named name: String) async throws -> (id: UUID, passwordHash: String, disabled: Bool)? {
+        let rows = try await client.guardedQuery("SELECT id, password_hash, disabled FROM users WHERE name = \(name)", logger: logger)
+        for try await (id, hash, disabled) in rows.decode((UUID, String, Bool).self) { return (id, hash, disabled) }
         return nil
     }
 
@@ -176,29 +205,73 @@ package struct AccessRepository: Sendable {
         )
     }
 
-    /// Uses an invitation once: adds `user` to its team with its role. Nil when unknown, used or expired.
-    package func acceptInvitation(tokenHash: String, user: UUID) async throws -> (TeamID, Role)? {
+    /// Whether the invitation is valid now (unknown, used and expired ones are not). A cheap
+    /// check before any password work; ``acceptInvitation(tokenHash:user:)`` checks again.
+    package func invitationIsOpen(tokenHash: String) async throws -> Bool {
+        let rows = try await client.guardedQuery(
+            "SELECT id FROM invitations WHERE token_hash = \(tokenHash) AND accepted_at IS NULL AND expires_at > clock_timestamp()", logger: logger
+        )
+        for try await _ in rows.decode(UUID.self) { return true }
+        return false
+    }
+
+    /// Uses an invitation once, in one transaction: the invitation is checked and locked first
+    /// (nothing happens for an invalid one — no user is created), then the user is checked (an
+    /// existing one must still be enabled) or created, then they join the team with the
+    /// invitation's role — or keep theirs when it is higher: an invitation never demotes.
+    package func acceptInvitation(tokenHash: String, user: InvitedUser) async throws -> InvitationAcceptance {
         try await client.transaction(logger: logger) { conn in
-            let rows = try await conn.guardedQuery(
+            let invitations = try await conn.guardedQuery(
                 """
-                UPDATE invitations SET accepted_at = clock_timestamp(), accepted_by = \(user)
+                SELECT id, team_id, role FROM invitations
                 WHERE token_hash = \(tokenHash) AND accepted_at IS NULL AND expires_at > clock_timestamp()
-                RETURNING team_id, role
+                FOR UPDATE
                 """,
                 logger: logger
             )
-            for try await (team, role) in rows.decode((UUID, String).self) {
-                let r = Role(rawValue: role) ?? .viewer
+            var found: (id: UUID, team: UUID, role: Role)?
+            for try await (id, team, role) in invitations.decode((UUID, UUID, String).self) { found = (id, team, Role(rawValue: role) ?? .viewer) }
+            guard let invitation = found else { return .invalidInvitation }
+
+            let userID: UUID
+            switch user {
+            case .existing(let id):
+                let rows = try await conn.guardedQuery("SELECT disabled FROM users WHERE id = \(id) FOR SHARE", logger: logger)
+                var enabled = false
+                for try await disabled in rows.decode(Bool.self) { enabled = !disabled }
+                guard enabled else { return .userRejected }
+                userID = id
+            case .new(let name, let passwordHash):
+                let id = UUID()
+                let rows = try await conn.guardedQuery(
+                    "INSERT INTO users (id, name, password_hash) VALUES (\(id), \(name), \(passwordHash)) ON CONFLICT (name) DO NOTHING RETURNING id",
+                    logger: logger
+                )
+                var created = false
+                for try await _ in rows.decode(UUID.self) { created = true }
+                guard created else { return .userRejected }
+                userID = id
+            }
+
+            let current = try await conn.guardedQuery(
+                "SELECT role FROM memberships WHERE team_id = \(invitation.team) AND user_id = \(userID) FOR UPDATE", logger: logger
+            )
+            var existingRole: Role?
+            for try await role in current.decode(String.self) { existingRole = Role(rawValue: role) ?? .viewer }
+            let role = max(existingRole ?? invitation.role, invitation.role)
+            if role != existingRole {
                 try await conn.guardedQuery(
                     """
-                    INSERT INTO memberships (team_id, user_id, role) VALUES (\(team), \(user), \(r.rawValue))
+                    INSERT INTO memberships (team_id, user_id, role) VALUES (\(invitation.team), \(userID), \(role.rawValue))
                     ON CONFLICT (team_id, user_id) DO UPDATE SET role = EXCLUDED.role
                     """,
                     logger: logger
                 )
-                return (TeamID(team.uuidString.lowercased()), r)
             }
-            return nil
+            try await conn.guardedQuery(
+                "UPDATE invitations SET accepted_at = clock_timestamp(), accepted_by = \(userID) WHERE id = \(invitation.id)", logger: logger
+            )
+            return .joined(team: TeamID(invitation.team.uuidString.lowercased()), role: role, user: userID)
         }
     }
 

@@ -1,4 +1,5 @@
 import CoxswainCore
+import CoxswainCrypto
 import Foundation
 import Logging
 import PostgresNIO
@@ -7,10 +8,13 @@ import PostgresNIO
 package struct JobRepository: Sendable {
     let client: PostgresClient
     let logger: Logger
+    /// The master key: each inserted job is sealed with it (`JobSeal`), so the Scheduler refuses jobs written by anyone else.
+    let sealKey: SecretBox?
 
-    package init(client: PostgresClient, logger: Logger) {
+    package init(client: PostgresClient, logger: Logger, sealKey: SecretBox? = nil) {
         self.client = client
         self.logger = logger
+        self.sealKey = sealKey
     }
 
     /// Records an accepted job in state `submitted`.
@@ -20,11 +24,17 @@ package struct JobRepository: Sendable {
         batch: String? = nil, parent: UUID? = nil
     ) async throws {
         let stepsJSON = try steps.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
+        let mac = try sealKey.map { key in
+            try JobSeal(
+                id: id, team: team, verb: verb.rawValue, arguments: arguments, targets: targets, timeoutSeconds: timeoutSeconds, steps: stepsJSON,
+                after: after, batch: batch, submittedBy: submittedBy, sealedSecrets: sealedSecrets
+            ).mac(key)
+        }
         try await client.guardedQuery(
             """
-            INSERT INTO jobs (id, team_id, verb, arguments, targets, timeout_seconds, status, submitted_by, secret_env, secret_names, steps, after_job, name, batch, parent_id)
+            INSERT INTO jobs (id, team_id, verb, arguments, targets, timeout_seconds, status, submitted_by, secret_env, secret_names, steps, after_job, name, batch, parent_id, mac)
             VALUES (\(id.rawValue), \(team.uuid), \(verb.rawValue), \(arguments), \(targets), \(timeoutSeconds), 'submitted', \(submittedBy),
-                    \(sealedSecrets.map { ByteBuffer(bytes: $0) }), \(secretNames), \(stepsJSON), \(after?.rawValue), \(name), \(batch), \(parent))
+                    \(sealedSecrets.map { ByteBuffer(bytes: $0) }), \(secretNames), \(stepsJSON), \(after?.rawValue), \(name), \(batch), \(parent), \(mac))
             """,
             logger: logger
         )

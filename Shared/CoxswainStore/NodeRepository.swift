@@ -132,7 +132,7 @@ package struct NodeRepository: Sendable {
         )
         var added = false
         for try await _ in rows.decode(String.self) { added = true }
-        guard added else { throw AccessError.conflict("a node named '\(name)' already exists") }
+        guard added else { throw AccessError.nameUnavailable("node") }
     }
 
     /// A bootstrap's enrolment token: a new pending node, or — for a node of the same team that
@@ -151,7 +151,7 @@ package struct NodeRepository: Sendable {
         )
         var issued = false
         for try await _ in rows.decode(String.self) { issued = true }
-        guard issued else { throw AccessError.conflict("a node named '\(name)' belongs to another team") }
+        guard issued else { throw AccessError.nameUnavailable("node") }
     }
 
     /// A pending node's team, if `tokenHash` is its valid, unused, unexpired enrolment token.

@@ -49,6 +49,8 @@ package struct RecordedTask: Sendable, Equatable {
     package var node: NodeName
     package var status: TaskStatus
     package var exitCode: Int32?
+    /// Recorded before: this is a redelivered result, whose outcome is published again.
+    package var replayed = false
 }
 
 /// A job that just reached a final state.
@@ -84,6 +86,47 @@ package struct SchedulerRepository: Sendable {
                 id: JobID(r.0), team: TeamID(r.5.uuidString.lowercased()), verb: verb, arguments: r.2, targets: r.3, timeoutSeconds: r.4,
                 steps: steps, after: r.7.map(JobID.init), batch: r.8
             )
+        }
+        return nil
+    }
+
+    /// The sealed content of these jobs with their MACs, for the Scheduler to verify before it
+    /// plans or dispatches anything of them.
+    package func seals(_ ids: [JobID]) async throws -> [JobID: (seal: JobSeal, mac: String?)] {
+        guard !ids.isEmpty else { return [:] }
+        let rows = try await client.guardedQuery(
+            """
+            SELECT id, team_id, verb, arguments, targets, timeout_seconds, steps, after_job, batch, submitted_by, secret_env, mac
+            FROM jobs WHERE id = ANY(\(ids.map(\.rawValue))::uuid[])
+            """,
+            logger: logger
+        )
+        var out: [JobID: (seal: JobSeal, mac: String?)] = [:]
+        for try await r in rows.decode((UUID, UUID, String, String, [String], Double, String?, UUID?, String?, String, ByteBuffer?, String?).self) {
+            let seal = JobSeal(
+                id: JobID(r.0), team: TeamID(r.1.uuidString.lowercased()), verb: r.2, arguments: r.3, targets: r.4, timeoutSeconds: r.5, steps: r.6,
+                after: r.7.map(JobID.init), batch: r.8, submittedBy: r.9, sealedSecrets: r.10.map { Array($0.readableBytesView) }
+            )
+            out[JobID(r.0)] = (seal, r.11)
+        }
+        return out
+    }
+
+    /// Marks a job whose seal does not verify as failed (never planned or dispatched); returns whether it changed.
+    package func refuseJob(_ id: JobID, reason: String) async throws -> CompletedJob? {
+        let rows = try await client.guardedQuery(
+            """
+            UPDATE jobs SET status = 'failed', error = \(reason), finished_at = clock_timestamp()
+            WHERE id = \(id.rawValue) AND status IN ('submitted', 'dispatched') RETURNING team_id
+            """,
+            logger: logger
+        )
+        for try await team in rows.decode(UUID.self) {
+            try await client.guardedQuery(
+                "UPDATE tasks SET status = 'failed', error = \(reason), finished_at = clock_timestamp() WHERE job_id = \(id.rawValue) AND status = 'pending'",
+                logger: logger
+            )
+            return CompletedJob(jobID: id, team: TeamID(team.uuidString.lowercased()), status: .failed, error: reason)
         }
         return nil
     }
@@ -257,20 +300,69 @@ package struct SchedulerRepository: Sendable {
                     logger: logger
                 )
             }
-            let completed = try await Self.completeJobs(jobIDs, conn: conn, logger: logger)
+            var completed = try await Self.completeJobs(jobIDs, conn: conn, logger: logger)
+            // Results recorded before (a redelivery after a commit whose acknowledgement was lost, a
+            // crash between commit and publish): their outcome is derived again from the record, so
+            // the events that follow from it (task finished, job completed, gates, batch release,
+            // dependents) cannot be lost. Events carry deterministic ids, so Audit and webhooks dedupe.
+            let fresh = Set(recorded.map(\.taskID))
+            let replay = results.filter { !fresh.contains($0.taskID) }
+            if !replay.isEmpty {
+                let rows = try await conn.guardedQuery(
+                    """
+                    SELECT t.job_id, t.id, t.node, t.status, t.exit_code, j.team_id, j.status, j.error FROM tasks t JOIN jobs j ON j.id = t.job_id
+                    WHERE t.id = ANY(\(replay.map(\.taskID.rawValue))::uuid[]) AND t.node = ANY(\(replay.map(\.node.rawValue))::text[]) AND t.status <> 'pending'
+                    """,
+                    logger: logger
+                )
+                var finishedJobs: [UUID: CompletedJob] = [:]
+                for try await r in rows.decode((UUID, UUID, String, String, Int32?, UUID, String, String?).self) {
+                    guard let node = try? NodeName(validating: r.2) else { continue }
+                    let team = TeamID(r.5.uuidString.lowercased())
+                    recorded.append(RecordedTask(jobID: JobID(r.0), team: team, taskID: TaskID(r.1), node: node, status: TaskStatus(rawValue: r.3) ?? .failed, exitCode: r.4, replayed: true))
+                    if let status = JobStatus(rawValue: r.6), status.isFinal, !completed.contains(where: { $0.jobID.rawValue == r.0 }) {
+                        finishedJobs[r.0] = CompletedJob(jobID: JobID(r.0), team: team, status: status, error: r.7)
+                    }
+                }
+                completed += finishedJobs.values
+            }
             return (recorded, completed)
         }
     }
 
-    /// Fails pending tasks whose result is overdue (dispatched longer ago than their timeout plus
-    /// `grace` seconds) and completes their jobs.
+    /// Tasks overdue without a result (dispatched longer ago than their timeout plus `grace`
+    /// seconds) that were not reconciled yet: marks them asked and returns them, for the Scheduler to
+    /// ask each node for its stored result before anything is failed.
+    package func tasksToReconcile(grace: Double, limit: Int = 1000) async throws -> [DispatchableTask] {
+        let rows = try await client.guardedQuery(
+            """
+            UPDATE tasks t SET reconcile_requested_at = clock_timestamp() FROM jobs j
+            WHERE t.id IN (
+                SELECT id FROM tasks WHERE status = 'pending' AND dispatched_at IS NOT NULL AND reconcile_requested_at IS NULL
+                  AND dispatched_at < clock_timestamp() - make_interval(secs => timeout_seconds + \(grace))
+                ORDER BY dispatched_at LIMIT \(limit) FOR UPDATE SKIP LOCKED
+            ) AND j.id = t.job_id
+            RETURNING t.job_id, t.id, t.node, coalesce(t.verb, j.verb), t.timeout_seconds, t.seq
+            """,
+            logger: logger
+        )
+        var out: [(Int, DispatchableTask)] = []
+        for try await r in rows.decode((UUID, UUID, String, String, Double, Int).self) {
+            guard let node = try? NodeName(validating: r.2), let verb = Verb(rawValue: r.3) else { continue }
+            out.append((r.5, DispatchableTask(jobID: JobID(r.0), taskID: TaskID(r.1), node: node, verb: verb, arguments: "", timeoutSeconds: r.4)))
+        }
+        return out.sorted { ($0.1.node.rawValue, $0.0) < ($1.1.node.rawValue, $1.0) }.map(\.1)
+    }
+
+    /// Fails pending tasks whose node was asked for their result more than `grace` seconds ago and
+    /// gave none, and completes their jobs. The reason says which: the node is offline (gone), or it
+    /// is online and has no finished result for the task.
     package func failOverdueTasks(grace: Double) async throws -> (tasks: [RecordedTask], jobs: [CompletedJob]) {
         try await client.transaction(logger: logger) { conn in
             let candidates = try await conn.guardedQuery(
                 """
                 SELECT DISTINCT job_id FROM tasks
-                WHERE status = 'pending' AND dispatched_at IS NOT NULL
-                  AND dispatched_at < clock_timestamp() - make_interval(secs => timeout_seconds + \(grace))
+                WHERE status = 'pending' AND reconcile_requested_at < clock_timestamp() - make_interval(secs => \(grace))
                 LIMIT 200
                 """,
                 logger: logger
@@ -282,11 +374,18 @@ package struct SchedulerRepository: Sendable {
             try await Self.lockJobs(jobIDs, conn: conn, logger: logger)
             let rows = try await conn.guardedQuery(
                 """
-                UPDATE tasks SET status = 'timed_out', finished_at = clock_timestamp(),
-                    error = 'no result from the node within the timeout (' || timeout_seconds || ' s)'
-                WHERE job_id = ANY(\(jobIDs)::uuid[]) AND status = 'pending' AND dispatched_at IS NOT NULL
-                  AND dispatched_at < clock_timestamp() - make_interval(secs => timeout_seconds + \(grace))
-                RETURNING job_id, id, node, (SELECT team_id FROM jobs WHERE id = job_id)
+                UPDATE tasks t SET status = 'timed_out', finished_at = clock_timestamp(),
+                    error = CASE WHEN n.status IS DISTINCT FROM 'online'
+                        THEN 'no result: node ' || t.node || ' is ' || coalesce(n.status, 'gone') || ' (last seen '
+                             || coalesce(to_char(n.last_seen AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), 'never') || ') and never reported this task'
+                        ELSE 'no result: node ' || t.node || ' was asked at '
+                             || to_char(t.reconcile_requested_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
+                             || ' and has no finished result for this task (timeout ' || t.timeout_seconds || ' s)'
+                    END
+                FROM tasks t2 LEFT JOIN nodes n ON n.name = t2.node
+                WHERE t2.id = t.id AND t.job_id = ANY(\(jobIDs)::uuid[]) AND t.status = 'pending'
+                  AND t.reconcile_requested_at < clock_timestamp() - make_interval(secs => \(grace))
+                RETURNING t.job_id, t.id, t.node, (SELECT team_id FROM jobs WHERE id = t.job_id)
                 """,
                 logger: logger
             )

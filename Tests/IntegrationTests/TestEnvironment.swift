@@ -9,6 +9,7 @@ struct TestEnvironment {
     let binDirectory: String
     let runDirectory: String
     let restartBroker: String?
+    let restartPostgres: String?
 
     static let enabled = ProcessInfo.processInfo.environment["COXSWAIN_INTEGRATION"] == "1"
 
@@ -24,7 +25,7 @@ struct TestEnvironment {
         return TestEnvironment(
             databaseURL: try url("COXSWAIN_DATABASE_URL"), amqpURL: try url("COXSWAIN_AMQP_URL"),
             managementURL: try url("COXSWAIN_AMQP_MANAGEMENT_URL"), binDirectory: bin, runDirectory: run,
-            restartBroker: env["COXSWAIN_TEST_RESTART_BROKER"]
+            restartBroker: env["COXSWAIN_TEST_RESTART_BROKER"], restartPostgres: env["COXSWAIN_TEST_RESTART_POSTGRES"]
         )
     }
 }

@@ -37,13 +37,13 @@ final class TestPlatform: Sendable {
 
     /// Creates the database and vhost and starts a Gateway, `schedulers` Schedulers, an Audit
     /// service and one Deployer per node; returns once every node is online.
-    static func start(schedulers: Int = 1, nodes: [String], audit: Bool = true, schedulerSettings: [String] = []) async throws -> TestPlatform {
+    static func start(schedulers: Int = 1, nodes: [String], audit: Bool = true, schedulerSettings: [String] = [], gatewaySettings: [String] = []) async throws -> TestPlatform {
         let env = try TestEnvironment.load()
         let name = String(UUID().uuidString.lowercased().prefix(8))
         let platform = TestPlatform(env: env, name: name)
         try FileManager.default.createDirectory(atPath: platform.markDirectory, withIntermediateDirectories: true)
         try await platform.createDatabaseAndVhost()
-        try platform.startGateway()
+        try platform.startGateway(settings: gatewaySettings)
         for i in 0..<schedulers { try platform.startScheduler(i, settings: schedulerSettings) }
         if audit { try platform.startAudit() }
         try await platform.waitForReady()
@@ -91,6 +91,7 @@ final class TestPlatform: Sendable {
         e["COXSWAIN_AMQP_URL"] = amqpURL
         e["COXSWAIN_AMQP_HEARTBEAT"] = "5s"
         e["COXSWAIN_LOG_LEVEL"] = "info"
+        e["COXSWAIN_NOTIFICATIONS_ALLOW_PRIVATE_TARGETS"] = "true"  // Webhook receivers in tests listen on loopback.
         e["COXSWAIN_CONFIG_FILE"] = nil
         e["TEST_MARK_DIR"] = markDirectory
         return e
@@ -103,8 +104,8 @@ final class TestPlatform: Sendable {
         processes.withLock { $0[key] = process }
     }
 
-    func startGateway() throws {
-        try launch("gateway", "coxswain-gateway", ["--socket-path", socketPath, "--http-port", String(httpPort)])
+    func startGateway(settings: [String] = []) throws {
+        try launch("gateway", "coxswain-gateway", ["--socket-path", socketPath, "--http-port", String(httpPort)] + settings.flatMap { ["--set", $0] })
     }
 
     func startScheduler(_ i: Int, settings: [String] = []) throws {
@@ -261,9 +262,10 @@ final class TestPlatform: Sendable {
 extension TestPlatform {
     /// Starts a platform, runs `body`, and always shuts it down (also when `body` throws).
     static func with(
-        schedulers: Int = 1, nodes: [String], audit: Bool = true, schedulerSettings: [String] = [], _ body: (TestPlatform) async throws -> Void
+        schedulers: Int = 1, nodes: [String], audit: Bool = true, schedulerSettings: [String] = [], gatewaySettings: [String] = [],
+        _ body: (TestPlatform) async throws -> Void
     ) async throws {
-        let platform = try await start(schedulers: schedulers, nodes: nodes, audit: audit, schedulerSettings: schedulerSettings)
+        let platform = try await start(schedulers: schedulers, nodes: nodes, audit: audit, schedulerSettings: schedulerSettings, gatewaySettings: gatewaySettings)
         do {
             try await body(platform)
         } catch {

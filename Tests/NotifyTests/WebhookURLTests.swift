@@ -14,6 +14,9 @@ struct WebhookURLTests {
             "HTTPS://Example.COM",
             "https://user:pass@example.com/x",
             "http://[::1]:9000/h",
+            "https://example.com:1/h",
+            "https://example.com:65535/h",
+            "https://example.com:/h",
         ])
     func accepted(url: String) {
         #expect(WebhookSender.validate(url: url) == nil)
@@ -35,6 +38,10 @@ struct WebhookURLTests {
             ("https://example.com/ho ok", "spaces"),
             ("https://example.com/\nhook", "control"),
             ("https://example.com/" + String(repeating: "a", count: 3000), "longer than 2048"),
+            ("http://127.0.0.1:65536/x", "port must be between 1 and 65535"),
+            ("http://example.com:0/x", "port must be between 1 and 65535"),
+            ("http://[::1]:70000/x", "port must be between 1 and 65535"),
+            ("http://u:p@example.com:99999999999999999999/x", "port must be between 1 and 65535"),
         ])
     func refused(url: String, reason: String) throws {
         let message = try #require(WebhookSender.validate(url: url))
@@ -61,6 +68,13 @@ struct WebhookURLTests {
         ])
     func redacted(url: String, expected: String) throws {
         #expect(try WebhookURL(url).redacted == expected)
+    }
+
+    @Test("the connection host is what AsyncHTTPClient connects to: IPv6 without brackets, case kept")
+    func connectionHost() throws {
+        #expect(try WebhookURL("http://[::1]:9000/h").connectionHost == "::1")
+        #expect(try WebhookURL("https://u:p@Hooks.Example.com/x").connectionHost == "Hooks.Example.com")
+        #expect(try WebhookURL("http://127.1/x").connectionHost == "127.1")
     }
 
     @Test("user information becomes a Basic authorization header and leaves the request URL")

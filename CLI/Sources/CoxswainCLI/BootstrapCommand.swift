@@ -159,7 +159,14 @@ struct BootstrapWatcher {
         let human = format == .table
         let decoder = WireCoding.decoder()
         var buffers: [String: String] = [:]
-        try await client.events("/v1/bootstrap/\(runID)/events") { event in
+        let client = self.client
+        let runID = self.runID
+        try await client.follow("/v1/bootstrap/\(runID)/events", waitingFor: {
+            guard let run = try? await client.get("/v1/bootstrap/\(runID)", as: BootstrapRunDetail.self) else {
+                return "bootstrap run \(runID): the gateway does not answer yet"
+            }
+            return "bootstrap run \(runID) is \(run.run.status)"
+        }) { event in
             guard human, event.name == StreamEventName.bootstrap.rawValue, let e = try? decoder.decode(BootstrapEvent.self, from: Data(event.data)) else { return }
             let host = e.host ?? "-"
             switch e.kind {
@@ -177,7 +184,7 @@ struct BootstrapWatcher {
             default: break
             }
         }
-        let detail = try await client.get("/v1/bootstrap/\(runID)", as: BootstrapRunDetail.self)
+        let detail = try await client.getRetrying("/v1/bootstrap/\(runID)", as: BootstrapRunDetail.self)
         if human { print(BootstrapInfoCommand.summary(detail)) } else { try Render.machine(detail, format: format) }
         return detail
     }

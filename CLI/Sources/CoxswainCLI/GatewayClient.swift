@@ -4,6 +4,7 @@ import Foundation
 import NIOCore
 import NIOFoundationCompat
 import NIOHTTP1
+import Synchronization
 
 /// Where the CLI reaches the Gateway: its UNIX socket (default) or an HTTP address with a token.
 package enum GatewayEndpoint: Sendable, Equatable {
@@ -171,16 +172,18 @@ package final class GatewayClient: Sendable {
         }
     }
 
-    /// One server-sent event.
+    /// One server-sent event (or a `: waiting…` comment from the Gateway, named `comment`).
     package struct Event: Sendable {
         package var name: String
         package var data: [UInt8]
+        package var id: String?
     }
 
     /// Streams server-sent events from `path` until the server closes the stream.
-    package func events(_ path: String, onEvent: (Event) async throws -> Void) async throws {
+    package func events(_ path: String, lastEventID: String? = nil, onEvent: (Event) async throws -> Void) async throws {
         var req = request(.GET, path)
         req.headers.replaceOrAdd(name: "Accept", value: "text/event-stream")
+        if let lastEventID { req.headers.replaceOrAdd(name: "Last-Event-ID", value: lastEventID) }
         let response = try await send(req, timeout: .hours(24 * 7))
         guard response.status == .ok else {
             let data = Data(buffer: try await response.body.collect(upTo: 1 << 20))
@@ -198,6 +201,99 @@ package final class GatewayClient: Sendable {
         }
     }
 
+    /// Follows an event stream until its `end` event, through Gateway restarts and dropped
+    /// connections: it reconnects (with `Last-Event-ID`, so nothing is shown twice by the same
+    /// Gateway), prints one line on standard error when the connection is lost and one when it is
+    /// back, and while nothing arrives for `quietPeriod` says what it is waiting for (`waitingFor`,
+    /// e.g. the job's pending tasks). An answer 4xx ends it with that error.
+    package func follow(
+        _ path: String, quietPeriod: Duration = .seconds(30), waitingFor: @escaping @Sendable () async -> String,
+        onEvent: (Event) async throws -> Void
+    ) async throws {
+        let lastActivity = Mutex(ContinuousClock.now)
+        let watchdog = Task {
+            while !Task.isCancelled {
+                try await Task.sleep(for: .seconds(1))
+                let quiet = ContinuousClock.now - lastActivity.withLock { $0 }
+                if quiet >= quietPeriod {
+                    Self.note("still waiting: \(await waitingFor())")
+                    lastActivity.withLock { $0 = .now }
+                }
+            }
+        }
+        defer { watchdog.cancel() }
+        var lastEventID: String?
+        var lostSince: ContinuousClock.Instant?
+        var lastComment = ""
+        var backoff = Duration.milliseconds(250)
+        while true {
+            var ended = false
+            do {
+                try await events(path, lastEventID: lastEventID) { event in
+                    lastActivity.withLock { $0 = .now }
+                    if let since = lostSince {
+                        Self.note("reconnected to the gateway after \(Self.seconds(ContinuousClock.now - since))")
+                        lostSince = nil
+                        backoff = .milliseconds(250)
+                    }
+                    if let id = event.id { lastEventID = id }
+                    if event.name == "comment" {
+                        let text = String(decoding: event.data, as: UTF8.self)
+                        if text != lastComment, text.hasPrefix("waiting") || text.hasPrefix("database") { Self.note(text) }
+                        lastComment = text
+                        return
+                    }
+                    if event.name == StreamEventName.end.rawValue { ended = true }
+                    try await onEvent(event)
+                }
+                if ended { return }
+                if lostSince == nil {
+                    Self.note("the gateway closed the event stream early; reconnecting")
+                    lostSince = .now
+                }
+            } catch let error as ClientError {
+                if case .api(let status, _) = error, status < 500 { throw error }
+                if lostSince == nil {
+                    Self.note("lost the connection to the gateway (\(error)); reconnecting")
+                    lostSince = .now
+                }
+            } catch {
+                if lostSince == nil {
+                    Self.note("lost the connection to the gateway (\(error)); reconnecting")
+                    lostSince = .now
+                }
+            }
+            try await Task.sleep(for: backoff)
+            backoff = min(backoff * 2, .seconds(5))
+        }
+    }
+
+    /// GET with retries while the Gateway is unreachable or answers 5xx (for the final read after a
+    /// wait, which must survive a Gateway restart too); up to `patience`.
+    package func getRetrying<T: Decodable>(_ path: String, as type: T.Type, patience: Duration = .seconds(120)) async throws -> T {
+        let deadline = ContinuousClock.now + patience
+        var delay = Duration.milliseconds(250)
+        while true {
+            do {
+                return try await get(path, as: type)
+            } catch let error as ClientError {
+                if case .api(let status, _) = error, status < 500 { throw error }
+                if ContinuousClock.now + delay > deadline { throw error }
+            }
+            try await Task.sleep(for: delay)
+            delay = min(delay * 2, .seconds(5))
+        }
+    }
+
+    /// A line for the operator on standard error (never mixed into machine output on stdout).
+    static func note(_ text: String) {
+        FileHandle.standardError.write(Data("\(text)\n".utf8))
+    }
+
+    static func seconds(_ d: Duration) -> String {
+        String(format: "%.1f s", Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18)
+    }
+
     static func eventBoundary(in bytes: [UInt8]) -> Int? {
         guard bytes.count >= 2 else { return nil }
         for i in 0..<(bytes.count - 1) where bytes[i] == 10 && bytes[i + 1] == 10 { return i }
@@ -207,14 +303,21 @@ package final class GatewayClient: Sendable {
     static func parse(_ block: [UInt8]) -> Event? {
         var name = "message"
         var data: [UInt8] = []
+        var id: String?
+        var comment: [UInt8] = []
         for line in block.split(separator: 10, omittingEmptySubsequences: true) {
             if line.starts(with: Array("event: ".utf8)) {
                 name = String(decoding: line.dropFirst(7), as: UTF8.self)
             } else if line.starts(with: Array("data: ".utf8)) {
                 if !data.isEmpty { data.append(10) }
                 data.append(contentsOf: line.dropFirst(6))
+            } else if line.starts(with: Array("id: ".utf8)) {
+                id = String(decoding: line.dropFirst(4), as: UTF8.self)
+            } else if line.starts(with: Array(": ".utf8)) {
+                comment = Array(line.dropFirst(2))
             }
         }
-        return data.isEmpty ? nil : Event(name: name, data: data)
+        if data.isEmpty, !comment.isEmpty { return Event(name: "comment", data: comment, id: nil) }
+        return data.isEmpty ? nil : Event(name: name, data: data, id: id)
     }
 }

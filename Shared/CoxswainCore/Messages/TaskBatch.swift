@@ -16,6 +16,9 @@ public struct TaskBatch: Message {
     /// QUERY results for the node to merge into its `query` arg before it runs the tasks: a JSON
     /// object `{node: {KEY: value}}`. A batch may carry only this (no tasks).
     public var queryJSON: String?
+    /// Reconciliation: run nothing, report the stored result of each task (a result the Scheduler
+    /// never recorded), or say the task never reached the node.
+    public var reportOnly: Bool?
 
     public init(jobID: JobID, node: NodeName, tasks: [TaskSpec], issuedAt: Date, expiresAt: Date, nonce: String) {
         self.jobID = jobID

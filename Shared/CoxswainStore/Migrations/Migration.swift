@@ -17,5 +17,6 @@ package struct Migration: Sendable {
         .m009Artifacts,
         .m010Bootstrap,
         .m011BootstrapLease,
+        .m012Reconcile,
     ]
 }

@@ -23,7 +23,7 @@ package enum AuditApp {
             configuration: amqp, queue: Topology.auditEvents.name, prefetch: UInt16(configuration.prefetch), topology: Topology.audit, logger: logger
         )
         let migrated = OnceGate()
-        let sender = WebhookSender(logger: logger)
+        let sender = WebhookSender(policy: WebhookTargetPolicy(allowPrivateTargets: configuration.allowPrivateTargets), logger: logger)
         let dispatcher = NotificationDispatcher(
             repository: NotificationRepository(client: postgres, masterKey: try SecretBox(base64Key: configuration.security.masterKey), logger: logger),
             sender: sender, logger: logger
@@ -73,6 +73,7 @@ package enum AuditApp {
             configuration: .init(
                 services: [
                     .init(service: postgres),
+                    .init(service: DatabaseHealth(client: postgres, logger: logger)),
                     .init(service: MigrationService(client: postgres, gate: migrated, logger: logger)),
                     .init(service: consumer),
                     .init(service: loop),

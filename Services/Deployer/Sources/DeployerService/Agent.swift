@@ -26,6 +26,10 @@ package final class Agent: Sendable {
     let logger: Logger
     /// Tasks running in this process (a redelivered batch must not start them twice).
     private let running = Mutex(Set<TaskID>())
+    /// Tasks of batches received and waiting for a slot (reconciliation must not call them lost).
+    private let queued = Mutex(Set<TaskID>())
+    /// Batches being handled in this process, by nonce.
+    private let inFlight = Mutex([String: Task<Void, any Error>]())
     /// A signing key made by REKEY, switched to once the REKEY result (signed with the old key) is out.
     private let pendingKeys = Mutex<(SigningKeyPair, SealingKeyPair)?>(nil)
 
@@ -65,10 +69,19 @@ package final class Agent: Sendable {
             logger.error("refusing a batch addressed to another node", metadata: ["job.id": "\(batch.jobID)", "batch.node": "\(batch.node)"])
             return
         }
+        if batch.reportOnly == true {
+            try await report(batch)
+            return
+        }
         if let query = batch.queryJSON { try await store?.mergeQuery(query) }
         // QUEUESENTINEL and bare QUERY deliveries never queue behind other batches.
         let control = batch.tasks.isEmpty || batch.tasks.contains { $0.verb == .queueSentinel }
-        if !control { await slots.acquire() }
+        if !control {
+            let ids = batch.tasks.map(\.taskID)
+            queued.withLock { $0.formUnion(ids) }
+            await slots.acquire()
+            queued.withLock { $0.subtract(ids) }
+        }
         defer { if !control { slots.release() } }
         var earlierFailure: String?
         for task in batch.tasks {
@@ -106,6 +119,32 @@ package final class Agent: Sendable {
         }
     }
 
+    /// Reconciliation: the Scheduler has no result for these tasks. A finished one is reported again
+    /// from the journal; a running or queued one is left alone (its result follows); one this node
+    /// never received is reported failed (and journaled, so a late delivery does not run it).
+    func report(_ batch: TaskBatch) async throws {
+        var reported = 0
+        for task in batch.tasks {
+            if let entry = try await journal.entry(task.taskID) {
+                if entry.finished, let result = entry.result {
+                    try await publish(result)
+                    reported += 1
+                }
+                continue
+            }
+            if running.withLock({ $0.contains(task.taskID) }) || queued.withLock({ $0.contains(task.taskID) }) { continue }
+            let now = Date()
+            let result = TaskResult(
+                jobID: batch.jobID, taskID: task.taskID, node: node, status: .failed, exitCode: nil, stdout: "", stderr: "",
+                error: "the node never received this task (reconciled after its timeout)", startedAt: now, finishedAt: now
+            )
+            try await journal.markFinished(result)
+            try await publish(result)
+            reported += 1
+        }
+        logger.notice("reconciliation: reported stored results", metadata: ["job.id": "\(batch.jobID)", "tasks.count": "\(reported)"])
+    }
+
     /// Verifies a signed batch and runs it; refusals are audited (under the node's own routing-key
     /// prefix) and the batch is dropped.
     package func handle(_ signed: SignedTaskBatch, redelivered: Bool) async throws {
@@ -117,7 +156,23 @@ package final class Agent: Sendable {
             try await refuse(reason: refusal.description)
             return
         }
-        try await handle(batch)
+        // The same batch may arrive again while this process still runs it: a broker restart
+        // requeues the unacknowledged delivery, and the new connection delivers it at once. Running
+        // both would start its remaining tasks twice; the redelivery waits for the first run instead
+        // (and is acknowledged after it, since the first delivery's channel is gone).
+        let (work, isFirst) = inFlight.withLock { running -> (Task<Void, any Error>, Bool) in
+            if let existing = running[batch.nonce] { return (existing, false) }
+            let task = Task { try await self.handle(batch) }
+            running[batch.nonce] = task
+            return (task, true)
+        }
+        if !isFirst { logger.notice("batch redelivered while still running here; waiting for the first run", metadata: ["job.id": "\(batch.jobID)"]) }
+        defer { if isFirst { _ = inFlight.withLock { $0.removeValue(forKey: batch.nonce) } } }
+        try await withTaskCancellationHandler {
+            try await work.value
+        } onCancel: {
+            if isFirst { work.cancel() }
+        }
     }
 
     /// Audits a refused batch under the node's own routing-key prefix.

@@ -53,6 +53,9 @@ package enum DeployerApp {
         var amqp = try AMQPConfiguration(url: credentials.amqpURL)
         amqp.heartbeat = configuration.common.amqpHeartbeat
         amqp.connectionName = "coxswain-deployer-\(node)"
+        // A node whose broker user was revoked (removed, or re-enrolled elsewhere) stops after about a
+        // minute of refused logins instead of retrying forever; the process exits with an error.
+        amqp.loginRefusalLimit = 12
         let publisher = AMQPPublisher(configuration: amqp, topology: .empty, logger: logger)
         // More deliveries than slots: a QUEUESENTINEL or QUERY delivery arrives while every slot is busy.
         let consumer = AMQPConsumer(

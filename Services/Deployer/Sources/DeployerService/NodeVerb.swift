@@ -159,7 +159,7 @@ package struct NodeVerb: VerbHandler {
             outcome.queryValue = json
             return outcome
         case .queryWait(let item, let timeout, let identities):
-            let deadline = ContinuousClock.now + .milliseconds(Int64(timeout * 1000))
+            let deadline = ContinuousClock.now + .clampedSeconds(timeout)
             while true {
                 if case .map(let query) = try await store.args()["query"] ?? .null {
                     let holders = query.filter { _, values in
@@ -172,7 +172,7 @@ package struct NodeVerb: VerbHandler {
                 guard ContinuousClock.now < deadline else {
                     return VerbOutcome(
                         status: .failed,
-                        error: "QUERY_WAIT \(item): not in the query cache\(identities.isEmpty ? "" : " of " + identities.joined(separator: ", ")) within \(Int(timeout)) s"
+                        error: "QUERY_WAIT \(item): not in the query cache\(identities.isEmpty ? "" : " of " + identities.joined(separator: ", ")) within \(Duration.clampedSeconds(timeout)) "
                     )
                 }
                 try await Task.sleep(for: .milliseconds(200))
@@ -198,7 +198,7 @@ package struct NodeVerb: VerbHandler {
     func wait(_ condition: WaitCondition, retry: Int, retryWait: Double, task: TaskSpec, context: VerbContext) async throws -> VerbOutcome {
         switch condition {
         case .seconds(let s):
-            try await Task.sleep(for: .milliseconds(Int64(s * 1000)))
+            try await Task.sleep(for: .clampedSeconds(s))
             return VerbOutcome(status: .succeeded, exitCode: 0, stdout: "waited \(s) s\n")
         case .command(let command):
             var attempt = 0
@@ -208,7 +208,7 @@ package struct NodeVerb: VerbHandler {
                 let outcome = try await run.execute(spec, context: context)
                 if outcome.status == .succeeded || attempt >= retry { return outcome }
                 attempt += 1
-                try await Task.sleep(for: .milliseconds(Int64(retryWait * 1000)))
+                try await Task.sleep(for: .clampedSeconds(retryWait))
             }
         case .url(let url, let insecure):
             var attempt = 0
@@ -220,7 +220,7 @@ package struct NodeVerb: VerbHandler {
                     return outcome.status == .succeeded ? VerbOutcome(status: .succeeded, exitCode: 0, stdout: "\(url) answered\n") : outcome
                 }
                 attempt += 1
-                try await Task.sleep(for: .milliseconds(Int64(retryWait * 1000)))
+                try await Task.sleep(for: .clampedSeconds(retryWait))
             }
         }
     }

@@ -82,7 +82,7 @@ package struct RunVerb: VerbHandler {
         for (k, v) in task.environment { environment[k] = v }
         let spec = ProcessSpec(
             arguments: ["-c", task.arguments], environment: environment, workingDirectory: nil,
-            timeout: .milliseconds(Int64(task.timeoutSeconds * 1000))
+            timeout: .clampedSeconds(task.timeoutSeconds)
         )
         let emit = context.emit
         let outcome = try await runner.run(spec) { channel, bytes in

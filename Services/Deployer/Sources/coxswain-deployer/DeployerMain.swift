@@ -42,6 +42,15 @@ struct DeployerMain: AsyncParsableCommand {
             print("node \(configuration.nodeName) enrolled in team \(identity.credentials?.teamID ?? "?")")
             return
         }
-        try await DeployerApp.build(configuration: configuration, logger: logger).run()
+        do {
+            try await DeployerApp.build(configuration: configuration, logger: logger).run()
+        } catch {
+            if "\(error)".contains("login") {
+                // Exit 78 (EX_CONFIG): the supervisor should not restart a node whose broker user is gone.
+                logger.critical("the broker refuses this node's credentials (removed, or re-enrolled elsewhere): enrol again with `coxswain node add` and --reenrol")
+                throw ExitCode(78)
+            }
+            throw error
+        }
     }
 }

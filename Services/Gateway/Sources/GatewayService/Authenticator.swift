@@ -21,13 +21,16 @@ package struct Authenticator: Sendable {
     let access: AccessRepository
     let localTeam: String
     let localRole: Role
+    /// Bounds the password work (logins, invitations, new users) strangers can trigger.
+    let passwords: PasswordGuard
     /// The local team's id, looked up once (teams are never renamed).
     private let localTeamID = TeamIDBox()
 
-    package init(access: AccessRepository, localTeam: String, localRole: Role) {
+    package init(access: AccessRepository, localTeam: String, localRole: Role, passwords: PasswordGuard = PasswordGuard(maximumConcurrent: 2, attemptsPerMinute: 10)) {
         self.access = access
         self.localTeam = localTeam
         self.localRole = localRole
+        self.passwords = passwords
     }
 
     package static let sessionCookie = "coxswain_session"

@@ -18,16 +18,24 @@ package enum HubItem: Sendable {
 /// It keeps a short backlog per job (the last `backlogLimit` items, for `backlogAge`) and replays it
 /// to a new subscriber, so a client that subscribes just after submitting misses nothing of a fast job.
 package final class EventHub: Sendable {
+    /// An item with its position in its job's stream (1, 2, …; 0 for ticks), which becomes the
+    /// server-sent event's id so that a client that reconnects resumes after what it has seen.
+    package typealias Numbered = (seq: Int, item: HubItem)
+
     private struct Backlog {
-        var items: [HubItem] = []
+        var items: [Numbered] = []
+        var lastSeq = 0
         var touched: ContinuousClock.Instant
     }
 
     private struct State {
-        var subscribers: [JobID: [UUID: AsyncStream<HubItem>.Continuation]] = [:]
+        var subscribers: [JobID: [UUID: AsyncStream<Numbered>.Continuation]] = [:]
         var backlogs: [JobID: Backlog] = [:]
         var publishes = 0
     }
+
+    /// This hub's identity: event ids are `<instance>.<seq>`, meaningful only to the same Gateway process.
+    package let instance = String(UUID().uuidString.lowercased().prefix(8))
 
     private let state = Mutex(State())
     let backlogLimit: Int
@@ -38,19 +46,19 @@ package final class EventHub: Sendable {
         self.backlogAge = backlogAge
     }
 
-    /// Subscribes to one job's events (its recent backlog first) until `unsubscribe`.
-    package func subscribe(_ job: JobID) -> (id: UUID, stream: AsyncStream<HubItem>, continuation: AsyncStream<HubItem>.Continuation) {
-        let (stream, continuation) = AsyncStream<HubItem>.makeStream(bufferingPolicy: .bufferingNewest(10_000))
+    /// Subscribes to one job's events (its recent backlog first, or only what follows `after`) until `unsubscribe`.
+    package func subscribe(_ job: JobID, after: Int = 0) -> (id: UUID, stream: AsyncStream<Numbered>, continuation: AsyncStream<Numbered>.Continuation) {
+        let (stream, continuation) = AsyncStream<Numbered>.makeStream(bufferingPolicy: .bufferingNewest(10_000))
         let id = UUID()
         state.withLock { s in
-            for item in s.backlogs[job]?.items ?? [] { continuation.yield(item) }
+            for item in s.backlogs[job]?.items ?? [] where item.seq > after { continuation.yield(item) }
             s.subscribers[job, default: [:]][id] = continuation
         }
         return (id, stream, continuation)
     }
 
     package func unsubscribe(_ job: JobID, id: UUID) {
-        let c = state.withLock { s -> AsyncStream<HubItem>.Continuation? in
+        let c = state.withLock { s -> AsyncStream<Numbered>.Continuation? in
             let c = s.subscribers[job]?.removeValue(forKey: id)
             if s.subscribers[job]?.isEmpty == true { s.subscribers[job] = nil }
             return c
@@ -64,11 +72,13 @@ package final class EventHub: Sendable {
         let now = ContinuousClock.now
         state.withLock { s in
             var backlog = s.backlogs[job] ?? Backlog(touched: now)
-            backlog.items.append(item)
+            backlog.lastSeq += 1
+            let numbered = (seq: backlog.lastSeq, item: item)
+            backlog.items.append(numbered)
             if backlog.items.count > backlogLimit { backlog.items.removeFirst(backlog.items.count - backlogLimit) }
             backlog.touched = now
             s.backlogs[job] = backlog
-            for c in (s.subscribers[job] ?? [:]).values { c.yield(item) }
+            for c in (s.subscribers[job] ?? [:]).values { c.yield(numbered) }
             s.publishes += 1
             if s.publishes % 256 == 0 {
                 s.backlogs = s.backlogs.filter { now - $0.value.touched < backlogAge }

@@ -13,10 +13,23 @@ extension GatewayAPI {
         case .decoded(let l): login = l
         case .rejected(let r): return r
         }
-        guard let user = try await access.credentials(user: login.user), await PasswordHasher.verify(login.password, hash: user.passwordHash) else {
+        let passwords = authenticator.passwords
+        if let wait = passwords.admit(user: login.user) {
+            await record(nil, action: "login", target: "user:\(login.user)", outcome: .denied, requestID: requestID, details: ["reason": "rate limited"])
+            return Self.tooManyRequests(retryAfter: wait, "too many login attempts for this user name; retry in \(wait) s")
+        }
+        // An unknown or disabled user is checked against a dummy hash: the same work, the same answer.
+        let account = try await access.credentials(user: login.user)
+        switch await passwords.verify(login.password, hash: account?.passwordHash) {
+        case .busy:
+            return Self.tooManyRequests(retryAfter: PasswordGuard.busyRetryAfter, "too many logins in progress; retry in \(PasswordGuard.busyRetryAfter) s")
+        case .rejected:
             await record(nil, action: "login", target: "user:\(login.user)", outcome: .denied, requestID: requestID)
             return Self.error(.unauthorized, "invalid_credentials", "wrong user name or password")
+        case .matched:
+            break
         }
+        guard let user = account else { return Self.error(.unauthorized, "invalid_credentials", "wrong user name or password") }
         let secret = Tokens.generate(prefix: "cxs_")
         let expiresAt = Date().addingTimeInterval(configuration.sessionTTL.seconds)
         try await access.createSession(user: user.id, tokenHash: Tokens.hash(secret), expiresAt: expiresAt)
@@ -54,8 +67,21 @@ extension GatewayAPI {
             await record(call.principal, action: "team.create", target: "team:\(create.name)", outcome: .success, requestID: call.requestID, team: id)
             return Self.json(TeamMembership(team: create.name, teamID: id.rawValue, role: .owner), status: .created)
         } catch let error as AccessError {
-            return Self.error(.conflict, "conflict", error.description)
+            return Self.conflict(error)
         }
+    }
+
+    /// 409 for a refused name or another conflict (`name_unavailable` never says whose the name is).
+    static func conflict(_ error: AccessError) -> Response {
+        if case .nameUnavailable = error { return Self.error(.conflict, "name_unavailable", error.description) }
+        return Self.error(.conflict, "conflict", error.description)
+    }
+
+    /// 429 with `Retry-After`.
+    static func tooManyRequests(retryAfter seconds: Int, _ reason: String) -> Response {
+        var response = Self.error(.tooManyRequests, "too_many_requests", reason)
+        response.headers[.retryAfter] = String(seconds)
+        return response
     }
 
     func listTeams(_ call: Call) async throws -> Response {
@@ -75,7 +101,8 @@ extension GatewayAPI {
             return Self.error(.forbidden, "forbidden", "you cannot invite with a role above your own (\(call.principal.role.rawValue))")
         }
         let token = Tokens.generate(prefix: "cxi_")
-        let expiresAt = Date().addingTimeInterval(min(invite.expiresInSeconds ?? 7 * 86400, 30 * 86400))
+        // expiresInSeconds was range-checked with the body (RequestRange.invitationLifetime).
+        let expiresAt = Date().addingTimeInterval(invite.expiresInSeconds ?? 7 * 86400)
         try await access.createInvitation(team: call.principal.teamID, role: invite.role, tokenHash: Tokens.hash(token), createdBy: call.principal.actor, expiresAt: expiresAt)
         await record(call.principal, action: "member.invite", target: "role:\(invite.role.rawValue)", outcome: .success, requestID: call.requestID)
         return Self.json(
@@ -87,28 +114,58 @@ extension GatewayAPI {
         )
     }
 
+    /// The one answer for a taken name with a wrong password and for a disabled user, so
+    /// invitations reveal nothing about which names exist.
+    static func invitationUserRejected() -> Response {
+        Self.error(.unauthorized, "invalid_credentials", "this user name is taken or the password is wrong")
+    }
+
     func acceptInvitation(_ request: Request, requestID: String) async throws -> Response {
         let accept: AcceptInvitationRequest
         switch try await body(AcceptInvitationRequest.self, from: request) {
         case .decoded(let a): accept = a
         case .rejected(let r): return r
         }
-        let userID: UUID
-        if let existing = try await access.credentials(user: accept.user) {
-            guard await PasswordHasher.verify(accept.password, hash: existing.passwordHash) else {
-                return Self.error(.unauthorized, "invalid_credentials", "wrong password for existing user \(accept.user)")
+        let passwords = authenticator.passwords
+        if let wait = passwords.admit(user: accept.user) {
+            return Self.tooManyRequests(retryAfter: wait, "too many attempts for this user name; retry in \(wait) s")
+        }
+        // Checks that do not depend on whether the name exists come first.
+        guard NodeName.isValid(accept.user) else { return Self.error(.badRequest, "invalid_name", "user names use lowercase letters, digits, '-', '_' and '.'") }
+        guard accept.password.count >= 10 else { return Self.error(.badRequest, "weak_password", "passwords need at least 10 characters") }
+        let tokenHash = Tokens.hash(accept.invitation)
+        let invalid = Self.error(.notFound, "invalid_invitation", "the invitation is unknown, already used or expired")
+        // No password work (and no user) for an invitation that is not valid.
+        guard try await access.invitationIsOpen(tokenHash: tokenHash) else {
+            await record(nil, action: "member.join", target: "user:\(accept.user)", outcome: .denied, requestID: requestID, details: ["reason": "invalid invitation"])
+            return invalid
+        }
+        let user: InvitedUser
+        if let account = try await access.account(named: accept.user) {
+            // A disabled user is checked against the dummy hash: the same work, the same answer.
+            switch await passwords.verify(accept.password, hash: account.disabled ? nil : account.passwordHash) {
+            case .busy: return Self.tooManyRequests(retryAfter: PasswordGuard.busyRetryAfter, "too many password checks in progress; retry in \(PasswordGuard.busyRetryAfter) s")
+            case .rejected:
+                await record(nil, action: "member.join", target: "user:\(accept.user)", outcome: .denied, requestID: requestID)
+                return Self.invitationUserRejected()
+            case .matched: user = .existing(account.id)
             }
-            userID = existing.id
         } else {
-            guard NodeName.isValid(accept.user) else { return Self.error(.badRequest, "invalid_name", "user names use lowercase letters, digits, '-', '_' and '.'") }
-            guard accept.password.count >= 10 else { return Self.error(.badRequest, "weak_password", "passwords need at least 10 characters") }
-            userID = try await access.createUser(name: accept.user, passwordHash: try await PasswordHasher.hash(accept.password))
+            guard let hash = try await passwords.hash(accept.password) else {
+                return Self.tooManyRequests(retryAfter: PasswordGuard.busyRetryAfter, "too many password checks in progress; retry in \(PasswordGuard.busyRetryAfter) s")
+            }
+            user = .new(name: accept.user, passwordHash: hash)
         }
-        guard let (team, role) = try await access.acceptInvitation(tokenHash: Tokens.hash(accept.invitation), user: userID) else {
-            return Self.error(.notFound, "invalid_invitation", "the invitation is unknown, already used or expired")
+        switch try await access.acceptInvitation(tokenHash: tokenHash, user: user) {
+        case .invalidInvitation:
+            return invalid
+        case .userRejected:
+            await record(nil, action: "member.join", target: "user:\(accept.user)", outcome: .denied, requestID: requestID)
+            return Self.invitationUserRejected()
+        case .joined(let team, let role, _):
+            await record(nil, action: "member.join", target: "user:\(accept.user)", outcome: .success, requestID: requestID, details: ["role": role.rawValue], team: team)
+            return Self.json(TeamMembership(team: try await access.teamName(team) ?? "", teamID: team.rawValue, role: role))
         }
-        await record(nil, action: "member.join", target: "user:\(accept.user)", outcome: .success, requestID: requestID, details: ["role": role.rawValue], team: team)
-        return Self.json(TeamMembership(team: try await access.teamName(team) ?? "", teamID: team.rawValue, role: role))
     }
 
     func setRole(_ call: Call) async throws -> Response {
@@ -164,9 +221,12 @@ extension GatewayAPI {
         guard create.password.count >= 10 else { return Self.error(.badRequest, "weak_password", "passwords need at least 10 characters") }
         let role = create.role ?? .member
         guard role <= call.principal.role else { return Self.error(.forbidden, "forbidden", "you cannot grant a role above your own") }
+        guard let hash = try await authenticator.passwords.hash(create.password) else {
+            return Self.tooManyRequests(retryAfter: PasswordGuard.busyRetryAfter, "too many password checks in progress; retry in \(PasswordGuard.busyRetryAfter) s")
+        }
         let id: UUID
         do {
-            id = try await access.createUser(name: create.name, passwordHash: try await PasswordHasher.hash(create.password))
+            id = try await access.createUser(name: create.name, passwordHash: hash)
         } catch let error as AccessError {
             return Self.error(.conflict, "conflict", error.description)
         }
@@ -188,8 +248,8 @@ extension GatewayAPI {
         guard role <= call.principal.role else {
             return Self.error(.forbidden, "forbidden", "a token's role cannot be above yours (\(call.principal.role.rawValue))")
         }
-        let lifetime = min(create.expiresInSeconds ?? 30 * 86400, 365 * 86400)
-        guard lifetime > 0 else { return Self.error(.badRequest, "invalid_expiry", "expiresInSeconds must be positive") }
+        // expiresInSeconds was range-checked with the body (RequestRange.tokenLifetime).
+        let lifetime = create.expiresInSeconds ?? 30 * 86400
         let secret = Tokens.generate(prefix: "cxt_")
         let expiresAt = Date().addingTimeInterval(lifetime)
         let id = try await access.createToken(team: call.principal.teamID, user: user, name: create.name, role: role, tokenHash: Tokens.hash(secret), expiresAt: expiresAt)

@@ -6,11 +6,15 @@ import Hummingbird
 extension GatewayAPI {
     func listAudit(_ call: Call) async throws -> Response {
         let q = call.request.uri.queryParameters
-        let limit = Int(q["limit"].map(String.init) ?? "100") ?? 100
-        guard (1...100_000).contains(limit) else { return Self.error(.badRequest, "invalid_limit", "limit must be 1...100000") }
+        guard let limit = Int(q["limit"].map(String.init) ?? "100"), (1...100_000).contains(limit) else {
+            return Self.error(.badRequest, "invalid_limit", "limit must be a whole number from 1 to 100000")
+        }
         var since: Date?
         if let raw = q["since"].map(String.init) {
-            guard let parsed = WireCoding.parseDate(raw) else { return Self.error(.badRequest, "invalid_since", "since must be an ISO-8601 time") }
+            // A parsed time can still be one PostgreSQL cannot take (the year 300000): checked, never trapped on.
+            guard let parsed = WireCoding.parseDate(raw), RequestRange.problem(date: parsed, field: "since") == nil else {
+                return Self.error(.badRequest, "invalid_since", "since must be an ISO-8601 time between 1970 and 9999")
+            }
             since = parsed
         }
         let entries = try await audit.list(

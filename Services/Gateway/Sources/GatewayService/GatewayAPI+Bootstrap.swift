@@ -128,7 +128,7 @@ extension GatewayAPI {
         }
         let bootstrap = self.bootstrap
         return eventStream(
-            key: JobID(id), banner: "bootstrap run \(id)",
+            key: JobID(id), banner: "bootstrap run \(id)", lastEventID: call.request.headers[HTTPField.Name("Last-Event-ID")!],
             summary: { try await bootstrap.summary(id: id, team: team).map { ($0.isFinal, try WireCoding.encode($0)) } },
             render: { item in
                 if case .bootstrap(let event, let raw) = item { return (Self.sse(.bootstrap, raw), event.kind == .runFinished) }

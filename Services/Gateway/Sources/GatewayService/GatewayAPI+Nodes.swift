@@ -16,7 +16,9 @@ extension GatewayAPI {
         let name: NodeName
         do { name = try NodeName(validating: add.name) } catch { return Self.error(.badRequest, "invalid_name", error.description) }
         do {
-            let (token, expiresAt) = try await enrolment.add(team: call.principal.teamID, name: name, labels: add.labels ?? [:], ttl: add.expiresInSeconds.map { .milliseconds(Int64($0 * 1000)) })
+            // expiresInSeconds was range-checked with the body (RequestRange.enrolmentLifetime), so this cannot trap.
+            let ttl: Duration? = add.expiresInSeconds.map { .milliseconds(Int64(($0 * 1000).rounded())) }
+            let (token, expiresAt) = try await enrolment.add(team: call.principal.teamID, name: name, labels: add.labels ?? [:], ttl: ttl)
             await record(call.principal, action: "node.add", target: "node:\(name)", outcome: .success, requestID: call.requestID)
             return Self.json(
                 AddNodeResponse(
@@ -26,7 +28,7 @@ extension GatewayAPI {
                 status: .created
             )
         } catch let error as AccessError {
-            return Self.error(.conflict, "conflict", error.description)
+            return Self.conflict(error)
         }
     }
 

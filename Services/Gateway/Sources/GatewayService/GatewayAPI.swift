@@ -62,6 +62,10 @@ package struct GatewayAPI: Sendable {
                 do {
                     return try await dispatch(endpoint, request, context)
                 } catch {
+                    if let refusal = Self.refusal(databaseError: error) {
+                        logger.notice("request refused by the database", metadata: ["http.route": "\(endpoint.rawValue)", "error": "\(String(reflecting: error))"])
+                        return refusal
+                    }
                     logger.error("request failed", metadata: ["http.route": "\(endpoint.rawValue)", "error": "\(String(reflecting: error))"])
                     return Self.error(.internalServerError, "internal_error", "the gateway could not complete this request; see its log")
                 }
@@ -174,11 +178,22 @@ package struct GatewayAPI: Sendable {
         } catch is NIOTooManyBytesError {
             return .rejected(Self.error(.contentTooLarge, "payload_too_large", "request body exceeds \(limit) bytes"))
         }
+        let data = Data(buffer: bytes)
+        // PostgreSQL cannot store NUL in text: refused here, naming the field, for every route.
+        if let path = NULScanner.firstPath(in: data) {
+            return .rejected(Self.error(.badRequest, "invalid_character", "\(path) contains a NUL character (\\u0000), which is not allowed"))
+        }
+        let value: T
         do {
-            return .decoded(try WireCoding.decoder().decode(T.self, from: Data(buffer: bytes)))
+            value = try WireCoding.decoder().decode(T.self, from: data)
         } catch {
             return .rejected(Self.error(.badRequest, "invalid_json", "request body is not valid: \(Self.describe(decodingError: error))"))
         }
+        // Every number of a request is range-checked before anything converts or stores it.
+        if let problem = (value as? any RangeChecked)?.rangeProblem {
+            return .rejected(Self.error(.badRequest, "out_of_range", problem))
+        }
+        return .decoded(value)
     }
 
     /// A request body: decoded, or the error answer to send.
@@ -375,7 +390,7 @@ package struct GatewayAPI: Sendable {
         let jobs = self.jobs
         let nodes = JobNodes()
         return eventStream(
-            key: id, banner: "job \(id)",
+            key: id, banner: "job \(id)", lastEventID: call.request.headers[HTTPField.Name("Last-Event-ID")!],
             summary: { try await jobs.summary(id: id, team: team).map { ($0.status.isFinal, try WireCoding.encode($0)) } },
             render: { item in
                 switch item {
@@ -394,15 +409,24 @@ package struct GatewayAPI: Sendable {
     /// final summary. The stream ends when `render` says an item finished it, or when a tick
     /// (every 2 s) finds `summary` final — so a finish missed while subscribing still ends it.
     ///
+    /// Each event carries an id (`<gateway instance>.<seq>`); a client reconnecting with
+    /// `Last-Event-ID` to the same Gateway gets only what followed (another Gateway replays its
+    /// backlog). While the database is unreachable the stream stays open and says so in a comment.
+    ///
     /// - Parameters:
     ///   - summary: Whether the job or run is final, and its encoded summary; `nil` when it is gone.
     ///   - render: The event to write for an item (or none), and whether it finished the stream.
     func eventStream(
-        key: JobID, banner: String, summary: @escaping @Sendable () async throws -> (isFinal: Bool, encoded: [UInt8])?,
+        key: JobID, banner: String, lastEventID: String? = nil, summary: @escaping @Sendable () async throws -> (isFinal: Bool, encoded: [UInt8])?,
         render: @escaping @Sendable (HubItem) async -> (ByteBuffer?, Bool)
     ) -> Response {
-        let subscription = hub.subscribe(key)
         let hub = self.hub
+        var after = 0
+        if let lastEventID, let dot = lastEventID.firstIndex(of: "."), lastEventID[..<dot] == hub.instance {
+            after = Int(lastEventID[lastEventID.index(after: dot)...]) ?? 0
+        }
+        let subscription = hub.subscribe(key, after: after)
+        let instance = hub.instance
         return Response(
             status: .ok,
             headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"],
@@ -410,7 +434,7 @@ package struct GatewayAPI: Sendable {
                 let ticker = Task {
                     while !Task.isCancelled {
                         try? await Task.sleep(for: .seconds(2))
-                        subscription.continuation.yield(.tick)
+                        subscription.continuation.yield((seq: 0, item: .tick))
                     }
                 }
                 defer {
@@ -419,17 +443,39 @@ package struct GatewayAPI: Sendable {
                 }
                 try await writer.write(ByteBuffer(string: ": stream of \(banner)\n\n"))
                 // Subscribed first, then checked: what finished before we subscribed still ends the stream.
-                if let (isFinal, encoded) = try await summary(), isFinal {
+                if let (isFinal, encoded) = try? await summary(), isFinal {
                     try await writer.write(Self.sse(.end, encoded))
                     try await writer.finish(nil)
                     return
                 }
-                for await item in subscription.stream {
+                var unreachableSince: Date?
+                for await (seq, item) in subscription.stream {
                     var (event, finished) = await render(item)
-                    if let event { try await writer.write(event) }
-                    if case .tick = item { finished = try await summary()?.isFinal ?? true }
+                    if var event {
+                        if seq > 0 {
+                            var numbered = ByteBuffer(string: "id: \(instance).\(seq)\n")
+                            numbered.writeImmutableBuffer(event)
+                            event = numbered
+                        }
+                        try await writer.write(event)
+                    }
+                    if case .tick = item {
+                        do {
+                            guard let state = try await summary() else { break }
+                            finished = state.isFinal
+                            if let since = unreachableSince {
+                                try await writer.write(ByteBuffer(string: ": database reachable again (unreachable since \(WireCoding.formatDate(since)))\n\n"))
+                                unreachableSince = nil
+                            }
+                        } catch {
+                            // Keep the client's stream open through a database restart; it learns the outcome when the database is back.
+                            let since = unreachableSince ?? Date()
+                            unreachableSince = since
+                            try await writer.write(ByteBuffer(string: ": waiting: database unreachable since \(WireCoding.formatDate(since))\n\n"))
+                        }
+                    }
                     if finished {
-                        if let (_, encoded) = try await summary() { try await writer.write(Self.sse(.end, encoded)) }
+                        if let (_, encoded) = try? await summary() { try await writer.write(Self.sse(.end, encoded)) }
                         break
                     }
                 }

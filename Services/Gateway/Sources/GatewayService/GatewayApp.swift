@@ -7,7 +7,9 @@ import CoxswainMessaging
 import CoxswainStore
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
+import NIOCore
 import PostgresNIO
 import ServiceLifecycle
 import Synchronization
@@ -75,10 +77,11 @@ package enum GatewayApp {
         } else {
             logger.warning("amqp.management_url not set: nodes cannot enrol through this gateway")
         }
+        let passwords = PasswordGuard(maximumConcurrent: configuration.maxPasswordHashes, attemptsPerMinute: configuration.loginRatePerMinute)
         let api = GatewayAPI(
-            jobs: JobRepository(client: postgres, logger: logger), nodes: nodes, access: access,
+            jobs: JobRepository(client: postgres, logger: logger, sealKey: masterKey), nodes: nodes, access: access,
             audit: AuditRepository(client: postgres, logger: logger),
-            authenticator: Authenticator(access: access, localTeam: configuration.localTeam, localRole: configuration.localRole),
+            authenticator: Authenticator(access: access, localTeam: configuration.localTeam, localRole: configuration.localRole, passwords: passwords),
             enrolment: enrolment, keys: keys, masterKey: masterKey, notifications: NotificationRepository(client: postgres, masterKey: masterKey, logger: logger),
             artifacts: ArtifactRepository(client: postgres, logger: logger), bootstrap: BootstrapRepository(client: postgres, logger: logger),
             publisher: publisher, hub: hub, configuration: configuration, logger: logger,
@@ -86,6 +89,12 @@ package enum GatewayApp {
                 guard isMigrated.isSet else { return false }
                 return (try? await postgres.guardedQuery("SELECT 1", logger: logger, timeout: .seconds(2))) != nil
             }
+        )
+        // A connection silent for the idle timeout is closed, also half-way through sending a request
+        // (a response being written, such as an event stream, is not cut).
+        let (idleSeconds, idleAttoseconds) = configuration.httpIdleTimeout.components
+        let server = HTTPServerBuilder.http1(
+            configuration: .init(idleTimeout: .nanoseconds(idleSeconds * 1_000_000_000 + idleAttoseconds / 1_000_000_000))
         )
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: postgres),
@@ -99,7 +108,8 @@ package enum GatewayApp {
             let mode = configuration.socketMode
             let group = configuration.socketGroup
             let app = Application(
-                router: api.router(),
+                responder: LoginThrottle(next: api.router().buildResponder(), passwords: passwords),
+                server: server,
                 configuration: .init(address: .unixDomainSocket(path: path), serverName: "coxswain-gateway"),
                 onServerRunning: { _ in
                     chmod(path, mode_t(mode))
@@ -116,7 +126,8 @@ package enum GatewayApp {
         }
         if configuration.httpPort != 0 {
             let app = Application(
-                router: api.router(),
+                responder: LoginThrottle(next: api.router().buildResponder(), passwords: passwords),
+                server: server,
                 configuration: .init(address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: "coxswain-gateway"),
                 logger: logger
             )

@@ -35,6 +35,18 @@ package struct GatewayConfiguration: Sendable {
     package var maxArtifactBytes: Int
     /// `gateway.publish_timeout`: how long a submission waits for the broker before it is refused. Default 10s.
     package var publishTimeout: Duration
+    /// `gateway.max_password_hashes`: Argon2id hashes or verifications (64 MiB and a thread each)
+    /// running at once; four times as many wait, beyond that clients get 429. Default 2.
+    package var maxPasswordHashes: Int
+    /// `gateway.login_rate_per_minute`: login and invitation attempts per client address and per
+    /// user name per minute; beyond that 429 with `Retry-After`. Default 10.
+    package var loginRatePerMinute: Int
+    /// `gateway.http_idle_timeout`: a connection that sends nothing for this long (also in the
+    /// middle of a request) is closed; responses being written (event streams) are not cut. Default 30s.
+    package var httpIdleTimeout: Duration
+    /// `notifications.allow_private_targets`: accept webhook URLs whose host is or resolves to a
+    /// loopback, private, link-local or other internal address. Default false.
+    package var allowPrivateTargets: Bool
 
     package static let keys: [(key: String, help: String)] = CommonConfiguration.keys + SecurityConfiguration.keys + [
         ("amqp.management_url", "RabbitMQ management API http://user:password@host:port (secret; needed to enrol nodes)"),
@@ -51,6 +63,10 @@ package struct GatewayConfiguration: Sendable {
         ("gateway.max_request_bytes", "largest request body (default 262144)"),
         ("gateway.max_artifact_bytes", "largest ADD/COPY or bootstrap artifact upload (default 1073741824)"),
         ("gateway.publish_timeout", "broker wait before a submission is refused (default 10s)"),
+        ("gateway.max_password_hashes", "password hashes/verifications at once, 64 MiB each; more wait or get 429 (default 2)"),
+        ("gateway.login_rate_per_minute", "login attempts per client address and per user name per minute (default 10)"),
+        ("gateway.http_idle_timeout", "close connections silent this long, also mid-request (default 30s)"),
+        ("notifications.allow_private_targets", "accept webhooks to loopback, private and link-local addresses (default false)"),
     ]
 
     package init(_ config: ConfigReaderStack) throws(ConfigError) {
@@ -79,5 +95,10 @@ package struct GatewayConfiguration: Sendable {
         maxRequestBytes = try config.int("gateway.max_request_bytes", default: 256 * 1024, range: 1024...(64 << 20))
         maxArtifactBytes = try config.int("gateway.max_artifact_bytes", default: 1 << 30, range: 1024...(16 << 30))
         publishTimeout = try config.duration("gateway.publish_timeout", default: .seconds(10), minimum: .milliseconds(100))
+        maxPasswordHashes = try config.int("gateway.max_password_hashes", default: 2, range: 1...64)
+        loginRatePerMinute = try config.int("gateway.login_rate_per_minute", default: 10, range: 1...100_000)
+        httpIdleTimeout = try config.duration("gateway.http_idle_timeout", default: .seconds(30), minimum: .milliseconds(100))
+        guard httpIdleTimeout <= .seconds(86_400) else { throw .invalidValue(key: "gateway.http_idle_timeout", reason: "must be at most 24h") }
+        allowPrivateTargets = try config.bool("notifications.allow_private_targets", default: false)
     }
 }

@@ -41,6 +41,7 @@ package struct Scheduler: Sendable {
     /// Plans and dispatches one submitted job. Idempotent: a job already planned is skipped.
     package func plan(_ jobID: JobID) async throws {
         guard let job = try await repository.submittedJob(jobID) else { return }
+        guard try await verifiedSeals([jobID])[jobID] != nil else { return }
         // Blocks in order: a job waiting for another is planned when that one has finished.
         if let after = job.after, try await !repository.isFinished(after) { return }
         let candidates = try await nodes.list(team: job.team).compactMap { info -> JobPlanner.Candidate? in
@@ -118,8 +119,64 @@ package struct Scheduler: Sendable {
         if completed != nil { try await planDependents(of: [job.id]) }
     }
 
+    /// The seals of these jobs that verify under the master key. A job whose seal does not (a row
+    /// written or changed in the database by someone without the key) is failed, audited as refused,
+    /// and never planned or dispatched.
+    func verifiedSeals(_ jobIDs: [JobID]) async throws -> [JobID: JobSeal] {
+        let seals = try await repository.seals(jobIDs)
+        var verified: [JobID: JobSeal] = [:]
+        for id in jobIDs {
+            if let (seal, mac) = seals[id], seal.verify(mac, key: masterKey) {
+                verified[id] = seal
+                continue
+            }
+            let reason = "refused: the job's record is not sealed by a Gateway (written or changed in the database?)"
+            logger.critical("refusing a job whose record does not verify", metadata: ["job.id": "\(id)"])
+            var events: [OutgoingMessage] = []
+            if let completed = try await repository.refuseJob(id, reason: reason) { events.append(try completionEvent(completed)) }
+            let audit = AuditEvent(
+                teamID: seals[id].map { TeamID($0.seal.team) }, time: Date(), actor: "service:scheduler", action: "job.refused", target: "job:\(id)",
+                outcome: .refused, requestID: "\(id)", details: ["reason": reason]
+            )
+            events.append(try OutgoingMessage(audit, exchange: Topology.events, routingKey: Topology.RoutingKey.audit("job.refused"), messageID: "job-refused:\(id)"))
+            try await publisher.publish(events)
+        }
+        return verified
+    }
+
+    /// Keeps only tasks that their job's verified seal allows (its own verb and arguments, or one
+    /// of its steps) on nodes enrolled in the job's team; the rest are dropped and audited.
+    func sealedOnly(_ tasks: [DispatchableTask], reportOnly: Bool) async throws -> [DispatchableTask] {
+        guard !tasks.isEmpty else { return tasks }
+        let seals = try await verifiedSeals(Array(Set(tasks.map(\.jobID))))
+        let teams = try await nodes.enrolmentTeams(Array(Set(tasks.map(\.node.rawValue))))
+        var allowed: [JobID: Set<String>] = [:]
+        var kept: [DispatchableTask] = []
+        var refused: [OutgoingMessage] = []
+        for t in tasks {
+            guard let seal = seals[t.jobID] else { continue }
+            let work = allowed[t.jobID] ?? seal.allowedWork
+            allowed[t.jobID] = work
+            let sameTeam = teams[t.node.rawValue]?.rawValue == seal.team
+            if sameTeam, reportOnly || work.contains(JobSeal.work(verb: t.verb.rawValue, arguments: t.arguments, vars: t.varsJSON)) {
+                kept.append(t)
+                continue
+            }
+            let reason = sameTeam ? "the task's work is not part of its sealed job (changed in the database?)" : "the task's node is not enrolled in the job's team"
+            logger.critical("refusing to dispatch a task", metadata: ["job.id": "\(t.jobID)", "task.id": "\(t.taskID)", "reason": "\(reason)"])
+            let audit = AuditEvent(
+                teamID: TeamID(seal.team), time: Date(), actor: "service:scheduler", action: "task.refused", target: "job:\(t.jobID)/node:\(t.node)",
+                outcome: .refused, requestID: "\(t.jobID)", details: ["reason": reason, "task": "\(t.taskID)"]
+            )
+            refused.append(try OutgoingMessage(audit, exchange: Topology.events, routingKey: Topology.RoutingKey.audit("task.refused"), messageID: "task-refused:\(t.taskID)"))
+        }
+        if !refused.isEmpty { try await publisher.publish(refused) }
+        return kept
+    }
+
     /// Sends one TaskBatch per node (all of that node's tasks of one job, in order) and waits for the broker's confirms.
-    func dispatch(_ tasks: [DispatchableTask], queries: [JobID: [NodeName: String]] = [:]) async throws {
+    func dispatch(_ tasks: [DispatchableTask], queries: [JobID: [NodeName: String]] = [:], reportOnly: Bool = false) async throws {
+        let tasks = try await sealedOnly(tasks, reportOnly: reportOnly)
         guard !tasks.isEmpty || !queries.isEmpty else { return }
         var byJobAndNode: [String: [DispatchableTask]] = [:]
         var order: [String] = []
@@ -142,7 +199,7 @@ package struct Scheduler: Sendable {
         let now = Date()
         let key = try await keys.activeKey().pair
         // Secret environments: opened with the master key, sealed to each node's own X25519 key.
-        let sealedSecrets = try await repository.sealedSecrets(Array(Set(tasks.map(\.jobID))))
+        let sealedSecrets = reportOnly ? [:] : try await repository.sealedSecrets(Array(Set(tasks.map(\.jobID))))
         var secrets: [JobID: [String: String]] = [:]
         for (job, sealed) in sealedSecrets {
             secrets[job] = try WireCoding.decode([String: String].self, from: try masterKey.open(sealed, associatedData: Array("job-secrets:\(job)".utf8)))
@@ -166,6 +223,7 @@ package struct Scheduler: Sendable {
                 issuedAt: now, expiresAt: now.addingTimeInterval(configuration.security.batchTTL.seconds), nonce: UUIDv4.string()
             )
             batch.queryJSON = queries[first.jobID]?[first.node]
+            if reportOnly { batch.reportOnly = true }
             return try OutgoingMessage(
                 try MessageSigning.sign(batch, with: key), exchange: Topology.commands, routingKey: Topology.RoutingKey.node(first.node),
                 correlationID: "\(first.jobID)"
@@ -205,6 +263,7 @@ package struct Scheduler: Sendable {
     func ingest(results: [TaskResult]) async throws {
         guard !results.isEmpty else { return }
         let (tasks, jobs) = try await repository.recordResults(results)
+        // Also for a replayed REKEY result: a crash between its record and the key update is repaired.
         let recorded = Set(tasks.map(\.taskID))
         for r in results where r.status == .succeeded && recorded.contains(r.taskID) {
             guard let signing = r.rotatedSigningKey else { continue }
@@ -216,9 +275,8 @@ package struct Scheduler: Sendable {
             try await publisher.publish([try OutgoingMessage(event, exchange: Topology.events, routingKey: Topology.RoutingKey.audit("node.rekeyed"))])
             logger.notice("node rekeyed", metadata: ["node.name": "\(r.node)"])
         }
-        if results.count > tasks.count {
-            logger.debug("ignored duplicate or stale results", metadata: ["results.ignored": "\(results.count - tasks.count)"])
-        }
+        let replayed = tasks.filter(\.replayed).count
+        if replayed > 0 { logger.notice("results recorded before: outcomes published again", metadata: ["results.replayed": "\(replayed)"]) }
         try await publishOutcomes(tasks: tasks, jobs: jobs)
     }
 
@@ -242,7 +300,8 @@ package struct Scheduler: Sendable {
             e.node = t.node
             e.taskStatus = t.status
             e.exitCode = t.exitCode
-            events.append(try OutgoingMessage(e, exchange: Topology.events, routingKey: Topology.RoutingKey.job(.taskFinished)))
+            // One id per task: a replayed outcome is deduplicated by Audit and by webhooks.
+            events.append(try OutgoingMessage(e, exchange: Topology.events, routingKey: Topology.RoutingKey.job(.taskFinished), messageID: "task-finished:\(t.taskID)"))
         }
         for j in jobs {
             events.append(try completionEvent(j))
@@ -293,7 +352,7 @@ package struct Scheduler: Sendable {
         var e = JobEvent(kind: .completed, jobID: job.jobID, time: Date(), jobStatus: job.status)
         e.teamID = job.team
         e.error = job.error
-        return try OutgoingMessage(e, exchange: Topology.events, routingKey: Topology.RoutingKey.job(.completed))
+        return try OutgoingMessage(e, exchange: Topology.events, routingKey: Topology.RoutingKey.job(.completed), messageID: "job-completed:\(job.jobID)")
     }
 
     // MARK: Heartbeats
@@ -373,8 +432,15 @@ package struct Scheduler: Sendable {
             try await dispatch(tasks)
         }
         if redispatched > 0 { logger.notice("re-dispatched stranded tasks", metadata: ["tasks.count": "\(redispatched)"]) }
+        // Overdue without a result: ask the node for its stored result first (it may have been
+        // lost on the way, e.g. in a database crash); fail only what the node cannot give.
+        let reconcile = try await repository.tasksToReconcile(grace: configuration.resultGrace.seconds)
+        if !reconcile.isEmpty {
+            logger.notice("asking nodes for results never recorded", metadata: ["tasks.count": "\(reconcile.count)"])
+            try await dispatch(reconcile, reportOnly: true)
+        }
         let (tasks, jobs) = try await repository.failOverdueTasks(grace: configuration.resultGrace.seconds)
-        if !tasks.isEmpty { logger.warning("tasks timed out without a result", metadata: ["tasks.count": "\(tasks.count)"]) }
+        if !tasks.isEmpty { logger.warning("tasks failed: no result, and their nodes could not give one", metadata: ["tasks.count": "\(tasks.count)"]) }
         try await publishOutcomes(tasks: tasks, jobs: jobs)
         // Gates that open or time out with no new result (JOB_WAIT timeouts, a lost QUERY delivery).
         let (gateFailures, gateCompleted) = try await openGates()

@@ -78,6 +78,7 @@ package enum SchedulerApp {
             configuration: .init(
                 services: [
                     .init(service: postgres),
+                    .init(service: DatabaseHealth(client: postgres, logger: logger)),
                     .init(service: MigrationService(client: postgres, gate: migrated, logger: logger)),
                     .init(service: publisher),
                     .init(service: jobsConsumer),
