@@ -86,6 +86,7 @@ let package = Package(
         .target(name: "CoxswainConfig", dependencies: [configuration, log, yams, argumentParser, .product(name: "SystemPackage", package: "swift-system")], path: "Shared/CoxswainConfig"),
     ]
         + service("Gateway", executable: "coxswain-gateway", dependencies: [
+            "CoxswainNotify",
             "CoxswainCore", "CoxswainAMQP", "CoxswainMessaging", "CoxswainStore", "CoxswainConfig", "CoxswainCrypto", "CoxswainBrokerAdmin", "CoxswainOrchestration", "CoxswainCatalog", hummingbird, postgres, lifecycle, log, nioCore,
             .product(name: "HTTPTypes", package: "swift-http-types"),
         ])

@@ -57,14 +57,19 @@ start_service() {
   STARTED+=("$name")
 }
 
+# A Deployer runs on a node: it gets none of the central secrets (database URL, admin broker URL,
+# management URL, master key) that infra.env exports. Its own broker user comes from enrolment.
+NODE_ENV=(env -u COXSWAIN_DATABASE_URL -u COXSWAIN_AMQP_URL -u COXSWAIN_AMQP_MANAGEMENT_URL -u COXSWAIN_SECURITY_MASTER_KEY
+  -u PG_PASSWORD -u AMQP_PASSWORD)
+
 # start_deployer NODE_NAME: a node that never enrolled is first added through the gateway's socket
 # (`coxswain node add`), and its agent starts once with the one-time enrolment token.
 start_deployer() {
   local node=$1 dir=$RUN_DIR/nodes/$1 token
-  mkdir -p "$dir"
+  install -d -m 0700 "$dir"
   if [[ -s $dir/credentials.json ]] || running "$PIDS/deployer-$node.pid" > /dev/null; then
     # The gateway is also where an enrolled agent fetches ADD/COPY artifacts.
-    start_service "deployer-$node" "$BIN_DIR/coxswain-deployer" --node-name "$node" --state-dir "$dir" --gateway-url "unix://$SOCK"
+    start_service "deployer-$node" "${NODE_ENV[@]}" "$BIN_DIR/coxswain-deployer" --node-name "$node" --state-dir "$dir" --gateway-url "unix://$SOCK"
     return
   fi
   # A pending node left by an interrupted start is replaced.
@@ -72,7 +77,7 @@ start_deployer() {
   token=$(COXSWAIN_SOCKET=$SOCK "$BIN_DIR/coxswain" node add "$node" --output json |
     python3 -c 'import json,sys; print(json.load(sys.stdin)["enrolmentToken"])') || die "cannot add node $node"
   # The token goes through the environment: never on a command line (ps) or in a log.
-  COXSWAIN_DEPLOYER_ENROL_TOKEN=$token start_service "deployer-$node" "$BIN_DIR/coxswain-deployer" --node-name "$node" \
+  COXSWAIN_DEPLOYER_ENROL_TOKEN=$token start_service "deployer-$node" "${NODE_ENV[@]}" "$BIN_DIR/coxswain-deployer" --node-name "$node" \
     --state-dir "$dir" --gateway-url "unix://$SOCK"
 }
 
@@ -112,7 +117,8 @@ wait_online() {
 cmd_start() {
   local t0=$EPOCHREALTIME pid
   load_infra_env
-  mkdir -p "$PIDS" "$LOGS" "$RUN_DIR/nodes"
+  mkdir -p "$PIDS" "$LOGS"
+  install -d -m 0700 "$RUN_DIR/nodes"
   if ! pid=$(running "$PIDS/gateway.pid"); then
     rm -f "$SOCK"   # stale socket from a crashed gateway
     if port_open 127.0.0.1 "$HTTP_PORT"; then

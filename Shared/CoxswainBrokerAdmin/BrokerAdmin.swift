@@ -190,6 +190,24 @@ package final class BrokerAdmin: Sendable {
                 BrokerAdminLogMetadata.connections: "\(closed)", BrokerAdminLogMetadata.duration: "\(clock.now - start)",
             ])
     }
+
+    /// Deletes a queue (with its messages and bindings); a queue that does not exist is fine.
+    /// Used for a removed node's queue, so that nothing addressed to that name lingers for a node
+    /// enrolled later under the same name.
+    package func deleteQueue(_ name: String) async throws {
+        try await send(.delete, ["queues", configuration.vhost, name], expecting: [204, 404])
+    }
+
+    /// Sets (or replaces) a queue policy in this vhost, e.g. a length limit on the dead-letter
+    /// queue. Policies apply to existing queues and do not take part in RabbitMQ's redeclaration
+    /// check (changing a declared argument would make every service fail to declare it).
+    package func setQueuePolicy(_ name: String, pattern: String, maxLength: Int, overflow: String = "drop-head") async throws {
+        try await send(
+            .put, ["policies", configuration.vhost, name],
+            body: PolicyBody(pattern: pattern, definition: .init(maxLength: maxLength, overflow: overflow), priority: 0, applyTo: "queues"),
+            expecting: [201, 204]
+        )
+    }
 }
 
 // MARK: - HTTP
@@ -217,6 +235,25 @@ extension BrokerAdmin {
         var exchange: String
         var write: String
         var read: String
+    }
+
+    private struct PolicyBody: Encodable {
+        struct Definition: Encodable {
+            var maxLength: Int
+            var overflow: String
+            enum CodingKeys: String, CodingKey {
+                case maxLength = "max-length"
+                case overflow
+            }
+        }
+        var pattern: String
+        var definition: Definition
+        var priority: Int
+        var applyTo: String
+        enum CodingKeys: String, CodingKey {
+            case pattern, definition, priority
+            case applyTo = "apply-to"
+        }
     }
 
     private struct ConnectionSummary: Decodable {

@@ -119,13 +119,20 @@ package struct ConfigReaderStack: Sendable {
         return out
     }
 
+    /// The longest duration any key may have: 100 years (longer ones would overflow dates and
+    /// timers downstream; a value beyond it is refused as invalid, naming the key).
+    package static let maximumDurationSeconds: Double = 100 * 365 * 86_400
+
     package static func parseDuration(_ s: String) -> Duration? {
-        let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
-        for (suffix, factor) in units where s.hasSuffix(suffix) {
-            let number = s.dropLast(suffix.count)
-            if let v = Double(number), v >= 0, v.isFinite { return .milliseconds(Int64((v * factor * 1000).rounded())) }
+        let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("d", 86_400)]
+        func checked(_ seconds: Double) -> Duration? {
+            guard seconds.isFinite, seconds >= 0, seconds <= maximumDurationSeconds else { return nil }
+            return .milliseconds(Int64((seconds * 1000).rounded()))
         }
-        if let v = Double(s), v >= 0, v.isFinite { return .milliseconds(Int64((v * 1000).rounded())) }
+        for (suffix, factor) in units where s.hasSuffix(suffix) {
+            if let v = Double(s.dropLast(suffix.count)) { return checked(v * factor) }
+        }
+        if let v = Double(s) { return checked(v) }
         return nil
     }
 }

@@ -129,7 +129,7 @@ package final class WebhookSender: Sendable {
     /// Sends `request` to the checked addresses of `host`, in order, moving to the next only when
     /// the previous one could not be reached (nothing was sent); only the answer's head is used
     /// (its body is dropped unread).
-    private func execute(_ request: HTTPClientRequest, host: String, addresses: [TargetAddress], deadline: NIODeadline) async throws
+    func execute(_ request: HTTPClientRequest, host: String, addresses: [TargetAddress], deadline: NIODeadline) async throws
         -> HTTPClientResponse
     {
         if let literal = TargetAddress(host), addresses == [literal] {

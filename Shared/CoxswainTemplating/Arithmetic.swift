@@ -65,8 +65,11 @@ enum Arithmetic {
         case .divide: return try double(op, Double(x), Double(y))
         case .floorDivide, .modulo:
             guard y != 0 else { throw .evaluation("integer division or modulo by zero") }
-            var quotient = x / y
-            var remainder = x % y
+            // Int.min // -1 overflows (and would trap): Python gives a big integer; we give the float.
+            let (q, overflow) = x.dividedReportingOverflow(by: y)
+            if overflow { return op == .floorDivide ? .double(-Double(x)) : .int(0) }
+            var quotient = q
+            var remainder = x.remainderReportingOverflow(dividingBy: y).partialValue
             if remainder != 0 && (remainder < 0) != (y < 0) {  // Python floors toward negative infinity
                 quotient -= 1
                 remainder += y

@@ -89,6 +89,7 @@ enum FilterLibrary {
             try call.expectArguments(at: 2)
             let fallback = try arguments.value(0, "default")?.require() ?? .int(0)
             let base = try arguments.value(1, "base")?.require().integer("int base") ?? 10
+            guard (2...36).contains(base) else { throw .evaluation("int base must be between 2 and 36, got \(base)") }
             return .defined(Self.integer(try call.defined(), base: base) ?? fallback)
         case "float":
             let fallback = try arguments.value(0, "default")?.require() ?? .double(0)
@@ -112,7 +113,8 @@ enum FilterLibrary {
         case "split":
             return try MethodLibrary.call("split", on: .string(try call.text()), arguments: arguments, source: source)
         case "tojson", "to_json", "to_nice_json":
-            let indent = try arguments.value(0, "indent")?.require().integer("indent") ?? (name == "to_nice_json" ? 4 : nil)
+            var indent = try arguments.value(0, "indent")?.require().integer("indent") ?? (name == "to_nice_json" ? 4 : nil)
+            if let i = indent { indent = min(max(i, 0), 32) }  // a negative or huge indent would trap or exhaust memory
             return .defined(.string(try call.defined().jsonText(indent: indent, htmlSafe: name == "tojson")))
         case "from_json":
             do {
@@ -268,7 +270,7 @@ enum FilterLibrary {
     static func integer(_ value: TemplateValue, base: Int) -> TemplateValue? {
         switch value {
         case .int, .bool: return .int(try! value.integer("int"))
-        case .double(let number): return number.isFinite ? .int(Int(number)) : nil
+        case .double(let number): return number.isFinite && abs(number) < 9.2e18 ? .int(Int(number)) : nil
         case .string(let text):
             var digits = text.trimmingCharacters(in: .whitespacesAndNewlines).replacingOccurrences(of: "_", with: "")
             var sign = 1
@@ -278,7 +280,7 @@ enum FilterLibrary {
             }
             let prefixes = [16: "0x", 8: "0o", 2: "0b"]
             if let prefix = prefixes[base], digits.lowercased().hasPrefix(prefix) { digits.removeFirst(2) }
-            if let number = Int(digits, radix: base) { return .int(sign * number) }
+            if let number = Int(digits, radix: base) { return .int(sign == -1 ? -number : number) }
             return float(value).flatMap { $0.isFinite && abs($0) < 9.2e18 ? .int(Int($0)) : nil }
         default: return nil
         }

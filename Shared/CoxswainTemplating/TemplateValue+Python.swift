@@ -65,7 +65,7 @@ extension TemplateValue {
 
     private func writeJSON(into output: inout String, indent: Int?, level: Int, htmlSafe: Bool) {
         func newline(_ level: Int) {
-            if let indent { output += "\n" + String(repeating: " ", count: indent * level) }
+            if let indent { output += "\n" + String(repeating: " ", count: max(0, min(indent, 32)) * min(level, 1000)) }
         }
         switch self {
         case .string(let value): Self.writeJSONString(value, into: &output, htmlSafe: htmlSafe)

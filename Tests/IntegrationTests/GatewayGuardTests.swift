@@ -213,3 +213,18 @@ final class AsyncGate: Sendable {
         for w in waiters { w.resume() }
     }
 }
+
+@Suite("Gateway number locator")
+struct NumberLocatorTests {
+    @Test("the number a whole-number field cannot hold is named", arguments: ["1e300", "-1e300", "1.5", "9223372036854775808", "18446744073709551616", "1e-300"])
+    func unfitNumberIsNamed(_ value: String) {
+        let body = #"{"verb":"ADD","arguments":"a b","timeoutSeconds":1.5,"steps":[{"verb":"ADD","arguments":"a b","artifacts":[{"name":"a","digest":"d","size":1,"mode":\#(value)}]}]}"#
+        #expect(NumberLocator.unfitNumber(in: Data(body.utf8), as: SubmitJobRequest.self) == "steps[0].artifacts[0].mode")
+    }
+
+    @Test("malformed JSON names nothing")
+    func malformedNamesNothing() {
+        #expect(NumberLocator.unfitNumber(in: Data(#"{"verb":"#.utf8), as: SubmitJobRequest.self) == nil)
+        #expect(NumberLocator.unfitNumber(in: Data(#"{"verb":1}"#.utf8), as: SubmitJobRequest.self) == nil)
+    }
+}

@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import Foundation
 import Logging
 import NIOCore
@@ -135,6 +136,21 @@ struct WebhookSenderTests {
                 let request = try #require(server.requests.first)
                 #expect(request.uri == "/pinned")
                 #expect(request.headers["Host"] == ["localhost:\(server.port)"])
+            }
+        }
+    }
+
+    @Test("an address that refuses the connection is skipped for the host's next checked address")
+    func nextAddressAfterRefusal() async throws {
+        try await ScriptedHTTPServer.with([.init(status: 204)]) { server in
+            try await withSender { sender in
+                // The server listens on 127.0.0.1 only: 127.0.0.2 refuses (or is unreachable).
+                let addresses = try [#require(TargetAddress("127.0.0.2")), #require(TargetAddress("127.0.0.1"))]
+                let response = try await sender.execute(
+                    HTTPClientRequest(url: "http://localhost:\(server.port)/next"), host: "localhost", addresses: addresses,
+                    deadline: .now() + .seconds(5))
+                #expect(response.status.code == 204)
+                #expect(server.requests.map(\.uri) == ["/next"])
             }
         }
     }

@@ -1,5 +1,8 @@
 import CoxswainCore
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import GRDB
 
 /// The agent's durable task journal (SQLite via GRDB, in the state directory). A task is journaled
@@ -20,7 +23,7 @@ package struct TaskJournal: Sendable {
 
     /// Opens (creating if needed) the journal at `directory/journal.sqlite`.
     package init(directory: String) throws {
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try Self.makePrivate(directory: directory)
         var configuration = Configuration()
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA journal_mode = WAL")
@@ -41,6 +44,18 @@ package struct TaskJournal: Sendable {
             try db.execute(sql: "CREATE TABLE nonces (nonce TEXT PRIMARY KEY, seen_at REAL NOT NULL)")
         }
         try migrator.migrate(queue)
+    }
+
+    /// The state directory holds every job's output, args, envs and the node's keys: 0700, and the
+    /// journal files 0600 (created private before SQLite creates them; existing ones are tightened).
+    /// Only these paths: the process umask is left alone, since jobs inherit it.
+    static func makePrivate(directory: String) throws {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        guard chmod(directory, 0o700) == 0 else { throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: directory]) }
+        let db = directory + "/journal.sqlite"
+        let fd = open(db, O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
+        if fd >= 0 { close(fd) }
+        for file in [db, db + "-wal", db + "-shm"] where FileManager.default.fileExists(atPath: file) { _ = chmod(file, 0o600) }
     }
 
     /// Records a batch nonce; false when it was seen before.

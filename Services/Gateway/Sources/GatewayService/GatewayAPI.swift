@@ -187,6 +187,10 @@ package struct GatewayAPI: Sendable {
         do {
             value = try WireCoding.decoder().decode(T.self, from: data)
         } catch {
+            // A number its field cannot hold (1e300 for an Int) is reported without a path on Linux: find it.
+            if case DecodingError.dataCorrupted(let context) = error, context.codingPath.isEmpty, let path = NumberLocator.unfitNumber(in: data, as: T.self) {
+                return .rejected(Self.error(.badRequest, "out_of_range", "\(path) is out of range for this field (too large, too small or not a whole number)"))
+            }
             return .rejected(Self.error(.badRequest, "invalid_json", "request body is not valid: \(Self.describe(decodingError: error))"))
         }
         // Every number of a request is range-checked before anything converts or stores it.
