@@ -131,6 +131,23 @@ package struct SchedulerRepository: Sendable {
         return nil
     }
 
+    /// Those of `nodes` with a REKEY task not yet recorded: a message signed with a key the database
+    /// does not know yet may be signed with the node's new key, whose REKEY result another Scheduler
+    /// replica is recording right now.
+    package func nodesRekeying(_ nodes: [String]) async throws -> Set<String> {
+        guard !nodes.isEmpty else { return [] }
+        let rows = try await client.guardedQuery(
+            """
+            SELECT DISTINCT t.node FROM tasks t JOIN jobs j ON j.id = t.job_id
+            WHERE t.node = ANY(\(nodes)::text[]) AND t.status = 'pending' AND coalesce(t.verb, j.verb) = 'REKEY'
+            """,
+            logger: logger
+        )
+        var out = Set<String>()
+        for try await node in rows.decode(String.self) { out.insert(node) }
+        return out
+    }
+
     /// Jobs still `submitted` after `olderThan` seconds: their nudge was lost.
     package func strandedSubmissions(olderThan seconds: Double, limit: Int = 100) async throws -> [JobID] {
         let rows = try await client.guardedQuery(

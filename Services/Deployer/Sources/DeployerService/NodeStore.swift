@@ -1,3 +1,4 @@
+import CoxswainCore
 import CoxswainTemplating
 import Foundation
 import GRDB
@@ -26,8 +27,8 @@ package struct NodeStore: Sendable {
         try await queue.read { db in
             var out: [String: TemplateValue] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT key, value FROM args") {
-                let text: String = row["value"]
-                out[row["key"]] = (try? JSONDecoder().decode(TemplateValue.self, from: Data(text.utf8))) ?? .string(text)
+                guard let key = TaskJournal.string(row, "key"), let text = TaskJournal.string(row, "value") else { continue }
+                out[key] = (try? JSONDecoder().decode(TemplateValue.self, from: Data(text.utf8))) ?? .string(text)
             }
             return out
         }
@@ -53,7 +54,9 @@ package struct NodeStore: Sendable {
     package func envs() async throws -> [String: String] {
         try await queue.read { db in
             var out: [String: String] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT key, value FROM envs") { out[row["key"]] = row["value"] }
+            for row in try Row.fetchAll(db, sql: "SELECT key, value FROM envs") {
+                if let key = TaskJournal.string(row, "key"), let value = TaskJournal.string(row, "value") { out[key] = value }
+            }
             return out
         }
     }
@@ -144,10 +147,10 @@ package struct NodeStore: Sendable {
         let envs = try await envs()
         let jobs = try await queue.read { db in
             try Row.fetchAll(db, sql: "SELECT fingerprint, verb, finished_at FROM cache ORDER BY finished_at").map { row -> TemplateValue in
-                let finished: Double = row["finished_at"]
+                let finished = TaskJournal.double(row, "finished_at").flatMap { ValueRange.date(secondsSince1970: $0) }
                 return .map([
-                    "fingerprint": .string(row["fingerprint"]), "verb": .string(row["verb"]),
-                    "finished_at": .string(ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: finished))),
+                    "fingerprint": .string(TaskJournal.string(row, "fingerprint") ?? ""), "verb": .string(TaskJournal.string(row, "verb") ?? ""),
+                    "finished_at": .string(finished.map { ISO8601DateFormatter().string(from: $0) } ?? "unknown"),
                 ])
             }
         }

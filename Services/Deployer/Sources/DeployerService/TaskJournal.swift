@@ -107,7 +107,8 @@ package struct TaskJournal: Sendable {
             var out: [TaskResult] = []
             for row in try Row.fetchAll(db, sql: "SELECT * FROM tasks WHERE finished_at IS NULL") {
                 let e = Self.entry(row)
-                let started = Date(timeIntervalSince1970: row["started_at"])
+                // Read without trapping: a damaged row gives "now" rather than crashing the agent at every start.
+                let started = Self.double(row, "started_at").flatMap { ValueRange.date(secondsSince1970: $0) } ?? now
                 let result = TaskResult(
                     jobID: e.jobID, taskID: e.taskID, node: node, status: .failed, exitCode: nil, stdout: "", stderr: "",
                     error: "interrupted: the agent stopped while the task was running", startedAt: started, finishedAt: now
@@ -126,13 +127,22 @@ package struct TaskJournal: Sendable {
         }
     }
 
+    /// An entry from a row, read without trapping (GRDB's typed subscripts crash on a NULL or a value
+    /// of another type; the journal is a file anyone with the node's disk could have damaged).
     static func entry(_ row: Row) -> Entry {
-        let taskID = TaskID(UUID(uuidString: row["task_id"]) ?? UUID())
-        let jobID = JobID(UUID(uuidString: row["job_id"]) ?? UUID())
-        let resultJSON: String? = row["result"]
-        let result = resultJSON.flatMap { try? WireCoding.decode(TaskResult.self, from: Array($0.utf8)) }
-        let finishedAt: Double? = row["finished_at"]
-        let reported: Int = row["reported"]
-        return Entry(taskID: taskID, jobID: jobID, finished: finishedAt != nil, reported: reported != 0, result: result)
+        let taskID = TaskID(Self.string(row, "task_id").flatMap(UUID.init(uuidString:)) ?? UUID())
+        let jobID = JobID(Self.string(row, "job_id").flatMap(UUID.init(uuidString:)) ?? UUID())
+        let result = Self.string(row, "result").flatMap { try? WireCoding.decode(TaskResult.self, from: Array($0.utf8)) }
+        let finished = !(row["finished_at"] as DatabaseValue).isNull
+        let reported = Self.double(row, "reported").map { $0 != 0 } ?? false
+        return Entry(taskID: taskID, jobID: jobID, finished: finished, reported: reported, result: result)
+    }
+
+    static func string(_ row: Row, _ column: String) -> String? {
+        String.fromDatabaseValue(row[column] as DatabaseValue)
+    }
+
+    static func double(_ row: Row, _ column: String) -> Double? {
+        Double.fromDatabaseValue(row[column] as DatabaseValue).flatMap { $0.isFinite ? $0 : nil }
     }
 }

@@ -37,6 +37,10 @@ struct Transfer {
             }
             mode = parsed
         }
+        // A mode from the submission is untrusted: beyond 0o7777 it would trap in Foundation's conversion to mode_t.
+        if let bad = artifacts.first(where: { !(0...0o7777).contains($0.mode ?? 0o644) }) {
+            throw ArtifactFetchError(description: "\(bad.fileName): mode \(bad.mode ?? 0) is not a file mode (0 to 0o7777)")
+        }
         var isDirectory: ObjCBool = false
         let exists = FileManager.default.fileExists(atPath: destination, isDirectory: &isDirectory)
         let intoDirectory = destination.hasSuffix("/") || artifacts.count > 1 || (exists && isDirectory.boolValue)

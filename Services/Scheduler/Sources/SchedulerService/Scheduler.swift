@@ -242,6 +242,7 @@ package struct Scheduler: Sendable {
         var refusals: [OutgoingMessage] = []
         // In order: after a node's REKEY result, its next results are checked against its new key.
         var rotated: [String: String] = [:]
+        var rekeying: [String: Bool] = [:]
         for signed in signedResults {
             let entry = known[signed.node.rawValue]
             do {
@@ -251,6 +252,10 @@ package struct Scheduler: Sendable {
                 if result.status == .succeeded, let next = result.rotatedSigningKey { rotated[signed.node.rawValue] = next }
                 results.append(result)
             } catch {
+                if case MessageSigning.Refusal.badSignature = error, try await isRekeying(signed.node, cache: &rekeying) {
+                    // Signed with the node's new key while another replica records its REKEY result: retry this batch shortly.
+                    throw NodeRekeying(node: signed.node)
+                }
                 logger.warning("refused a task result", metadata: ["node.name": "\(signed.node)", "error": "\(error)"])
                 refusals.append(try refusal(team: entry?.team, node: signed.node, action: "task_result.refused", reason: "\(error)"))
             }
@@ -363,17 +368,34 @@ package struct Scheduler: Sendable {
         let known = try await nodes.signingKeys(Array(Set(signedHeartbeats.map(\.node.rawValue))))
         var heartbeats: [NodeHeartbeat] = []
         var refusals: [OutgoingMessage] = []
+        var rekeying: [String: Bool] = [:]
         for signed in signedHeartbeats {
             let entry = known[signed.node.rawValue]
             do {
                 heartbeats.append(try MessageSigning.open(signed, nodeKey: try entry.map { try SigningPublicKey(base64: $0.key) }))
             } catch {
+                // Signed with the new key of a REKEY being recorded: the next heartbeat counts.
+                if case MessageSigning.Refusal.badSignature = error, try await isRekeying(signed.node, cache: &rekeying) { continue }
                 logger.warning("refused a heartbeat", metadata: ["node.name": "\(signed.node)", "error": "\(error)"])
                 refusals.append(try refusal(team: entry?.team, node: signed.node, action: "heartbeat.refused", reason: "\(error)"))
             }
         }
         if !refusals.isEmpty { try await publisher.publish(refusals) }
         try await ingest(heartbeats: heartbeats)
+    }
+
+    /// Whether `node` has a REKEY not yet recorded (looked up once per batch).
+    func isRekeying(_ node: NodeName, cache: inout [String: Bool]) async throws -> Bool {
+        if let known = cache[node.rawValue] { return known }
+        let answer = try await repository.nodesRekeying([node.rawValue]).contains(node.rawValue)
+        cache[node.rawValue] = answer
+        return answer
+    }
+
+    /// A result signed with a key not recorded yet while the node's REKEY is being recorded (retriable).
+    struct NodeRekeying: Error, CustomStringConvertible {
+        let node: NodeName
+        var description: String { "node \(node) signed with a new key while its REKEY result is being recorded; retrying" }
     }
 
     /// An audit event for a refused node message, under the node's enrolment team.
