@@ -198,6 +198,13 @@ package final class BrokerAdmin: Sendable {
         try await send(.delete, ["queues", configuration.vhost, name], expecting: [204, 404])
     }
 
+    /// How many messages a queue of this vhost holds, or nil when it does not exist.
+    package func queueLength(_ name: String) async throws -> Int? {
+        let (status, body) = try await perform(.get, ["queues", configuration.vhost, name], expecting: [200, 404])
+        guard status == 200, let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any] else { return nil }
+        return object["messages"] as? Int ?? 0
+    }
+
     /// Sets (or replaces) a queue policy in this vhost, e.g. a length limit on the dead-letter
     /// queue. Policies apply to existing queues and do not take part in RabbitMQ's redeclaration
     /// check (changing a declared argument would make every service fail to declare it).

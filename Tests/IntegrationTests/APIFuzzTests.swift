@@ -52,6 +52,10 @@ struct APIFuzzTests {
                 }
             }
             let seconds = Double((clock.now - started).components.seconds)
+            for endpoint in ordered {
+                let counts = (fuzzer.statuses[endpoint] ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)×\($0.value)" }.joined(separator: " ")
+                print("APIFuzzTests: \(endpoint.method.rawValue) \(endpoint.path): \(counts)")
+            }
             print("APIFuzzTests: \(fuzzer.sent) requests to \(ordered.count) routes in \(Int(seconds)) s, \(fuzzer.findings.count) findings (seed \(seed))")
 
             let errors = p.log("gateway", lines: 1_000_000).split(separator: "\n")
@@ -134,6 +138,8 @@ struct APIFuzzer {
     var rng: FuzzRandom
     var sent = 0
     var findings: [FuzzFinding] = []
+    /// Route → status → count, printed so that a run shows it reached the handlers (not only 401s and 404s).
+    var statuses: [Endpoint: [Int: Int]] = [:]
     /// Numbers victims and valid-ish names so that they do not collide.
     var counter = 0
 
@@ -272,7 +278,7 @@ struct APIFuzzer {
         case (.setRole, "user"), (.removeMember, "user"):
             return await created("/v1/users", #"{"name":"victim-\#(n)","password":"victim-password","role":"viewer"}"#, "name") ?? "victim-\(n)"
         case (_, "digest"):
-            return rng.chance(0.7) ? artifactDigest : Digest.sha256Hex("not uploaded \(n)")
+            return rng.chance(0.7) ? artifactDigest : CoxswainCrypto.Digest.sha256Hex("not uploaded \(n)")
         case (_, "host"):
             return rng.pick(["127.0.0.1", "victim.example", "[::1]", "example.com:22"])
         case (_, "name"), (_, "user"):
@@ -447,6 +453,7 @@ struct APIFuzzer {
         let status = written.first.flatMap { Int($0) } ?? 0
         let contentType = written.count > 1 ? String(written[1]) : ""
         let response = String(decoding: (FileManager.default.contents(atPath: responseFile) ?? Data()).prefix(400), as: UTF8.self)
+        statuses[endpoint, default: [:]][status, default: 0] += 1
 
         switch (result.status, status) {
         case (28, _) where status == 200 && contentType.contains("event-stream"):
@@ -722,7 +729,7 @@ enum FuzzValues {
 
     /// Nesting 10,000 (and 100,000) deep: arrays and objects.
     static let deep: [(FuzzJSON, String)] = [
-        (.verbatim(Array(String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)).utf8.map { $0 }), "10k nested arrays"),
+        (.verbatim(Array((String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)).utf8)), "10k nested arrays"),
         (.verbatim(Array((String(repeating: #"{"a":"#, count: 10_000) + "1" + String(repeating: "}", count: 10_000)).utf8)), "10k nested objects"),
         (.verbatim(Array(String(repeating: "[", count: 10_000).utf8)), "10k unclosed arrays"),
         (.verbatim(Array((String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)).utf8)), "100k nested arrays"),

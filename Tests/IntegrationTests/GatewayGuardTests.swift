@@ -33,10 +33,10 @@ struct GatewayGuardTests {
 
     @Test("out-of-range numbers are refused naming the field", arguments: [1e300, -1e300, 9.3e18, -9.3e18, -1, 0, 1e-300, 40 * 86_400] as [Double])
     func expiriesOutOfRange(_ value: Double) {
-        #expect(AddNodeRequest(name: "n", expiresInSeconds: value).rangeProblem?.contains("expiresInSeconds") == true)
-        #expect(InviteRequest(role: .viewer, expiresInSeconds: value).rangeProblem?.contains("expiresInSeconds") == true)
+        #expect(AddNodeRequest(name: "n", expiresInSeconds: value).rangeProblem?.reason.contains("expiresInSeconds") == true)
+        #expect(InviteRequest(role: .viewer, expiresInSeconds: value).rangeProblem?.reason.contains("expiresInSeconds") == true)
         if value > 365 * 86_400 || value < 60 {
-            #expect(CreateTokenRequest(name: "t", expiresInSeconds: value).rangeProblem?.contains("expiresInSeconds") == true)
+            #expect(CreateTokenRequest(name: "t", expiresInSeconds: value).rangeProblem?.reason.contains("expiresInSeconds") == true)
         }
     }
 
@@ -53,13 +53,13 @@ struct GatewayGuardTests {
 
     @Test("a job's timeout, file mode and size are range-checked")
     func jobNumbers() {
-        #expect(SubmitJobRequest(verb: "RUN", arguments: "x", timeoutSeconds: 1e300).rangeProblem?.contains("timeoutSeconds") == true)
-        #expect(SubmitJobRequest(verb: "RUN", arguments: "x", timeoutSeconds: -5).rangeProblem?.contains("timeoutSeconds") == true)
+        #expect(SubmitJobRequest(verb: "RUN", arguments: "x", timeoutSeconds: 1e300).rangeProblem?.reason.contains("timeoutSeconds") == true)
+        #expect(SubmitJobRequest(verb: "RUN", arguments: "x", timeoutSeconds: -5).rangeProblem?.code == "invalid_timeout", "the code clients already know")
         for (mode, size) in [(0o10000, Int64(1)), (-1, 1), (Int.max, 1), (Int.min, 1), (0o644, -1), (0o644, Int64.max)] {
             var job = SubmitJobRequest(verb: "ADD", arguments: "a b")
             job.steps = [JobStep(verb: "RUN", arguments: "x"), JobStep(verb: "ADD", arguments: "a b")]
             job.steps?[1].artifacts = [ArtifactRef(name: "ok", digest: "d", size: 1), ArtifactRef(name: "a", digest: "d", size: size, mode: mode)]
-            let problem = job.rangeProblem ?? ""
+            let problem = job.rangeProblem?.reason ?? ""
             #expect(problem.contains("steps[1].artifacts[1].") && (problem.contains("mode") || problem.contains("size")), "\(mode) \(size): \(problem)")
         }
     }

@@ -189,6 +189,30 @@ struct InsideTrustTests {
         }
     }
 
+    @Test("a removed node's queue is deleted, and the dead-letter queue is capped by a policy", .timeLimit(.minutes(2)))
+    func removedNodeQueueAndDeadLetterCap() async throws {
+        try await TestPlatform.with(nodes: ["node-a", "node-b"], audit: false) { p in
+            _ = try await p.management("GET", "/api/queues/\(p.vhost)/coxswain.node.node-b")
+            let removed = try await p.cli(["node", "remove", "node-b"])
+            #expect(removed.status == 0, "\(removed)")
+            let gone = try await runCommand("/usr/bin/curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "-u", "\(p.env.managementURL.user ?? ""):\(p.env.managementURL.password ?? "")",
+                                                              "http://\(p.env.managementURL.host ?? "127.0.0.1"):\(p.env.managementURL.port ?? 0)/api/queues/\(p.vhost)/coxswain.node.node-b"])
+            #expect(gone.stdout == "404", "the removed node's queue still exists: \(gone)")
+            try await eventually("dead-letter policy set") {
+                (try? await p.management("GET", "/api/policies/\(p.vhost)/coxswain-dead-letters"))?.contains("max-length") == true
+            }
+        }
+    }
+
+    @Test("binary output with NUL bytes is recorded (not refused by the database and dead-lettered)", .timeLimit(.minutes(2)))
+    func nulInOutput() async throws {
+        try await TestPlatform.with(nodes: ["node-a"], audit: false) { p in
+            let r = try await p.cli(["exec", "--verb", "RUN", "printf 'a\\000b'", "--wait", "--check"])
+            #expect(r.status == 0, "\(r)")
+            #expect(try await p.sql("SELECT status FROM tasks") == "succeeded")
+        }
+    }
+
     @Test("jobs start with a minimal environment: none of the agent's own variables", .timeLimit(.minutes(2)))
     func minimalJobEnvironment() async throws {
         try await TestPlatform.with(nodes: ["node-a"]) { p in

@@ -41,3 +41,18 @@ extension TaskResult {
         ValueRange.problem(date: startedAt, field: "startedAt") ?? ValueRange.problem(date: finishedAt, field: "finishedAt")
     }
 }
+
+extension TaskResult {
+    /// The result with text PostgreSQL can store: a NUL character (binary output) becomes U+FFFD,
+    /// rather than the database refusing the whole result.
+    public var storable: TaskResult {
+        func clean(_ s: String) -> String { s.contains("\u{0}") ? s.replacingOccurrences(of: "\u{0}", with: "\u{FFFD}") : s }
+        var r = self
+        r.stdout = clean(stdout)
+        r.stderr = clean(stderr)
+        r.error = error.map(clean)
+        r.queryValue = queryValue.map(clean)
+        r.fingerprint = fingerprint.map(clean)
+        return r
+    }
+}

@@ -26,14 +26,15 @@ package struct GatewayAPI: Sendable {
     let bootstrap: BootstrapRepository
     let publisher: AMQPPublisher
     let hub: EventHub
-    let ready: @Sendable () async -> Bool
+    /// Nil when ready; otherwise why not (e.g. "degraded: database unreachable since …").
+    let ready: @Sendable () async -> String?
     let configuration: GatewayConfiguration
     let logger: Logger
 
     package init(
         jobs: JobRepository, nodes: NodeRepository, access: AccessRepository, audit: AuditRepository, authenticator: Authenticator,
         enrolment: NodeEnrolment?, keys: ControlKeyRepository, masterKey: SecretBox, notifications: NotificationRepository, artifacts: ArtifactRepository, bootstrap: BootstrapRepository, publisher: AMQPPublisher, hub: EventHub, configuration: GatewayConfiguration, logger: Logger,
-        ready: @escaping @Sendable () async -> Bool
+        ready: @escaping @Sendable () async -> String?
     ) {
         self.jobs = jobs
         self.nodes = nodes
@@ -148,7 +149,9 @@ package struct GatewayAPI: Sendable {
     func handlePublic(_ endpoint: Endpoint, _ request: Request, _ context: GatewayRequestContext, requestID: String) async throws -> Response {
         switch endpoint {
         case .health: return Self.json(["status": "ok", "version": CoxswainVersion.current])
-        case .ready: return await ready() ? Self.json(["status": "ready"]) : Self.error(.serviceUnavailable, "not_ready", "database or broker not ready yet")
+        case .ready:
+            guard let problem = await ready() else { return Self.json(["status": "ready"]) }
+            return Self.error(.serviceUnavailable, "not_ready", problem)
         case .login: return try await login(request, requestID: requestID)
         case .acceptInvitation: return try await acceptInvitation(request, requestID: requestID)
         case .enrol: return try await enrol(request, requestID: requestID)
@@ -195,7 +198,7 @@ package struct GatewayAPI: Sendable {
         }
         // Every number of a request is range-checked before anything converts or stores it.
         if let problem = (value as? any RangeChecked)?.rangeProblem {
-            return .rejected(Self.error(.badRequest, "out_of_range", problem))
+            return .rejected(Self.error(.badRequest, problem.code, problem.reason))
         }
         return .decoded(value)
     }

@@ -77,6 +77,7 @@ package enum GatewayApp {
         } else {
             logger.warning("amqp.management_url not set: nodes cannot enrol through this gateway")
         }
+        let databaseHealth = DatabaseHealth(client: postgres, logger: logger)
         let passwords = PasswordGuard(maximumConcurrent: configuration.maxPasswordHashes, attemptsPerMinute: configuration.loginRatePerMinute)
         let api = GatewayAPI(
             jobs: JobRepository(client: postgres, logger: logger, sealKey: masterKey), nodes: nodes, access: access,
@@ -86,8 +87,11 @@ package enum GatewayApp {
             artifacts: ArtifactRepository(client: postgres, logger: logger), bootstrap: BootstrapRepository(client: postgres, logger: logger),
             publisher: publisher, hub: hub, configuration: configuration, logger: logger,
             ready: {
-                guard isMigrated.isSet else { return false }
-                return (try? await postgres.guardedQuery("SELECT 1", logger: logger, timeout: .seconds(2))) != nil
+                guard isMigrated.isSet else { return "starting: database migrations not applied yet" }
+                if let problem = databaseHealth.problem { return problem }
+                let answers = (try? await postgres.guardedQuery("SELECT 1", logger: logger, timeout: .seconds(2))) != nil
+                databaseHealth.record(reachable: answers)
+                return answers ? nil : databaseHealth.problem ?? "degraded: database unreachable"
             }
         )
         // A connection silent for the idle timeout is closed, also half-way through sending a request
@@ -98,6 +102,7 @@ package enum GatewayApp {
         )
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: postgres),
+            .init(service: databaseHealth),
             .init(service: MigrationService(client: postgres, gate: migrated, logger: logger)),
             .init(service: publisher),
             .init(service: eventConsumer),
@@ -133,7 +138,10 @@ package enum GatewayApp {
             )
             services.append(.init(service: app))
         }
-        if let brokerAdmin { services.append(.init(service: ShutdownHook { await brokerAdmin.shutdown() })) }
+        if let brokerAdmin {
+            services.append(.init(service: DeadLetterWatch(admin: brokerAdmin, publisher: publisher, logger: logger)))
+            services.append(.init(service: ShutdownHook { await brokerAdmin.shutdown() }))
+        }
         return ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
     }
 }

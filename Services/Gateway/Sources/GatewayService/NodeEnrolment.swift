@@ -72,6 +72,8 @@ package struct NodeEnrolment: Sendable {
     package func remove(team: TeamID, name: String) async throws -> Bool {
         guard let brokerUser = try await nodes.remove(team: team, name: name) else { return false }
         if brokerUser != nil { try await admin.revokeNode(name) }
+        // Its queue too: batches left in it must not reach a node enrolled later under the same name.
+        if let node = try? NodeName(validating: name) { try await admin.deleteQueue(Topology.nodeQueue(node).name) }
         return true
     }
 }

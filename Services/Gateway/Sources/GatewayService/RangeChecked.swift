@@ -8,7 +8,14 @@ import Foundation
 /// every decoded body that conforms.
 protocol RangeChecked {
     /// Why a number of the request is out of range (naming the field), or nil.
-    var rangeProblem: String? { get }
+    var rangeProblem: RangeProblem? { get }
+}
+
+/// A number out of range: the error code of the 400 and the reason, which names the field.
+struct RangeProblem: Equatable, CustomStringConvertible {
+    var code = "out_of_range"
+    var reason: String
+    var description: String { reason }
 }
 
 /// The accepted ranges of request numbers, in one place.
@@ -53,26 +60,34 @@ enum RequestRange {
 }
 
 extension AddNodeRequest: RangeChecked {
-    var rangeProblem: String? { RequestRange.problem(expiresInSeconds, in: RequestRange.enrolmentLifetime, field: "expiresInSeconds") }
+    var rangeProblem: RangeProblem? {
+        RequestRange.problem(expiresInSeconds, in: RequestRange.enrolmentLifetime, field: "expiresInSeconds").map { RangeProblem(reason: $0) }
+    }
 }
 
 extension InviteRequest: RangeChecked {
-    var rangeProblem: String? { RequestRange.problem(expiresInSeconds, in: RequestRange.invitationLifetime, field: "expiresInSeconds") }
+    var rangeProblem: RangeProblem? {
+        RequestRange.problem(expiresInSeconds, in: RequestRange.invitationLifetime, field: "expiresInSeconds").map { RangeProblem(reason: $0) }
+    }
 }
 
 extension CreateTokenRequest: RangeChecked {
-    var rangeProblem: String? { RequestRange.problem(expiresInSeconds, in: RequestRange.tokenLifetime, field: "expiresInSeconds") }
+    var rangeProblem: RangeProblem? {
+        RequestRange.problem(expiresInSeconds, in: RequestRange.tokenLifetime, field: "expiresInSeconds").map { RangeProblem(reason: $0) }
+    }
 }
 
 extension SubmitJobRequest: RangeChecked {
-    var rangeProblem: String? {
-        if let problem = RequestRange.problem(timeoutSeconds, in: RequestRange.jobTimeout, field: "timeoutSeconds") { return problem }
+    var rangeProblem: RangeProblem? {
+        if let problem = RequestRange.problem(timeoutSeconds, in: RequestRange.jobTimeout, field: "timeoutSeconds") {
+            return RangeProblem(code: "invalid_timeout", reason: problem)
+        }
         for (i, step) in (steps ?? []).enumerated() {
             for (j, file) in (step.artifacts ?? []).enumerated() {
                 let field = "steps[\(i)].artifacts[\(j)]"
                 if let problem = RequestRange.problem(file.mode, in: RequestRange.fileMode, field: field + ".mode")
                     ?? RequestRange.problem(file.size, in: RequestRange.artifactSize, field: field + ".size")
-                { return problem }
+                { return RangeProblem(reason: problem) }
             }
         }
         return nil
@@ -80,16 +95,18 @@ extension SubmitJobRequest: RangeChecked {
 }
 
 extension BootstrapRunRequest: RangeChecked {
-    var rangeProblem: String? {
-        if let problem = RequestRange.problem(threads, in: RequestRange.threads, field: "threads") { return problem }
+    var rangeProblem: RangeProblem? {
+        if let problem = RequestRange.problem(threads, in: RequestRange.threads, field: "threads") { return RangeProblem(code: "invalid_threads", reason: problem) }
         for (i, host) in plan.hosts.enumerated() {
             let field = "plan.hosts[\(i)]"
-            if let problem = RequestRange.problem(host.port, in: RequestRange.port, field: field + ".port") { return problem }
+            if let problem = RequestRange.problem(host.port, in: RequestRange.port, field: field + ".port") { return RangeProblem(code: "invalid_host", reason: problem) }
             for (j, step) in host.steps.enumerated() {
                 guard case .upload(let source, _, let mode) = step.action else { continue }
-                if let problem = RequestRange.problem(mode, in: 0...UInt32(RequestRange.fileMode.upperBound), field: "\(field).steps[\(j)].mode") { return problem }
+                if let problem = RequestRange.problem(mode, in: 0...UInt32(RequestRange.fileMode.upperBound), field: "\(field).steps[\(j)].mode") {
+                    return RangeProblem(reason: problem)
+                }
                 if case .artifact(_, let size) = source, let problem = RequestRange.problem(size, in: RequestRange.artifactSize, field: "\(field).steps[\(j)].size") {
-                    return problem
+                    return RangeProblem(reason: problem)
                 }
             }
         }

@@ -250,7 +250,7 @@ package struct Scheduler: Sendable {
                 let result = try MessageSigning.open(signed, nodeKey: key)
                 if let problem = result.rangeProblem { throw MessageSigning.Refusal.malformed(problem) }
                 if result.status == .succeeded, let next = result.rotatedSigningKey { rotated[signed.node.rawValue] = next }
-                results.append(result)
+                results.append(result.storable)
             } catch {
                 if case MessageSigning.Refusal.badSignature = error, try await isRekeying(signed.node, cache: &rekeying) {
                     // Signed with the node's new key while another replica records its REKEY result: retry this batch shortly.
