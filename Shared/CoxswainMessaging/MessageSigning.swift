@@ -47,39 +47,43 @@ package enum MessageSigning {
     }
 
     package static func sign(_ result: TaskResult, with key: SigningKeyPair) throws -> SignedTaskResult {
-        let bytes = try WireCoding.encode(result)
-        return SignedTaskResult(node: result.node, payload: Data(bytes).base64EncodedString(), signature: Data(key.sign(bytes)).base64EncodedString())
+        let (payload, signature) = try signed(result, with: key)
+        return SignedTaskResult(node: result.node, payload: payload, signature: signature)
     }
 
     /// Checks a node's result against the key it enrolled with.
     package static func open(_ signed: SignedTaskResult, nodeKey: SigningPublicKey?) throws(Refusal) -> TaskResult {
-        guard let nodeKey else { throw .unknownKey }
-        guard let payload = Data(base64Encoded: signed.payload), let signature = Data(base64Encoded: signed.signature) else {
-            throw .malformed("payload or signature is not base64")
-        }
-        guard nodeKey.verify(Array(signature), for: Array(payload)) else { throw .badSignature }
-        let result: TaskResult
-        do { result = try WireCoding.decode(TaskResult.self, from: Array(payload)) } catch { throw .malformed("\(error)") }
+        let result = try verified(TaskResult.self, payload: signed.payload, signature: signed.signature, key: nodeKey)
         guard result.node == signed.node else { throw .wrongNode(result.node.rawValue) }
         return result
     }
 
     package static func sign(_ heartbeat: NodeHeartbeat, with key: SigningKeyPair) throws -> SignedHeartbeat {
-        let bytes = try WireCoding.encode(heartbeat)
-        return SignedHeartbeat(node: heartbeat.node, payload: Data(bytes).base64EncodedString(), signature: Data(key.sign(bytes)).base64EncodedString())
+        let (payload, signature) = try signed(heartbeat, with: key)
+        return SignedHeartbeat(node: heartbeat.node, payload: payload, signature: signature)
     }
 
     /// Checks a node's heartbeat against the key it enrolled with, and its values' ranges.
     package static func open(_ signed: SignedHeartbeat, nodeKey: SigningPublicKey?) throws(Refusal) -> NodeHeartbeat {
-        guard let nodeKey else { throw .unknownKey }
-        guard let payload = Data(base64Encoded: signed.payload), let signature = Data(base64Encoded: signed.signature) else {
-            throw .malformed("payload or signature is not base64")
-        }
-        guard nodeKey.verify(Array(signature), for: Array(payload)) else { throw .badSignature }
-        let heartbeat: NodeHeartbeat
-        do { heartbeat = try WireCoding.decode(NodeHeartbeat.self, from: Array(payload)) } catch { throw .malformed("\(error)") }
+        let heartbeat = try verified(NodeHeartbeat.self, payload: signed.payload, signature: signed.signature, key: nodeKey)
         guard heartbeat.node == signed.node else { throw .wrongNode(heartbeat.node.rawValue) }
         if let problem = heartbeat.rangeProblem { throw .malformed(problem) }
         return heartbeat
+    }
+
+    /// Base64 of a node message's JSON and of its detached Ed25519 signature.
+    static func signed(_ message: some Encodable, with key: SigningKeyPair) throws -> (payload: String, signature: String) {
+        let bytes = try WireCoding.encode(message)
+        return (Data(bytes).base64EncodedString(), Data(key.sign(bytes)).base64EncodedString())
+    }
+
+    /// The payload decoded as `T` once its signature verifies under `key` (the sender node's enrolled key).
+    static func verified<T: Decodable>(_: T.Type, payload: String, signature: String, key: SigningPublicKey?) throws(Refusal) -> T {
+        guard let key else { throw .unknownKey }
+        guard let bytes = Data(base64Encoded: payload), let signature = Data(base64Encoded: signature) else {
+            throw .malformed("payload or signature is not base64")
+        }
+        guard key.verify(Array(signature), for: Array(bytes)) else { throw .badSignature }
+        do { return try WireCoding.decode(T.self, from: Array(bytes)) } catch { throw .malformed("\(error)") }
     }
 }

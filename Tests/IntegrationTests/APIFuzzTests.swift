@@ -9,7 +9,7 @@ import Glibc
 #endif
 
 /// A property-based fuzzer over the Gateway's route table (`Endpoint.allCases`): every route —
-/// including ones added later — gets `COXSWAIN_FUZZ_EXAMPLES` (default 15) generated requests over
+/// including ones added later — gets `COXSWAIN_FUZZ_EXAMPLES` (default 16, one per kind of body) generated requests over
 /// HTTP as an owner: valid-looking and garbage path ids, extreme query values, and JSON bodies
 /// built from the request type's fields with extreme, mistyped, huge, NUL, lone-surrogate,
 /// invalid-UTF-8 and deeply nested values, plus empty, non-JSON and valid-ish bodies.
@@ -24,10 +24,12 @@ struct APIFuzzTests {
     func everyRouteSurvivesGeneratedRequests() async throws {
         let environment = ProcessInfo.processInfo.environment
         let seed = environment["COXSWAIN_FUZZ_SEED"].flatMap { UInt64($0) } ?? UInt64.random(in: 0..<1_000_000_000_000)
-        let examples = max(1, environment["COXSWAIN_FUZZ_EXAMPLES"].flatMap { Int($0) } ?? 15)
+        let examples = max(1, environment["COXSWAIN_FUZZ_EXAMPLES"].flatMap { Int($0) } ?? 16)
         print("APIFuzzTests: seed \(seed), \(examples) requests per route; replay with COXSWAIN_FUZZ_SEED=\(seed)")
 
-        try await TestPlatform.with(nodes: ["node-a"]) { p in
+        // Login and invitation attempts are throttled (10 a minute by default): raised so that their
+        // bodies reach the decoder instead of a 429 after the tenth request.
+        try await TestPlatform.with(nodes: ["node-a"], gatewaySettings: ["gateway.login_rate_per_minute=100000"]) { p in
             print("APIFuzzTests: platform directory \(p.directory)")
             var fuzzer = try await APIFuzzer.prepare(p, seed: seed)
             let clock = ContinuousClock()
@@ -134,6 +136,8 @@ struct APIFuzzer {
     /// An uploaded artifact's content and digest.
     let artifact: [UInt8]
     let artifactDigest: String
+    /// A queued bootstrap run, for the bootstrap routes' ids.
+    let bootstrapRunID: String?
     let seed: UInt64
     var rng: FuzzRandom
     var sent = 0
@@ -168,8 +172,13 @@ struct APIFuzzer {
         let (uploaded, uploadBody) = try await p.http("PUT", "/v1/artifacts/\(digest)", headers: auth, body: String(decoding: artifact, as: UTF8.self))
         guard uploaded == 201 || uploaded == 200 else { throw HarnessError("artifact upload: \(uploaded) \(uploadBody)") }
 
+        let (_, runBody) = try await p.http("POST", "/v1/bootstrap", headers: auth, body: bootstrapSample(0))
+        let runID = (try? JSONSerialization.jsonObject(with: Data(runBody.utf8)) as? [String: Any])?["runID"] as? String
+
         try FileManager.default.createDirectory(atPath: p.directory + "/fuzz", withIntermediateDirectories: true)
-        return APIFuzzer(platform: p, auth: auth, jobID: jobID, artifact: artifact, artifactDigest: digest, seed: seed, rng: FuzzRandom(seed: seed))
+        return APIFuzzer(
+            platform: p, auth: auth, jobID: jobID, artifact: artifact, artifactDigest: digest, bootstrapRunID: runID, seed: seed, rng: FuzzRandom(seed: seed)
+        )
     }
 
     // MARK: Requests
@@ -245,6 +254,7 @@ struct APIFuzzer {
             let generated = makeBody(kind, spec: spec ?? FuzzBodySpec(type: "none", fields: ["name", "id"], sample: .object([])))
             body = generated.bytes
             labels.append("body \(generated.label)")
+            if kind == .chunked { headers.append("Transfer-Encoding: chunked") }
             if rng.chance(0.08) {
                 let contentType = rng.pick(FuzzValues.contentTypes)
                 headers.append("Content-Type: \(contentType)")
@@ -253,7 +263,13 @@ struct APIFuzzer {
                 headers.append("Content-Type: application/json")
             }
         }
-        return FuzzRequest(method: endpoint.method.rawValue, target: target, headers: headers, body: body, label: labels.joined(separator: ", "))
+        // Now and then a method the route does not have (HEAD is left out: curl would wait for its body).
+        var method = endpoint.method.rawValue
+        if rng.chance(0.04) {
+            method = rng.pick(["PATCH", "OPTIONS", "TRACE", "CONNECT", "FUZZ", "get", endpoint.method == .get ? "DELETE" : "GET"])
+            labels.append("method \(method)")
+        }
+        return FuzzRequest(method: method, target: target, headers: headers, body: body, label: labels.joined(separator: ", "))
     }
 
     /// A valid-looking value for a path parameter. Ids that destructive routes act on name a
@@ -277,6 +293,8 @@ struct APIFuzzer {
             return await created("/v1/notifications", #"{"url":"http://127.0.0.1:9/victim-\#(n)","events":["job.failed"]}"#, "id") ?? rng.uuid()
         case (.setRole, "user"), (.removeMember, "user"):
             return await created("/v1/users", #"{"name":"victim-\#(n)","password":"victim-password","role":"viewer"}"#, "name") ?? "victim-\(n)"
+        case (_, "id") where endpoint.path.hasPrefix("/v1/bootstrap/"):
+            return bootstrapRunID ?? rng.uuid()
         case (_, "digest"):
             return rng.chance(0.7) ? artifactDigest : CoxswainCrypto.Digest.sha256Hex("not uploaded \(n)")
         case (_, "host"):
@@ -315,13 +333,19 @@ struct APIFuzzer {
             // BootstrapRunRequest lives in CoxswainCatalog, which this test target does not depend on: its fields by hand.
             return FuzzBodySpec(
                 type: "BootstrapRunRequest", fields: ["plan", "threads", "acceptNewHostKeys", "privateKey", "passphrase", "credential"],
-                sample: .object([("plan", .object([("hosts", .array([])), ("localSources", .array([]))])), ("threads", .literal("1"))])
+                sample: FuzzJSON.parse(Array(Self.bootstrapSample(n).utf8))
             )
         case .uploadArtifact:
             // Raw content, not JSON; the valid body is the uploaded artifact itself.
             return FuzzBodySpec(type: "artifact content", fields: [], sample: .verbatim(artifact))
         default: return nil
         }
+    }
+
+    /// A bootstrap run of one host with no steps, to a port nothing listens on (and no
+    /// Bootstrapper runs in this platform: the run only waits in the queue).
+    static func bootstrapSample(_ n: Int) -> String {
+        #"{"plan":{"hosts":[{"name":"fuzz-host-\#(n)","host":"127.0.0.1","port":1,"username":"fuzz","role":"client","steps":[]}],"localSources":[]},"threads":1,"privateKey":"not a key","acceptNewHostKeys":false}"#
     }
 
     /// Builds a body of `kind` from the route's body type.
@@ -377,6 +401,11 @@ struct APIFuzzer {
                 names.append(name)
             }
             return (body.bytes, "random values@\(names.joined(separator: ","))")
+        case .oversized:
+            let size = rng.pick([300 * 1024, 2 << 20])
+            return mutated(.string(String(repeating: "x", count: size)), "\(size / 1024) KiB string")
+        case .chunked:
+            return (spec.sample.bytes, "chunked valid \(spec.type)")
         case .unknownFields:
             var pairs: [(String, FuzzJSON)] = []
             if case .object(let existing) = spec.sample { pairs = existing }
@@ -433,7 +462,10 @@ struct APIFuzzer {
         let directory = platform.directory + "/fuzz"
         let responseFile = directory + "/response"
         try? FileManager.default.removeItem(atPath: responseFile)
-        var args = ["-s", "-g", "--path-as-is", "--max-time", "10", "-o", responseFile, "-w", "%{http_code} %{content_type}", "-X", request.method]
+        // An event stream stays open while its job or run lasts: such routes get 3 s (their headers
+        // come at once), every other request 10 s.
+        let limit = endpoint.path.hasSuffix("/events") ? "3" : "10"
+        var args = ["-s", "-g", "--path-as-is", "--max-time", limit, "-o", responseFile, "-w", "%{http_code} %{content_type}", "-X", request.method]
         for header in request.headers { args += ["-H", header] }
         if let body = request.body {
             let file = directory + "/request"
@@ -459,7 +491,7 @@ struct APIFuzzer {
         case (28, _) where status == 200 && contentType.contains("event-stream"):
             return .answered  // a live event stream, answered at once: not a hang
         case (28, _):
-            findings.append(FuzzFinding(kind: "hang (>10 s)", endpoint: endpoint, request: request, status: status, response: response))
+            findings.append(FuzzFinding(kind: "hang (>\(limit) s)", endpoint: endpoint, request: request, status: status, response: response))
         case (3, 0):
             return .answered  // curl itself refused to send the URL: nothing reached the Gateway
         case (_, 0):
@@ -490,6 +522,10 @@ struct APIFuzzer {
 /// The kinds of body the fuzzer sends.
 enum BodyKind: CaseIterable {
     case valid, extremeNumber, wrongType, hugeString, nul, loneSurrogate, invalidUTF8, deepField, deepBody, empty, nonJSON, wrongTopLevel, manyMutations, unknownFields
+    /// A field beyond `gateway.max_request_bytes` (256 KiB by default).
+    case oversized
+    /// A valid-ish body sent chunked (no Content-Length).
+    case chunked
 }
 
 /// A route's request body type: its field names (by reflection on a sample, so optional fields

@@ -14,8 +14,8 @@ extension GatewayAPI {
         case .rejected(let r): return r
         }
         let passwords = authenticator.passwords
+        // Refused attempts beyond the rate are not audited one by one (that would let anyone flood the log).
         if let wait = passwords.admit(user: login.user) {
-            await record(nil, action: "login", target: "user:\(login.user)", outcome: .denied, requestID: requestID, details: ["reason": "rate limited"])
             return Self.tooManyRequests(retryAfter: wait, "too many login attempts for this user name; retry in \(wait) s")
         }
         // An unknown or disabled user is checked against a dummy hash: the same work, the same answer.
