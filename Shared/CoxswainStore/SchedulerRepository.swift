@@ -228,6 +228,24 @@ package struct SchedulerRepository: Sendable {
         return out
     }
 
+    /// Sends these tasks' batches (`body`) while holding their rows, then marks them dispatched, in
+    /// one transaction: the stranded-task sweep (`FOR UPDATE SKIP LOCKED`) cannot re-send them while
+    /// the first send is in flight. (It did, when planning a large block took longer than
+    /// `scheduler.stranded_after`: a second batch with the same tasks, whose not-yet-started ones a
+    /// node then ran twice.)
+    package func dispatching(_ tasks: [TaskID], body: () async throws -> Void) async throws {
+        guard !tasks.isEmpty else { return try await body() }
+        try await client.transaction(logger: logger) { conn in
+            try await conn.guardedQuery("SELECT id FROM tasks WHERE id = ANY(\(tasks.map(\.rawValue))::uuid[]) ORDER BY id FOR UPDATE", logger: logger)
+            try await body()
+            guard !conn.isClosed else { throw DatabaseConnectionLost(during: "a publish inside a transaction") }
+            try await conn.guardedQuery(
+                "UPDATE tasks SET dispatched_at = clock_timestamp() WHERE id = ANY(\(tasks.map(\.rawValue))::uuid[]) AND status = 'pending'",
+                logger: logger
+            )
+        }
+    }
+
     /// Notes that these tasks' batches were confirmed by the broker.
     package func markDispatched(_ tasks: [TaskID]) async throws {
         guard !tasks.isEmpty else { return }

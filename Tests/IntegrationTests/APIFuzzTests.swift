@@ -54,9 +54,13 @@ struct APIFuzzTests {
                 }
             }
             let seconds = Double((clock.now - started).components.seconds)
+            if let hold = ProcessInfo.processInfo.environment["COXSWAIN_FUZZ_HOLD"].flatMap({ Int($0) }) {  // TEMP-PROBE
+                print("APIFuzzTests: holding port \(p.httpPort) token \(fuzzer.auth[0])")  // TEMP-PROBE
+                try await Task.sleep(for: .seconds(hold))  // TEMP-PROBE
+            }  // TEMP-PROBE
             for endpoint in ordered {
                 let counts = (fuzzer.statuses[endpoint] ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)×\($0.value)" }.joined(separator: " ")
-                print("APIFuzzTests: \(endpoint.method.rawValue) \(endpoint.path): \(counts)")
+                print("APIFuzzTests: \(endpoint.method.rawValue) \(endpoint.path): \(counts) in \(String(format: "%.1f", fuzzer.seconds[endpoint] ?? 0)) s")
             }
             print("APIFuzzTests: \(fuzzer.sent) requests to \(ordered.count) routes in \(Int(seconds)) s, \(fuzzer.findings.count) findings (seed \(seed))")
 
@@ -144,6 +148,8 @@ struct APIFuzzer {
     var findings: [FuzzFinding] = []
     /// Route → status → count, printed so that a run shows it reached the handlers (not only 401s and 404s).
     var statuses: [Endpoint: [Int: Int]] = [:]
+    /// Route → seconds spent on it.
+    var seconds: [Endpoint: Double] = [:]
     /// Numbers victims and valid-ish names so that they do not collide.
     var counter = 0
 
@@ -475,6 +481,12 @@ struct APIFuzzer {
         args.append("http://127.0.0.1:\(platform.httpPort)\(request.target)")
 
         let result: CommandResult
+        let clock = ContinuousClock()
+        let start = clock.now
+        defer {
+            let elapsed = (clock.now - start).components
+            seconds[endpoint, default: 0] += Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
+        }
         do {
             result = try await runCommand("/usr/bin/curl", args, timeout: .seconds(30))
         } catch {

@@ -85,14 +85,22 @@ package final class Agent: Sendable {
         defer { if !control { slots.release() } }
         var earlierFailure: String?
         for task in batch.tasks {
-            if let entry = try await journal.entry(task.taskID) {
-                if entry.finished, let result = entry.result {
-                    // Finished before (we crashed before the ack, or the batch was redelivered): report again, do not re-run.
+            // One run per task in this process: the same task in a second batch (re-sent by the
+            // Scheduler) waits for the first run and reports its result, keeping the order of steps.
+            guard running.withLock({ $0.insert(task.taskID).inserted }) else {
+                while running.withLock({ $0.contains(task.taskID) }) { try await Task.sleep(for: .milliseconds(20)) }
+                if let result = try await journal.entry(task.taskID)?.result {
                     try await publish(result)
                     if result.status != .succeeded { earlierFailure = "task \(task.taskID) failed" }
-                    continue
                 }
-                if running.withLock({ $0.contains(task.taskID) }) { continue }
+                continue
+            }
+            defer { running.withLock { _ = $0.remove(task.taskID) } }
+            if let entry = try await journal.entry(task.taskID), entry.finished, let result = entry.result {
+                // Finished before (we crashed before the ack, or the batch was redelivered): report again, do not re-run.
+                try await publish(result)
+                if result.status != .succeeded { earlierFailure = "task \(task.taskID) failed" }
+                continue
             }
             let result: TaskResult
             if task.verb != .queueSentinel, let watermark = try await store?.dropBefore(), batch.issuedAt < watermark {
@@ -187,8 +195,6 @@ package final class Agent: Sendable {
 
     func run(_ task: TaskSpec, jobID: JobID, batchIssuedAt: Date = Date()) async throws -> TaskResult {
         let started = Date()
-        running.withLock { _ = $0.insert(task.taskID) }
-        defer { running.withLock { _ = $0.remove(task.taskID) } }
         try await journal.markStarted(jobID: jobID, task: task, at: started)
         let outcome: VerbOutcome
         var rotated: (signing: String, sealing: String)?

@@ -86,17 +86,18 @@ package struct Scheduler: Sendable {
         var events: [OutgoingMessage] = []
         if case .dispatch(let tasks) = decision {
             let pending = tasks.filter { $0.status == .pending && !held.contains($0.node) && $0.gate == nil }
-            try await dispatch(
-                pending.map {
-                    var task = DispatchableTask(
-                        jobID: job.id, taskID: $0.taskID, node: $0.node, verb: $0.step.flatMap { Verb(parsing: $0.verb) } ?? job.verb,
-                        arguments: $0.step?.arguments ?? job.arguments, timeoutSeconds: job.timeoutSeconds, varsJSON: $0.step?.varsJSON
-                    )
-                    task.artifacts = $0.step?.artifacts
-                    return task
-                }
-            )
-            try await repository.markDispatched(pending.map(\.taskID))
+            try await repository.dispatching(pending.map(\.taskID)) {
+                try await dispatch(
+                    pending.map {
+                        var task = DispatchableTask(
+                            jobID: job.id, taskID: $0.taskID, node: $0.node, verb: $0.step.flatMap { Verb(parsing: $0.verb) } ?? job.verb,
+                            arguments: $0.step?.arguments ?? job.arguments, timeoutSeconds: job.timeoutSeconds, varsJSON: $0.step?.varsJSON
+                        )
+                        task.artifacts = $0.step?.artifacts
+                        return task
+                    }
+                )
+            }
             var event = JobEvent(kind: .dispatched, jobID: job.id, time: Date(), jobStatus: completed?.status ?? .dispatched)
             event.teamID = job.team
             event.nodes = Array(Set(tasks.map(\.node))).sorted()
@@ -294,8 +295,7 @@ package struct Scheduler: Sendable {
         // Batch mode: a node finished, so the next held ones may start.
         let released = try await repository.releaseHeld(Array(Set(tasks.map(\.jobID))))
         if !released.isEmpty {
-            try await dispatch(released)
-            try await repository.markDispatched(released.map(\.taskID))
+            try await repository.dispatching(released.map(\.taskID)) { try await dispatch(released) }
         }
         let finalStatus = Dictionary(jobs.map { ($0.jobID, $0.status) }, uniquingKeysWith: { a, _ in a })
         var events: [OutgoingMessage] = []
