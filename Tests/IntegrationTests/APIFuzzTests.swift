@@ -55,7 +55,7 @@ struct APIFuzzTests {
             }
             let seconds = Double((clock.now - started).components.seconds)
             if let hold = ProcessInfo.processInfo.environment["COXSWAIN_FUZZ_HOLD"].flatMap({ Int($0) }) {  // TEMP-PROBE
-                print("APIFuzzTests: holding port \(p.httpPort) token \(fuzzer.auth[0])")  // TEMP-PROBE
+                try? "\(p.httpPort) \(fuzzer.auth[0])\n".write(toFile: "/tmp/fuzz-hold.txt", atomically: true, encoding: .utf8)  // TEMP-PROBE
                 try await Task.sleep(for: .seconds(hold))  // TEMP-PROBE
             }  // TEMP-PROBE
             for endpoint in ordered {

@@ -20,7 +20,7 @@ struct ChaosTests {
     static let steps = Int(ProcessInfo.processInfo.environment["COXSWAIN_CHAOS_STEPS"] ?? "") ?? 150
 
     enum Victim: String, CaseIterable, CustomStringConvertible {
-        case postgres, rabbitmq, gateway, scheduler, audit, deployer
+        case postgres, rabbitmq, gateway, scheduler, audit, bootstrapper, deployer
         var description: String { rawValue }
     }
 
@@ -29,6 +29,7 @@ struct ChaosTests {
         let env = try TestEnvironment.load()
         let nodes = ["node-a", "node-b"]
         try await TestPlatform.with(schedulers: 2, nodes: nodes) { platform in
+            try platform.startBootstrapper()
             var figures: [String] = []
             for round in 1...Self.rounds {
                 let figure = try await Self.round(round, victim: victim, platform: platform, env: env, nodes: nodes)
@@ -117,6 +118,13 @@ struct ChaosTests {
         let r = try await waiter.value
         let expected: Int32 = succeeded == steps * nodes.count ? 0 : 1
         #expect(r.status == expected, "\(victim) round \(round): orchestrate --wait exited \(r.status), expected \(expected)\n\(String(r.stderr.suffix(2000)))")
+        // The restarted service is back: consuming from the broker again.
+        let service = [Victim.gateway: "gateway", .scheduler: "scheduler-0", .audit: "audit", .bootstrapper: "bootstrapper", .deployer: "deployer-node-a"][victim]
+        if let service {
+            try await eventually("\(service) reconnected after its restart", timeout: .seconds(30)) {
+                platform.log(service, lines: 400).contains("AMQP consumer connected")
+            }
+        }
         let reconciled = try await platform.sql("SELECT count(*) FROM tasks WHERE reconcile_requested_at IS NOT NULL")
         return "round \(round): killed after \(killAt) steps, restart took \(seconds(restarted - restartStart)), all recorded \(seconds(recovered)) after the restart or the last effect, \(reconciled) step(s) reconciled from nodes so far"
     }
@@ -141,6 +149,9 @@ struct ChaosTests {
         case .audit:
             await platform.stop("audit", signal: SIGKILL)
             try platform.startAudit()
+        case .bootstrapper:
+            await platform.stop("bootstrapper", signal: SIGKILL)
+            try platform.startBootstrapper()
         case .deployer:
             await platform.stop("deployer-node-a", signal: SIGKILL)
             try platform.startDeployer("node-a")
