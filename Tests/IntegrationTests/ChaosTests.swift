@@ -42,6 +42,25 @@ struct ChaosTests {
         }
     }
 
+    @Test("a PostgreSQL restart while nothing runs: the next job is recorded in full", .timeLimit(.minutes(3)))
+    func postgresRestartWhileIdle() async throws {
+        let env = try TestEnvironment.load()
+        guard let restart = env.restartPostgres else { throw HarnessError("COXSWAIN_TEST_RESTART_POSTGRES is not set") }
+        try await TestPlatform.with(schedulers: 2, nodes: ["node-a", "node-b"]) { platform in
+            #expect(try await platform.cli(["exec", "--verb", "ECHO", "before", "--wait", "--check"]).status == 0)
+            let r = try await runCommand("/bin/sh", ["-c", restart], timeout: .seconds(120))
+            #expect(r.status == 0, "\(r)")
+            let clock = ContinuousClock()
+            let start = clock.now
+            let after = try await platform.cli(["exec", "--verb", "RUN", "echo after >> $TEST_MARK_DIR/$TEST_NODE", "--wait", "--check", "--output", "json"], timeout: .seconds(90))
+            #expect(after.status == 0, "\(after)\n\(platform.log("scheduler-0"))")
+            #expect(try await platform.sql("SELECT count(*) FROM tasks WHERE status = 'succeeded' AND stdout = '' AND job_id = (SELECT id FROM jobs ORDER BY created_at DESC LIMIT 1)") == "2")
+            for node in ["node-a", "node-b"] { #expect(platform.marks(node) == ["after"]) }
+            print("CHAOS postgres idle restart: next job recorded in full \(Self.seconds(clock.now - start)) after the restart")
+            #expect(try await platform.cli(["audit", "verify"]).status == 0)
+        }
+    }
+
     /// One round; returns its figures as text.
     static func round(_ round: Int, victim: Victim, platform: TestPlatform, env: TestEnvironment, nodes: [String]) async throws -> String {
         let tag = "r\(round)"
