@@ -85,7 +85,7 @@ for n in $SIZES; do
   "$REPO/scripts/platform.sh" start-deployers "$n" bench
   nodes=$(online_nodes "$BIN_DIR" "$SOCK" all)
   (( nodes == n + 2 )) || warn "expected $((n + 2)) online nodes, the gateway reports $nodes"
-  series "$nodes" "RUN true" exec --verb RUN true --wait --output json
+  series "$nodes" "RUN --skip-cache true" exec --verb RUN '--skip-cache true' --wait --output json
   series "$nodes" "ECHO hi" exec --verb ECHO hi --wait --output json
   # A new 1 MiB file each run: hashed and uploaded once by the CLI, fetched by every node (signed, digest-checked).
   series "$nodes" "COPY 1MiB" exec --verb COPY "@BLOB@ $OUT/copied/@RUN@/" --wait --output json
