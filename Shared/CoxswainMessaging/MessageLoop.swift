@@ -10,7 +10,7 @@ import Logging
 /// - a delivery cannot be decoded, or `refuse` names a reason (e.g. a node speaking for another
 ///   node): it is dead-lettered at once and reported to `deadLettered` (which audits it);
 /// - the handler threw a *poison* error (bad data that no retry can fix): the batch is retried one
-///   message at a time so that only the culprit is dead-lettered;
+///   message at a time so that only the culprit is dead-lettered (and the rest are recorded);
 /// - the handler threw anything else (database or broker unreachable, a commit whose outcome is
 ///   unknown): the batch is requeued after a back-off (100 ms doubling to 5 s), never dropped.
 ///   Handlers are idempotent, so a redelivered message whose first commit did land is harmless.
@@ -130,8 +130,10 @@ package struct DeliveryLoop: Sendable {
                 for item in items { consumer.nack(item.delivery, requeue: true) }
                 return .cancelled
             }
-            if items.count > 1 {
+            if items.count > 1, FailureDisposition(error) != .retry {
                 // Isolate: one message at a time, so a poison message does not hold back the rest.
+                // (A retriable failure — the database or broker away — requeues the whole batch instead:
+                // retrying 500 messages one by one against a database that is down would take ages.)
                 var retry: [Item] = []
                 for item in items {
                     do {

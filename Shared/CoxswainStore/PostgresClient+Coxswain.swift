@@ -23,6 +23,7 @@ extension PostgresClient {
 /// (or, for a lost COMMIT, the outcome is unknown). Retriable; handlers are idempotent.
 package struct DatabaseConnectionLost: Error, CustomStringConvertible {
     package let during: String
+    package init(during: String) { self.during = during }
     package var description: String { "the database connection was lost during \(during)" }
 }
 
@@ -67,6 +68,7 @@ extension PostgresClient {
 /// A statement that got no answer within its deadline (see ``PostgresClient/guardedQuery(_:logger:timeout:)``). Retriable.
 package struct DatabaseTimeout: Error, CustomStringConvertible {
     package let timeout: Duration
+    package init(timeout: Duration) { self.timeout = timeout }
     package var description: String { "the database did not answer within \(timeout) (unreachable, or restarting)" }
 }
 
