@@ -10,6 +10,15 @@ struct LoginThrottle<Next: HTTPResponder>: HTTPResponder where Next.Context == G
     let passwords: PasswordGuard
 
     func respond(to request: Request, context: GatewayRequestContext) async throws -> Response {
+        // The API has no CONNECT or TRACE route. A 404 to CONNECT carries no length (the client then
+        // waits for the connection to close, i.e. until the idle timeout): answer 405 and close.
+        if request.method == .connect || request.method == .trace {
+            // NIO's decoder treats CONNECT as the start of a tunnel and keeps the connection: close it
+            // once the answer is out, so the client sees the end of the response.
+            let channel = context.channel
+            channel.eventLoop.scheduleTask(in: .milliseconds(200)) { channel.close(promise: nil) }
+            return Response(status: .methodNotAllowed, headers: [.connection: "close", .contentLength: "0"])
+        }
         if request.method == .post, !context.viaSocket, PasswordRoutes.contains(path: request.uri.path) {
             let address = context.channel.remoteAddress?.ipAddress ?? "unknown"
             if let wait = passwords.admit(address: address) {
