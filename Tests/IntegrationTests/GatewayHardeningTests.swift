@@ -341,16 +341,7 @@ struct HTTPAnswer: CustomStringConvertible {
 extension TestPlatform {
     /// An HTTP call with its headers, optionally from another loopback source address.
     func request(_ method: String, _ path: String, headers: [String] = [], body: String? = nil, from source: String? = nil) async throws -> HTTPAnswer {
-        var args = ["-s", "-i", "-X", method]
-        if let source { args += ["--interface", source] }
-        for h in headers { args += ["-H", h] }
-        if let body {
-            let file = directory + "/req-\(UUID().uuidString).json"
-            try body.write(toFile: file, atomically: true, encoding: .utf8)
-            args += ["-H", "content-type: application/json", "--data-binary", "@" + file]
-        }
-        args.append("http://127.0.0.1:\(httpPort)\(path)")
-        let r = try await runCommand("/usr/bin/curl", args)
+        let r = try await runCommand("/usr/bin/curl", try curlArguments(["-s", "-i", "-X", method] + (source.map { ["--interface", $0] } ?? []), path, headers: headers, body: body))
         guard let split = r.stdout.range(of: "\r\n\r\n") else { throw HarnessError("no HTTP answer: \(r)") }
         let head = r.stdout[..<split.lowerBound].components(separatedBy: "\r\n")
         let status = Int(head.first?.split(separator: " ").dropFirst().first ?? "") ?? 0

@@ -221,9 +221,10 @@ final class TestPlatform: Sendable {
         return Int(UInt16(bigEndian: address.sin_port))
     }
 
-    /// An HTTP call to the Gateway: (status, body). `headers` like ["Authorization: Bearer …"].
-    func http(_ method: String, _ path: String, headers: [String] = [], body: String? = nil) async throws -> (Int, String) {
-        var args = ["-s", "-w", "\n%{http_code}", "-X", method]
+    /// curl's arguments for a call to the Gateway's HTTP port: `leading`, the headers, a JSON body
+    /// (passed through a file, never the command line), the URL.
+    func curlArguments(_ leading: [String], _ path: String, headers: [String], body: String?) throws -> [String] {
+        var args = leading
         for h in headers { args += ["-H", h] }
         if let body {
             let file = directory + "/req-\(UUID().uuidString).json"
@@ -231,7 +232,12 @@ final class TestPlatform: Sendable {
             args += ["-H", "content-type: application/json", "--data-binary", "@" + file]
         }
         args.append("http://127.0.0.1:\(httpPort)\(path)")
-        let r = try await runCommand("/usr/bin/curl", args)
+        return args
+    }
+
+    /// An HTTP call to the Gateway: (status, body). `headers` like ["Authorization: Bearer …"].
+    func http(_ method: String, _ path: String, headers: [String] = [], body: String? = nil) async throws -> (Int, String) {
+        let r = try await runCommand("/usr/bin/curl", try curlArguments(["-s", "-w", "\n%{http_code}", "-X", method], path, headers: headers, body: body))
         var lines = r.stdout.split(separator: "\n", omittingEmptySubsequences: false)
         let status = Int(lines.popLast() ?? "") ?? 0
         return (status, lines.joined(separator: "\n"))
