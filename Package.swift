@@ -65,15 +65,18 @@ let package = Package(
 
         // Shared modules, one concern each.
         .target(name: "CoxswainCore", dependencies: [], path: "Shared/CoxswainCore"),
-        .target(name: "CoxswainCrypto", dependencies: ["CSodium"], path: "Shared/CoxswainCrypto"),
-        .target(name: "CoxswainOrchestration", dependencies: ["CoxswainCore", "CoxswainCrypto", yams], path: "Shared/CoxswainOrchestration"),
+        // Process plumbing every service shares: dedicated threads, loop and shutdown services, the migration gate, failure classes.
+        .target(name: "CoxswainRuntime", dependencies: [lifecycle], path: "Shared/CoxswainRuntime"),
+        .target(name: "CoxswainCrypto", dependencies: ["CSodium", "CoxswainRuntime"], path: "Shared/CoxswainCrypto"),
+        .target(name: "CoxswainYAML", dependencies: [yams], path: "Shared/CoxswainYAML"),
+        .target(name: "CoxswainOrchestration", dependencies: ["CoxswainCore", "CoxswainCrypto", "CoxswainYAML", yams], path: "Shared/CoxswainOrchestration"),
         .target(name: "CoxswainSSH", dependencies: ["CSSH2", log], path: "Shared/CoxswainSSH"),
-        .target(name: "CoxswainCatalog", dependencies: ["CoxswainCore", "CoxswainTemplating", yams], path: "Shared/CoxswainCatalog"),
+        .target(name: "CoxswainCatalog", dependencies: ["CoxswainCore", "CoxswainTemplating", "CoxswainYAML", yams], path: "Shared/CoxswainCatalog"),
         .target(
             name: "CoxswainTemplating", dependencies: [.product(name: "Stencil", package: "Stencil")], path: "Shared/CoxswainTemplating"
         ),
-        .target(name: "CoxswainAMQP", dependencies: ["CRabbitMQ", log, lifecycle], path: "Shared/CoxswainAMQP"),
-        .target(name: "CoxswainMessaging", dependencies: ["CoxswainCore", "CoxswainAMQP", "CoxswainCrypto", log, lifecycle], path: "Shared/CoxswainMessaging"),
+        .target(name: "CoxswainAMQP", dependencies: ["CRabbitMQ", "CoxswainRuntime", log, lifecycle], path: "Shared/CoxswainAMQP"),
+        .target(name: "CoxswainMessaging", dependencies: ["CoxswainCore", "CoxswainRuntime", "CoxswainAMQP", "CoxswainCrypto", log, lifecycle], path: "Shared/CoxswainMessaging"),
         .target(name: "CoxswainBrokerAdmin", dependencies: ["CoxswainAMQP", "CoxswainCore", httpClient, log], path: "Shared/CoxswainBrokerAdmin"),
         .target(
             name: "CoxswainNotify",
@@ -82,7 +85,7 @@ let package = Package(
             ],
             path: "Shared/CoxswainNotify"
         ),
-        .target(name: "CoxswainStore", dependencies: ["CoxswainCore", "CoxswainMessaging", "CoxswainCrypto", postgres, log, lifecycle], path: "Shared/CoxswainStore"),
+        .target(name: "CoxswainStore", dependencies: ["CoxswainCore", "CoxswainRuntime", "CoxswainCrypto", postgres, log, lifecycle], path: "Shared/CoxswainStore"),
         .target(name: "CoxswainConfig", dependencies: [configuration, log, yams, argumentParser, .product(name: "SystemPackage", package: "swift-system")], path: "Shared/CoxswainConfig"),
     ]
         + service("Gateway", executable: "coxswain-gateway", dependencies: [
@@ -94,7 +97,7 @@ let package = Package(
             "CoxswainCore", "CoxswainAMQP", "CoxswainMessaging", "CoxswainStore", "CoxswainConfig", "CoxswainCrypto", "CoxswainOrchestration", postgres, lifecycle, log,
         ])
         + service("Deployer", executable: "coxswain-deployer", dependencies: [
-            "CoxswainCore", "CoxswainAMQP", "CoxswainMessaging", "CoxswainConfig", "CoxswainCrypto", "CoxswainOrchestration", "CoxswainTemplating",
+            "CoxswainCore", "CoxswainRuntime", "CoxswainAMQP", "CoxswainMessaging", "CoxswainConfig", "CoxswainCrypto", "CoxswainOrchestration", "CoxswainTemplating",
             grdb, lifecycle, log, httpClient,
             .product(name: "NIOFoundationCompat", package: "swift-nio"),
         ])
@@ -135,6 +138,7 @@ let package = Package(
             .testTarget(name: "CryptoTests", dependencies: ["CoxswainCrypto"], path: "Tests/CryptoTests"),
             .testTarget(name: "CLITests", dependencies: ["CoxswainCLI"], path: "Tests/CLITests"),
             .testTarget(name: "SchedulerTests", dependencies: ["SchedulerService", "CoxswainCore", "CoxswainOrchestration"], path: "Tests/SchedulerTests"),
+            .testTarget(name: "GatewayTests", dependencies: ["GatewayService", "CoxswainCore"], path: "Tests/GatewayTests"),
             .testTarget(name: "DeployerTests", dependencies: ["DeployerService", "CoxswainCore"], path: "Tests/DeployerTests"),
             .testTarget(
                 name: "IntegrationTests",

@@ -96,10 +96,10 @@ package struct AMQPConfiguration: Sendable, Equatable, CustomStringConvertible {
                 rawUser = userInfo
                 rawPassword = nil
             }
-            guard let decodedUser = Self.percentDecode(rawUser) else { throw invalid("invalid percent-encoding in the user name") }
+            guard let decodedUser = PercentEncoding.decode(rawUser) else { throw invalid("invalid percent-encoding in the user name") }
             user = decodedUser
             if let rawPassword {
-                guard let decodedPassword = Self.percentDecode(rawPassword) else {
+                guard let decodedPassword = PercentEncoding.decode(rawPassword) else {
                     throw invalid("invalid percent-encoding in the password")
                 }
                 password = decodedPassword
@@ -128,7 +128,7 @@ package struct AMQPConfiguration: Sendable, Equatable, CustomStringConvertible {
             host = hostPort
         }
         guard !host.isEmpty else { throw invalid("missing host") }
-        guard let decodedHost = Self.percentDecode(host) else { throw invalid("invalid percent-encoding in the host") }
+        guard let decodedHost = PercentEncoding.decode(host) else { throw invalid("invalid percent-encoding in the host") }
         var port = Self.defaultPort
         if let portText {
             guard !portText.isEmpty, portText.allSatisfy(\.isASCII), let value = Int(portText), (1...65_535).contains(value) else {
@@ -141,7 +141,7 @@ package struct AMQPConfiguration: Sendable, Equatable, CustomStringConvertible {
         var vhost = "/"
         if !path.isEmpty {
             guard !path.contains("/") else { throw invalid("the vhost must be one path segment; encode '/' as %2F") }
-            guard let decodedVhost = Self.percentDecode(path) else { throw invalid("invalid percent-encoding in the vhost") }
+            guard let decodedVhost = PercentEncoding.decode(path) else { throw invalid("invalid percent-encoding in the vhost") }
             vhost = decodedVhost
         }
 
@@ -150,7 +150,7 @@ package struct AMQPConfiguration: Sendable, Equatable, CustomStringConvertible {
         for pair in query.split(separator: "&") where !pair.isEmpty {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             let key = String(parts[0])
-            let value = parts.count > 1 ? Self.percentDecode(parts[1]) : ""
+            let value = parts.count > 1 ? PercentEncoding.decode(parts[1]) : ""
             switch key {
             case "heartbeat":
                 guard let text = value, let seconds = Int(text), seconds >= 0 else {
@@ -174,33 +174,5 @@ package struct AMQPConfiguration: Sendable, Equatable, CustomStringConvertible {
     /// The configuration without its password, safe to log.
     package var description: String {
         "amqp://\(user):***@\(host.contains(":") ? "[\(host)]" : host):\(port)/\(vhost == "/" ? "%2F" : vhost)"
-    }
-
-    /// Decodes `%XX` escapes (UTF-8); `nil` if an escape is malformed or the result is not UTF-8.
-    static func percentDecode(_ text: Substring) -> String? {
-        guard text.contains("%") else { return String(text) }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(text.utf8.count)
-        var iterator = text.utf8.makeIterator()
-        while let byte = iterator.next() {
-            if byte == UInt8(ascii: "%") {
-                guard let high = iterator.next().flatMap(Self.hexValue), let low = iterator.next().flatMap(Self.hexValue) else {
-                    return nil
-                }
-                bytes.append(high << 4 | low)
-            } else {
-                bytes.append(byte)
-            }
-        }
-        return String(validating: bytes, as: UTF8.self)
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
     }
 }

@@ -1,3 +1,4 @@
+import CoxswainRuntime
 import Foundation
 import Synchronization
 
@@ -63,11 +64,13 @@ final class DedicatedThreadExecutor: SerialExecutor, Sendable {
     }
 
     private func startThread() {
-        let thread = Thread { [self] in
-            Thread.current.name = name  // set on the thread itself so Linux tools show it
-            loop()
+        // Without a thread no job of this actor could ever run: retry for a while (the process is at
+        // its thread limit), then stop with a message rather than hang every caller silently.
+        for _ in 0..<100 {
+            if DedicatedThread.start(name: name, { [self] in loop() }) == 0 { return }
+            usleep(50_000)
         }
-        thread.start()
+        fatalError("could not start the \(name) thread for 5 s: the process or the system is at its thread limit")
     }
 
     private func loop() {

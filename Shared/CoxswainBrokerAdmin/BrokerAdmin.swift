@@ -1,3 +1,4 @@
+import CoxswainAMQP
 import AsyncHTTPClient
 import Foundation
 import Logging

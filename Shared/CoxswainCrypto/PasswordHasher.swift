@@ -1,3 +1,4 @@
+import CoxswainRuntime
 import Foundation
 
 /// Argon2id password hashing (libsodium `crypto_pwhash_str`), producing self-describing
@@ -32,7 +33,12 @@ package enum PasswordHasher {
     /// - Throws: ``CryptoError/libraryFailure(_:)`` if libsodium could not allocate the memory.
     package static func hash(_ password: String, strength: Strength = .interactive) async throws -> String {
         let limits = strength.limits
-        let encoded = await onDedicatedThread { Sodium.passwordHash(password, ops: limits.ops, memory: limits.memory) }
+        let encoded: String?
+        do {
+            encoded = try await DedicatedThread.run(name: "coxswain-argon2") { Sodium.passwordHash(password, ops: limits.ops, memory: limits.memory) }
+        } catch {
+            throw CryptoError.libraryFailure("Argon2id: \(error)")
+        }
         guard let encoded else {
             throw CryptoError.libraryFailure("Argon2id could not allocate \(limits.memory >> 20) MiB to hash a password; free memory or lower concurrency")
         }
@@ -42,7 +48,8 @@ package enum PasswordHasher {
     /// `true` if `password` matches a hash from ``hash(_:strength:)``; `false` for a wrong
     /// password or a malformed hash. The comparison is constant-time. Runs on a dedicated thread.
     package static func verify(_ password: String, hash: String) async -> Bool {
-        await onDedicatedThread { Sodium.passwordVerify(password, hash: hash) }
+        // No thread to verify on (the process is at its thread limit): the password is not accepted.
+        (try? await DedicatedThread.run(name: "coxswain-argon2") { Sodium.passwordVerify(password, hash: hash) }) ?? false
     }
 
     /// `true` if `hash` should be replaced by a fresh ``hash(_:strength:)`` the next time the
@@ -52,15 +59,5 @@ package enum PasswordHasher {
         guard hash.hasPrefix(Sodium.argon2idPrefix) else { return true }
         let limits = strength.limits
         return Sodium.passwordNeedsRehash(hash, ops: limits.ops, memory: limits.memory)
-    }
-
-    /// Runs `work` on a new OS thread and resumes the caller with its result. The thread ends
-    /// with the work. Cancelling the calling task does not stop the work; it is short.
-    private static func onDedicatedThread<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
-        await withCheckedContinuation { continuation in
-            let thread = Thread { continuation.resume(returning: work()) }
-            thread.name = "coxswain-argon2"
-            thread.start()
-        }
     }
 }

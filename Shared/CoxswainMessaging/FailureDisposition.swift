@@ -1,4 +1,5 @@
 import CoxswainCore
+@_exported import CoxswainRuntime
 
 /// What a consumer does with a message whose handler failed: requeue it after a back-off
 /// (the failure is about the world: a database or broker unreachable, a serialization conflict,
@@ -23,16 +24,3 @@ package enum FailureDisposition: Equatable, Sendable {
     }
 }
 
-/// Thrown by a handler for a message that can never be processed (bad data, a refused sender).
-package struct PoisonMessage: Error, CustomStringConvertible, Equatable {
-    package let reason: String
-    package init(_ reason: String) { self.reason = reason }
-    package var description: String { reason }
-}
-
-/// An error type that knows whether it is about the message (poison) or about the world.
-/// The store conforms PostgreSQL's errors: data exceptions and constraint violations are poison.
-package protocol FailureClassifying: Error {
-    /// Why the message can never succeed, or nil when a retry may.
-    var poisonReason: String? { get }
-}

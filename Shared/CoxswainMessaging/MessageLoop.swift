@@ -1,6 +1,7 @@
 import CoxswainAMQP
 import CoxswainCore
 import Logging
+import Synchronization
 
 /// The one generic consumer loop (transport apart from handlers): decodes deliveries of one
 /// message type, hands them to the handler in batches and settles them by one rule
@@ -12,7 +13,11 @@ import Logging
 /// - the handler threw a *poison* error (bad data that no retry can fix): the batch is retried one
 ///   message at a time so that only the culprit is dead-lettered (and the rest are recorded);
 /// - the handler threw anything else (database or broker unreachable, a commit whose outcome is
-///   unknown): the batch is requeued after a back-off (100 ms doubling to 5 s), never dropped.
+///   unknown): the batch is requeued after a back-off (100 ms doubling to 5 s, or the error's own
+///   ``FailureClassifying/retryAfter``), never dropped.
+///
+/// Two modes: batched (``run()``: the Scheduler's results and heartbeats, Audit) and concurrent
+/// (``runConcurrently(inOrder:)``: the Bootstrapper's runs, the Deployer's task batches).
 ///   Handlers are idempotent, so a redelivered message whose first commit did land is harmless.
 package struct MessageLoop<M: Message>: Sendable {
     package let consumer: AMQPConsumer
@@ -65,6 +70,27 @@ package struct MessageLoop<M: Message>: Sendable {
     }
 }
 
+extension MessageLoop {
+    /// Concurrent mode: every delivery is handled on its own, as many at once as the consumer's
+    /// prefetch lets in (long-running work: bootstrap runs, task batches on a node), settled by the
+    /// same rule as the batched mode. Deliveries for which `inOrder` is true are handled before the
+    /// next delivery is even looked at (a key hand-over before later task batches).
+    package func runConcurrently(inOrder: @escaping @Sendable (AMQPDelivery) -> Bool = { _ in false }) async {
+        let refuse = self.refuse
+        let handler = self.handler
+        await DeliveryLoop(consumer: consumer, maxBatch: 1, logger: logger, label: M.messageType, deadLettered: deadLettered)
+            .runConcurrently(
+                decode: { delivery in
+                    let received = Received(message: try delivery.decode(M.self), delivery: delivery)
+                    if let reason = refuse(received) { throw PoisonMessage(reason) }
+                    return received
+                },
+                inOrder: inOrder,
+                handler: { try await handler([$0]) }
+            )
+    }
+}
+
 /// The settling machinery behind ``MessageLoop``, also used directly by consumers that take raw
 /// deliveries of several types (Audit).
 package struct DeliveryLoop: Sendable {
@@ -110,6 +136,54 @@ package struct DeliveryLoop: Sendable {
             }
             group.cancelAll()
         }
+    }
+
+    /// Concurrent mode (see ``MessageLoop/runConcurrently(inOrder:)``): one child task per delivery.
+    package func runConcurrently<Item: DeliveryCarrying>(
+        decode: @escaping @Sendable (AMQPDelivery) throws -> Item, inOrder: @escaping @Sendable (AMQPDelivery) -> Bool = { _ in false },
+        handler: @escaping @Sendable (Item) async throws -> Void
+    ) async {
+        let backoff = SharedBackoff()
+        await withDiscardingTaskGroup { group in
+            for await delivery in consumer.deliveries {
+                let work: @Sendable () async -> Void = {
+                    let item: Item
+                    do {
+                        item = try decode(delivery)
+                    } catch {
+                        await deadLetter(delivery, reason: "\(error)")
+                        return
+                    }
+                    do {
+                        try await handler(item)
+                        consumer.ack(delivery)
+                        backoff.reset()
+                    } catch {
+                        if error is CancellationError || Task.isCancelled {
+                            consumer.nack(delivery, requeue: true)
+                            return
+                        }
+                        switch FailureDisposition(error) {
+                        case .deadLetter(let reason):
+                            await deadLetter(delivery, reason: reason)
+                        case .retry:
+                            let delay = (error as? any FailureClassifying)?.retryAfter ?? backoff.next()
+                            await requeue(delivery, error: error, delay: delay)
+                        }
+                    }
+                }
+                if inOrder(delivery) { await work() } else { group.addTask(operation: work) }
+            }
+        }
+    }
+
+    private func requeue(_ delivery: AMQPDelivery, error: any Error, delay: Duration) async {
+        logger.warning("handler failed; requeueing after a back-off", metadata: [
+            "message.type": "\(label)", "retry.delay_ms": "\(delay.components.seconds * 1000 + delay.components.attoseconds / 1_000_000_000_000_000)",
+            "error": "\(error)",
+        ])
+        try? await Task.sleep(for: delay)
+        consumer.nack(delivery, requeue: true)
     }
 
     enum Outcome { case done, cancelled }
@@ -191,6 +265,13 @@ extension MessageLoop.Received: DeliveryCarrying {}
 
 extension AMQPDelivery: DeliveryCarrying {
     package var delivery: AMQPDelivery { self }
+}
+
+/// ``RetryBackoff`` shared by the concurrent handlers of one loop.
+final class SharedBackoff: Sendable {
+    private let state = Mutex(RetryBackoff())
+    func next() -> Duration { state.withLock { $0.next() } }
+    func reset() { state.withLock { $0.reset() } }
 }
 
 /// Exponential back-off for requeued batches: 100 ms doubling to 5 s, reset after a success.

@@ -1,5 +1,6 @@
 import CoxswainCore
 import Foundation
+import CoxswainYAML
 import Yams
 
 /// Reads a Directord orchestration file: a YAML list of blocks, each with `jobs`.
@@ -255,21 +256,7 @@ package enum OrchestrationParser {
     // MARK: YAML errors
 
     private static func error(from error: YamlError, file: String) -> OrchestrationError {
-        switch error {
-        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
-            .composer(let context, let problem, let mark, _):
-            var text = problem
-            if let context { text += " (\(context.text) at line \(context.mark.line), column \(context.mark.column))" }
-            return .yaml(file: file, line: mark.line, column: mark.column, problem: text)
-        case .reader(let problem, let offset, _, let yaml):
-            let line = offset.map { offset in yaml.prefix(offset).reduce(1) { $1 == "\n" ? $0 + 1 : $0 } }
-            return .yaml(file: file, line: line, column: nil, problem: problem)
-        case .duplicatedKeysInMapping(let duplicates, let context):
-            return .yaml(
-                file: file, line: context.mark.line, column: context.mark.column,
-                problem: "duplicate key\(duplicates.count == 1 ? "" : "s") \(duplicates.map { "'\($0)'" }.joined(separator: ", ")) in one map")
-        default:
-            return .yaml(file: file, line: nil, column: nil, problem: "\(error)")
-        }
+        let problem = YAMLProblem(error, file: file)
+        return .yaml(file: problem.file, line: problem.line, column: problem.column, problem: problem.problem)
     }
 }

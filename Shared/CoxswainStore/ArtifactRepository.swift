@@ -129,7 +129,7 @@ package struct ArtifactRepository: Sendable {
         let rows = try await client.guardedQuery(
             """
             SELECT j.team_id FROM tasks t JOIN jobs j ON j.id = t.job_id
-            WHERE t.id = \(task.rawValue) AND t.node = \(node) AND t.status = 'pending' AND \(digest) = ANY(t.artifact_digests)
+            WHERE t.id = \(task.rawValue) AND t.node = \(node) AND t.status = \(TaskStatus.pending.rawValue) AND \(digest) = ANY(t.artifact_digests)
             """,
             logger: logger
         )

@@ -55,7 +55,7 @@ package struct BootstrapRepository: Sendable {
             try await conn.guardedQuery(
                 """
                 INSERT INTO bootstrap_runs (id, team_id, status, plan, threads, accept_new_host_keys, credential, sealed_key, submitted_by)
-                VALUES (\(id), \(team.uuid), 'queued', \(planJSON), \(threads), \(acceptNewHostKeys), \(credential)::text,
+                VALUES (\(id), \(team.uuid), \(BootstrapRunStatus.queued.rawValue), \(planJSON), \(threads), \(acceptNewHostKeys), \(credential)::text,
                         \(sealedKey.map { ByteBuffer(bytes: $0) })::bytea, \(submittedBy))
                 """,
                 logger: logger
@@ -98,9 +98,9 @@ package struct BootstrapRepository: Sendable {
     package func claim(_ id: UUID, lease: Double) async throws -> Claim {
         let rows = try await client.guardedQuery(
             """
-            UPDATE bootstrap_runs SET status = 'running', started_at = coalesce(started_at, clock_timestamp()),
+            UPDATE bootstrap_runs SET status = \(BootstrapRunStatus.running.rawValue), started_at = coalesce(started_at, clock_timestamp()),
                 lease_until = clock_timestamp() + make_interval(secs => \(lease))
-            WHERE id = \(id) AND (status = 'queued' OR (status = 'running' AND (lease_until IS NULL OR lease_until < clock_timestamp())))
+            WHERE id = \(id) AND (status = \(BootstrapRunStatus.queued.rawValue) OR (status = \(BootstrapRunStatus.running.rawValue) AND (lease_until IS NULL OR lease_until < clock_timestamp())))
             RETURNING team_id, plan, threads, accept_new_host_keys, credential, sealed_key
             """,
             logger: logger
@@ -114,11 +114,11 @@ package struct BootstrapRepository: Sendable {
         }
         guard var run else {
             let state = try await client.guardedQuery("SELECT status FROM bootstrap_runs WHERE id = \(id)", logger: logger)
-            for try await status in state.decode(String.self) where status == "running" { return .leased }
+            for try await status in state.decode(String.self) where status == BootstrapRunStatus.running.rawValue { return .leased }
             return .done
         }
         let finished = try await client.guardedQuery(
-            "SELECT position FROM bootstrap_hosts WHERE run_id = \(id) AND status IN ('succeeded', 'failed')", logger: logger
+            "SELECT position FROM bootstrap_hosts WHERE run_id = \(id) AND status = ANY(\(BootstrapHostStatus.allCases.filter(\.isFinal).map(\.rawValue))::text[])", logger: logger
         )
         for try await p in finished.decode(Int.self) { run.finishedHosts.insert(p) }
         return .claimed(run)
@@ -127,7 +127,7 @@ package struct BootstrapRepository: Sendable {
     /// Extends the caller's lease on a running run.
     package func renewLease(_ id: UUID, lease: Double) async throws {
         try await client.guardedQuery(
-            "UPDATE bootstrap_runs SET lease_until = clock_timestamp() + make_interval(secs => \(lease)) WHERE id = \(id) AND status = 'running'",
+            "UPDATE bootstrap_runs SET lease_until = clock_timestamp() + make_interval(secs => \(lease)) WHERE id = \(id) AND status = \(BootstrapRunStatus.running.rawValue)",
             logger: logger
         )
     }
@@ -141,29 +141,42 @@ package struct BootstrapRepository: Sendable {
         return nil
     }
 
+    /// Starts (or, in a resumed run, restarts) a host: `running`, its steps back to `pending`.
     package func hostStarted(run: UUID, position: Int) async throws {
+        var host = BootstrapHostStateMachine(status: .pending)
+        guard case .start = host.received(.started) else { return }
+        var step = BootstrapStepStateMachine(status: .running)
+        let stepStatus = step.received(.hostStarted) ?? .pending
         try await client.guardedQuery(
             """
-            UPDATE bootstrap_hosts SET status = 'running', started_at = clock_timestamp(), error = NULL WHERE run_id = \(run) AND position = \(position)
+            UPDATE bootstrap_hosts SET status = \(host.status.rawValue), started_at = clock_timestamp(), error = NULL WHERE run_id = \(run) AND position = \(position)
             """,
             logger: logger
         )
         try await client.guardedQuery(
-            "UPDATE bootstrap_steps SET status = 'pending', output = '', exit_code = NULL WHERE run_id = \(run) AND position = \(position)", logger: logger
+            "UPDATE bootstrap_steps SET status = \(stepStatus.rawValue), output = '', exit_code = NULL WHERE run_id = \(run) AND position = \(position)", logger: logger
         )
     }
 
+    /// Ends a host; when it failed, its steps that never finished become `skipped`.
     package func hostFinished(run: UUID, position: Int, succeeded: Bool, error: String?) async throws {
+        var host = BootstrapHostStateMachine(status: .running)
+        guard case .finish(let status, let skipRemaining) = host.received(.finished(succeeded: succeeded)) else { return }
         try await client.guardedQuery(
             """
-            UPDATE bootstrap_hosts SET status = \(succeeded ? "succeeded" : "failed"), error = \(error)::text, finished_at = clock_timestamp()
+            UPDATE bootstrap_hosts SET status = \(status.rawValue), error = \(error)::text, finished_at = clock_timestamp()
             WHERE run_id = \(run) AND position = \(position)
             """,
             logger: logger
         )
-        if !succeeded {
+        if skipRemaining {
+            var step = BootstrapStepStateMachine(status: .pending)
+            let skipped = step.received(.hostFailed) ?? .skipped
             try await client.guardedQuery(
-                "UPDATE bootstrap_steps SET status = 'skipped' WHERE run_id = \(run) AND position = \(position) AND status IN ('pending', 'running')",
+                """
+                UPDATE bootstrap_steps SET status = \(skipped.rawValue) WHERE run_id = \(run) AND position = \(position)
+                  AND status = ANY(\(BootstrapHostStateMachine.skippableSteps.map(\.rawValue))::text[])
+                """,
                 logger: logger
             )
         }
@@ -171,7 +184,7 @@ package struct BootstrapRepository: Sendable {
 
     package func stepStarted(run: UUID, position: Int, seq: Int) async throws {
         try await client.guardedQuery(
-            "UPDATE bootstrap_steps SET status = 'running', started_at = clock_timestamp() WHERE run_id = \(run) AND position = \(position) AND seq = \(seq)",
+            "UPDATE bootstrap_steps SET status = \(BootstrapStepStatus.running.rawValue), started_at = clock_timestamp() WHERE run_id = \(run) AND position = \(position) AND seq = \(seq)",
             logger: logger
         )
     }
@@ -179,7 +192,7 @@ package struct BootstrapRepository: Sendable {
     package func stepFinished(run: UUID, position: Int, seq: Int, succeeded: Bool, exitCode: Int32?, output: String) async throws {
         try await client.guardedQuery(
             """
-            UPDATE bootstrap_steps SET status = \(succeeded ? "succeeded" : "failed"), exit_code = \(exitCode)::int, output = \(output),
+            UPDATE bootstrap_steps SET status = \((succeeded ? BootstrapStepStatus.succeeded : .failed).rawValue), exit_code = \(exitCode)::int, output = \(output),
                 finished_at = clock_timestamp()
             WHERE run_id = \(run) AND position = \(position) AND seq = \(seq)
             """,
@@ -187,19 +200,25 @@ package struct BootstrapRepository: Sendable {
         )
     }
 
-    /// Ends the run (failed when any host failed) and erases its one-run private key.
-    package func finish(run: UUID, error: String? = nil) async throws -> String {
+    /// Ends the run (failed when any host failed or it stopped with `error`, per
+    /// `BootstrapRunStateMachine`) and erases its one-run private key. Returns the final status.
+    package func finish(run: UUID, error: String? = nil) async throws -> BootstrapRunStatus {
+        let hostRows = try await client.guardedQuery("SELECT status FROM bootstrap_hosts WHERE run_id = \(run)", logger: logger)
+        var hosts: [BootstrapHostStatus] = []
+        // A status this code does not know (a row written by someone else) counts as not succeeded.
+        for try await status in hostRows.decode(String.self) { hosts.append(BootstrapHostStatus(rawValue: status) ?? .failed) }
+        var machine = BootstrapRunStateMachine(status: .running)
+        let succeeded = BootstrapRunStateMachine.outcome(hosts: hosts, error: error != nil) == .succeeded
+        guard case .complete(let status) = machine.received(.finish(hostsSucceeded: succeeded, error: error != nil)) else { return .failed }
         let rows = try await client.guardedQuery(
             """
-            UPDATE bootstrap_runs r SET finished_at = clock_timestamp(), sealed_key = NULL, error = \(error)::text,
-                status = CASE WHEN \(error)::text IS NOT NULL OR EXISTS (SELECT 1 FROM bootstrap_hosts h WHERE h.run_id = r.id AND h.status <> 'succeeded')
-                              THEN 'failed' ELSE 'succeeded' END
+            UPDATE bootstrap_runs SET finished_at = clock_timestamp(), sealed_key = NULL, error = \(error)::text, status = \(status.rawValue)
             WHERE id = \(run) RETURNING status
             """,
             logger: logger
         )
-        for try await status in rows.decode(String.self) { return status }
-        return "failed"
+        for try await recorded in rows.decode(String.self) { return BootstrapRunStatus(rawValue: recorded) ?? .failed }
+        return .failed
     }
 
     package func recordFile(run: UUID, host: String, localName: String, remotePath: String, digest: String, size: Int64) async throws {
@@ -244,7 +263,7 @@ package struct BootstrapRepository: Sendable {
         var hosts: [BootstrapHostDetail] = []
         for try await h in hostRows.decode((Int, String, String, Int, String, String, String, String?, Date?, Date?).self) {
             hosts.append(
-                BootstrapHostDetail(name: h.1, host: h.2, port: h.3, username: h.4, role: h.5, status: h.6, error: h.7, startedAt: h.8, finishedAt: h.9, steps: [])
+                BootstrapHostDetail(name: h.1, host: h.2, port: h.3, username: h.4, role: h.5, status: BootstrapHostStatus(rawValue: h.6) ?? .failed, error: h.7, startedAt: h.8, finishedAt: h.9, steps: [])
             )
         }
         let stepRows = try await client.guardedQuery(
@@ -255,7 +274,7 @@ package struct BootstrapRepository: Sendable {
             logger: logger
         )
         for try await s in stepRows.decode((Int, Int, String, String, Int32?, String, Date?, Date?).self) where s.0 < hosts.count {
-            hosts[s.0].steps.append(BootstrapStepDetail(seq: s.1, label: s.2, status: s.3, exitCode: s.4, output: s.5, startedAt: s.6, finishedAt: s.7))
+            hosts[s.0].steps.append(BootstrapStepDetail(seq: s.1, label: s.2, status: BootstrapStepStatus(rawValue: s.3) ?? .failed, exitCode: s.4, output: s.5, startedAt: s.6, finishedAt: s.7))
         }
         let fileRows = try await client.guardedQuery(
             "SELECT host, local_name, remote_path, digest, size FROM bootstrap_files WHERE run_id = \(id) ORDER BY host, local_name", logger: logger
@@ -272,13 +291,13 @@ package struct BootstrapRepository: Sendable {
     static let summaryColumns = """
         r.id, r.status,
         (SELECT count(*) FROM bootstrap_hosts h WHERE h.run_id = r.id)::int,
-        (SELECT count(*) FROM bootstrap_hosts h WHERE h.run_id = r.id AND h.status = 'succeeded')::int,
-        (SELECT count(*) FROM bootstrap_hosts h WHERE h.run_id = r.id AND h.status = 'failed')::int,
+        (SELECT count(*) FROM bootstrap_hosts h WHERE h.run_id = r.id AND h.status = '\(BootstrapHostStatus.succeeded.rawValue)')::int,
+        (SELECT count(*) FROM bootstrap_hosts h WHERE h.run_id = r.id AND h.status = '\(BootstrapHostStatus.failed.rawValue)')::int,
         r.submitted_by, r.error, r.created_at, r.finished_at
         """
 
     static func summary(_ r: SummaryRow) -> BootstrapRunSummary {
-        BootstrapRunSummary(id: r.0, status: r.1, hosts: r.2, succeeded: r.3, failed: r.4, submittedBy: r.5, error: r.6, createdAt: r.7, finishedAt: r.8)
+        BootstrapRunSummary(id: r.0, status: BootstrapRunStatus(rawValue: r.1) ?? .failed, hosts: r.2, succeeded: r.3, failed: r.4, submittedBy: r.5, error: r.6, createdAt: r.7, finishedAt: r.8)
     }
 
     // MARK: Known hosts

@@ -33,7 +33,7 @@ package struct JobRepository: Sendable {
         try await client.guardedQuery(
             """
             INSERT INTO jobs (id, team_id, verb, arguments, targets, timeout_seconds, status, submitted_by, secret_env, secret_names, steps, after_job, name, batch, parent_id, mac)
-            VALUES (\(id.rawValue), \(team.uuid), \(verb.rawValue), \(arguments), \(targets), \(timeoutSeconds), 'submitted', \(submittedBy),
+            VALUES (\(id.rawValue), \(team.uuid), \(verb.rawValue), \(arguments), \(targets), \(timeoutSeconds), \(JobStatus.submitted.rawValue), \(submittedBy),
                     \(sealedSecrets.map { ByteBuffer(bytes: $0) }), \(secretNames), \(stepsJSON), \(after?.rawValue), \(name), \(batch), \(parent), \(mac))
             """,
             logger: logger
@@ -43,7 +43,7 @@ package struct JobRepository: Sendable {
     /// Deletes the team's finished jobs (with their tasks); returns how many.
     package func purgeFinished(team: TeamID) async throws -> Int {
         let rows = try await client.guardedQuery(
-            "DELETE FROM jobs WHERE team_id = \(team.uuid) AND status IN ('succeeded', 'failed') RETURNING id", logger: logger
+            "DELETE FROM jobs WHERE team_id = \(team.uuid) AND status = ANY(\(JobStatus.allCases.filter(\.isFinal).map(\.rawValue))::text[]) RETURNING id", logger: logger
         )
         var n = 0
         for try await _ in rows.decode(UUID.self) { n += 1 }
@@ -58,7 +58,7 @@ package struct JobRepository: Sendable {
 
     /// Removes a job that could not be handed to the Scheduler (nothing half-submitted).
     package func delete(id: JobID) async throws {
-        try await client.guardedQuery("DELETE FROM jobs WHERE id = \(id.rawValue) AND status = 'submitted'", logger: logger)
+        try await client.guardedQuery("DELETE FROM jobs WHERE id = \(id.rawValue) AND status = \(JobStatus.submitted.rawValue)", logger: logger)
     }
 
     /// The most recently submitted job.
@@ -71,9 +71,9 @@ package struct JobRepository: Sendable {
     static let summaryColumns = """
         j.id, j.verb, j.arguments, j.targets, j.status, j.submitted_by, j.error, j.created_at, j.dispatched_at, j.finished_at,
         (SELECT count(*) FROM tasks t WHERE t.job_id = j.id)::int,
-        (SELECT count(*) FROM tasks t WHERE t.job_id = j.id AND t.status = 'succeeded')::int,
-        (SELECT count(*) FROM tasks t WHERE t.job_id = j.id AND t.status IN ('failed', 'timed_out'))::int,
-        (SELECT count(*) FROM tasks t WHERE t.job_id = j.id AND t.status = 'pending')::int, j.secret_names
+        (SELECT count(*) FROM tasks t WHERE t.job_id = j.id AND t.status = '\(TaskStatus.succeeded.rawValue)')::int,
+        (SELECT count(*) FROM tasks t WHERE t.job_id = j.id AND t.status IN ('\(TaskStatus.failed.rawValue)', '\(TaskStatus.timedOut.rawValue)'))::int,
+        (SELECT count(*) FROM tasks t WHERE t.job_id = j.id AND t.status = '\(TaskStatus.pending.rawValue)')::int, j.secret_names
         """
 
     typealias SummaryRow = (UUID, String, String, [String], String, String, String?, Date, Date?, Date?, Int, Int, Int, Int, [String])

@@ -1,4 +1,4 @@
-import CoxswainMessaging
+import CoxswainRuntime
 import Logging
 import PostgresNIO
 import ServiceLifecycle

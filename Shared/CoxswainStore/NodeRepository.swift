@@ -17,7 +17,7 @@ package struct NodeRepository: Sendable {
     package func list(team: TeamID) async throws -> [NodeInfo] {
         let rows = try await client.guardedQuery(
             """
-            SELECT name, CASE WHEN reboot_requested_at > clock_timestamp() - interval '10 minutes' THEN 'rebooting' ELSE status END,
+            SELECT name, CASE WHEN reboot_requested_at > clock_timestamp() - interval '10 minutes' THEN \(NodeStatus.rebooting.rawValue) ELSE status END,
                    machine_id, version, labels,
                    host_uptime_seconds, coalesce(agent_started_at, first_seen),
                    first_seen, coalesce(last_seen, first_seen)
@@ -63,7 +63,7 @@ package struct NodeRepository: Sendable {
                 SELECT n.name, n.status FROM nodes n JOIN input USING (name)
             )
             UPDATE nodes AS n SET
-                machine_id = h.machine_id, version = h.version, labels = (n.labels::jsonb || h.labels::jsonb)::text, status = 'online',
+                machine_id = h.machine_id, version = h.version, labels = (n.labels::jsonb || h.labels::jsonb)::text, status = \(NodeStatus.online.rawValue),
                 host_uptime_seconds = h.host_uptime, agent_started_at = to_timestamp(h.agent_started),
                 heartbeat_interval_seconds = h.interval_s, last_seen = clock_timestamp(),
                 reboot_requested_at = CASE WHEN to_timestamp(h.agent_started) > n.reboot_requested_at THEN NULL ELSE n.reboot_requested_at END
@@ -84,8 +84,8 @@ package struct NodeRepository: Sendable {
     package func markSilentNodesOffline(missedHeartbeats: Double) async throws -> [(NodeName, Date, TeamID)] {
         let rows = try await client.guardedQuery(
             """
-            UPDATE nodes SET status = 'offline'
-            WHERE status = 'online'
+            UPDATE nodes SET status = \(NodeStatus.offline.rawValue)
+            WHERE status = \(NodeStatus.online.rawValue)
               AND last_seen < clock_timestamp() - make_interval(secs => heartbeat_interval_seconds * \(missedHeartbeats))
             RETURNING name, last_seen, team_id
             """,
@@ -125,7 +125,7 @@ package struct NodeRepository: Sendable {
         let rows = try await client.guardedQuery(
             """
             INSERT INTO nodes (name, team_id, machine_id, version, labels, status, enrolment_token_hash, enrolment_expires_at)
-            VALUES (\(name.rawValue), \(team.uuid), '', '', \(labelText), 'pending', \(tokenHash), \(expiresAt))
+            VALUES (\(name.rawValue), \(team.uuid), '', '', \(labelText), \(NodeStatus.pending.rawValue), \(tokenHash), \(expiresAt))
             ON CONFLICT (name) DO NOTHING RETURNING name
             """,
             logger: logger
@@ -141,7 +141,7 @@ package struct NodeRepository: Sendable {
         let rows = try await client.guardedQuery(
             """
             INSERT INTO nodes (name, team_id, machine_id, version, labels, status, enrolment_token_hash, enrolment_expires_at)
-            VALUES (\(name.rawValue), \(team.uuid), '', '', '{}', 'pending', \(tokenHash), \(expiresAt))
+            VALUES (\(name.rawValue), \(team.uuid), '', '', '{}', \(NodeStatus.pending.rawValue), \(tokenHash), \(expiresAt))
             ON CONFLICT (name) DO UPDATE SET enrolment_token_hash = excluded.enrolment_token_hash,
                 enrolment_expires_at = excluded.enrolment_expires_at, enrolled_at = NULL
             WHERE nodes.team_id = excluded.team_id
@@ -171,7 +171,7 @@ package struct NodeRepository: Sendable {
     package func completeEnrolment(name: NodeName, tokenHash: String, signingKey: String, sealingKey: String, machineID: String, brokerUser: String) async throws -> Bool {
         let rows = try await client.guardedQuery(
             """
-            UPDATE nodes SET enrolment_token_hash = NULL, enrolled_at = clock_timestamp(), status = 'offline',
+            UPDATE nodes SET enrolment_token_hash = NULL, enrolled_at = clock_timestamp(), status = \(NodeStatus.offline.rawValue),
                 signing_public_key = \(signingKey), sealing_public_key = \(sealingKey), machine_id = \(machineID), broker_user = \(brokerUser)
             WHERE name = \(name.rawValue) AND enrolment_token_hash = \(tokenHash)
               AND enrolment_expires_at > clock_timestamp() AND enrolled_at IS NULL

@@ -1,4 +1,4 @@
-import CoxswainMessaging
+import CoxswainRuntime
 import PostgresNIO
 
 /// PostgreSQL errors for the consumer loops: a statement the server refuses because of the data
@@ -17,7 +17,7 @@ extension PostgresTransactionError: FailureClassifying {
     package var poisonReason: String? {
         for error in [closureError, beginError, commitError].compactMap({ $0 }) {
             if let reason = (error as? any FailureClassifying)?.poisonReason { return reason }
-            if case .deadLetter(let reason) = FailureDisposition(error) { return reason }
+            if let poison = error as? PoisonMessage { return poison.reason }
         }
         return nil
     }

@@ -49,9 +49,9 @@ extension SchedulerRepository {
         let candidates = try await client.guardedQuery(
             """
             SELECT job_id FROM (
-                SELECT t.job_id, t.created_at FROM tasks t WHERE t.gate IS NOT NULL AND t.status = 'pending'
+                SELECT t.job_id, t.created_at FROM tasks t WHERE t.gate IS NOT NULL AND t.status = \(TaskStatus.pending.rawValue)
                 UNION ALL
-                SELECT t.job_id, t.created_at FROM tasks t WHERE t.verb = 'QUERY' AND t.status <> 'pending'
+                SELECT t.job_id, t.created_at FROM tasks t WHERE t.verb = \(Verb.query.rawValue) AND t.status <> \(TaskStatus.pending.rawValue)
                   AND t.finished_at > clock_timestamp() - interval '1 day'
                   AND NOT EXISTS (SELECT 1 FROM job_queries q WHERE q.job_id = t.job_id AND q.seq = t.seq)
             ) c GROUP BY job_id ORDER BY min(created_at) LIMIT 100
@@ -125,9 +125,9 @@ extension SchedulerRepository {
             if !fail.isEmpty {
                 let failed = try await conn.guardedQuery(
                     """
-                    UPDATE tasks t SET status = 'failed', error = f.reason, finished_at = clock_timestamp(), gate = NULL
+                    UPDATE tasks t SET status = \(TaskStatus.failed.rawValue), error = f.reason, finished_at = clock_timestamp(), gate = NULL
                     FROM unnest(\(fail.keys.map(\.rawValue))::uuid[], \(fail.keys.map { fail[$0]! })::text[]) AS f(id, reason)
-                    WHERE t.id = f.id AND t.status = 'pending'
+                    WHERE t.id = f.id AND t.status = \(TaskStatus.pending.rawValue)
                     RETURNING t.job_id, t.id, t.node, (SELECT team_id FROM jobs WHERE id = t.job_id)
                     """,
                     logger: logger
@@ -142,7 +142,7 @@ extension SchedulerRepository {
                 let released = try await conn.guardedQuery(
                     """
                     UPDATE tasks t SET gate = NULL FROM jobs j
-                    WHERE t.id = ANY(\(release.map(\.rawValue))::uuid[]) AND j.id = t.job_id AND t.status = 'pending'
+                    WHERE t.id = ANY(\(release.map(\.rawValue))::uuid[]) AND j.id = t.job_id AND t.status = \(TaskStatus.pending.rawValue)
                     RETURNING t.job_id, t.id, t.node, coalesce(t.verb, j.verb), coalesce(t.arguments, j.arguments), t.timeout_seconds, t.vars,
                               t.seq, t.artifacts
                     """,
@@ -234,7 +234,7 @@ extension SchedulerRepository {
                 """
                 SELECT DISTINCT t.job_id FROM tasks t JOIN jobs j ON j.id = t.job_id
                 WHERE j.team_id = \(team.uuid) AND t.job_id <> \(sentinel.rawValue) AND t.node = ANY(\(nodes)::text[])
-                  AND t.status = 'pending' AND t.dispatched_at IS NULL
+                  AND t.status = \(TaskStatus.pending.rawValue) AND t.dispatched_at IS NULL
                 """,
                 logger: logger
             )
@@ -245,9 +245,9 @@ extension SchedulerRepository {
             try await Self.lockJobs(ids, conn: conn, logger: logger)
             let rows = try await conn.guardedQuery(
                 """
-                UPDATE tasks SET status = 'failed', finished_at = clock_timestamp(), gate = NULL, held = false,
+                UPDATE tasks SET status = \(TaskStatus.failed.rawValue), finished_at = clock_timestamp(), gate = NULL, held = false,
                     error = 'dropped by QUEUESENTINEL (job ' || \(sentinel.rawValue.uuidString.lowercased()) || ') before it started'
-                WHERE job_id = ANY(\(ids)::uuid[]) AND node = ANY(\(nodes)::text[]) AND status = 'pending' AND dispatched_at IS NULL
+                WHERE job_id = ANY(\(ids)::uuid[]) AND node = ANY(\(nodes)::text[]) AND status = \(TaskStatus.pending.rawValue) AND dispatched_at IS NULL
                 RETURNING job_id, id, node, (SELECT team_id FROM jobs WHERE id = job_id)
                 """,
                 logger: logger

@@ -76,7 +76,7 @@ package struct SchedulerRepository: Sendable {
     /// The job if it still awaits planning.
     package func submittedJob(_ id: JobID) async throws -> SubmittedJob? {
         let rows = try await client.guardedQuery(
-            "SELECT id, verb, arguments, targets, timeout_seconds, team_id, steps, after_job, batch FROM jobs WHERE id = \(id.rawValue) AND status = 'submitted'",
+            "SELECT id, verb, arguments, targets, timeout_seconds, team_id, steps, after_job, batch FROM jobs WHERE id = \(id.rawValue) AND status = \(JobStatus.submitted.rawValue)",
             logger: logger
         )
         for try await r in rows.decode((UUID, String, String, [String], Double, UUID, String?, UUID?, String?).self) {
@@ -116,14 +116,14 @@ package struct SchedulerRepository: Sendable {
     package func refuseJob(_ id: JobID, reason: String) async throws -> CompletedJob? {
         let rows = try await client.guardedQuery(
             """
-            UPDATE jobs SET status = 'failed', error = \(reason), finished_at = clock_timestamp()
-            WHERE id = \(id.rawValue) AND status IN ('submitted', 'dispatched') RETURNING team_id
+            UPDATE jobs SET status = \(JobStatus.failed.rawValue), error = \(reason), finished_at = clock_timestamp()
+            WHERE id = \(id.rawValue) AND status = ANY(\(JobStatus.allCases.filter { !$0.isFinal }.map(\.rawValue))::text[]) RETURNING team_id
             """,
             logger: logger
         )
         for try await team in rows.decode(UUID.self) {
             try await client.guardedQuery(
-                "UPDATE tasks SET status = 'failed', error = \(reason), finished_at = clock_timestamp() WHERE job_id = \(id.rawValue) AND status = 'pending'",
+                "UPDATE tasks SET status = \(TaskStatus.failed.rawValue), error = \(reason), finished_at = clock_timestamp() WHERE job_id = \(id.rawValue) AND status = \(TaskStatus.pending.rawValue)",
                 logger: logger
             )
             return CompletedJob(jobID: id, team: TeamID(team.uuidString.lowercased()), status: .failed, error: reason)
@@ -139,7 +139,7 @@ package struct SchedulerRepository: Sendable {
         let rows = try await client.guardedQuery(
             """
             SELECT DISTINCT t.node FROM tasks t JOIN jobs j ON j.id = t.job_id
-            WHERE t.node = ANY(\(nodes)::text[]) AND t.status = 'pending' AND coalesce(t.verb, j.verb) = 'REKEY'
+            WHERE t.node = ANY(\(nodes)::text[]) AND t.status = \(TaskStatus.pending.rawValue) AND coalesce(t.verb, j.verb) = \(Verb.rekey.rawValue)
             """,
             logger: logger
         )
@@ -152,7 +152,7 @@ package struct SchedulerRepository: Sendable {
     package func strandedSubmissions(olderThan seconds: Double, limit: Int = 100) async throws -> [JobID] {
         let rows = try await client.guardedQuery(
             """
-            SELECT id FROM jobs WHERE status = 'submitted'
+            SELECT id FROM jobs WHERE status = \(JobStatus.submitted.rawValue)
               AND created_at < clock_timestamp() - make_interval(secs => \(seconds)) ORDER BY created_at LIMIT \(limit)
             """,
             logger: logger
@@ -169,25 +169,35 @@ package struct SchedulerRepository: Sendable {
         try await client.transaction(logger: logger) { conn in
             switch decision {
             case .reject(let reason):
+                // The claim: only the replica whose UPDATE finds the job still submitted records the outcome.
+                var machine = JobStateMachine(status: .submitted)
+                guard case .complete(let status) = machine.received(.rejected(reason: reason)) else { return (false, nil) }
                 let rows = try await conn.guardedQuery(
                     """
-                    UPDATE jobs SET status = 'failed', error = \(reason), finished_at = clock_timestamp()
-                    WHERE id = \(job.id.rawValue) AND status = 'submitted' RETURNING id
+                    UPDATE jobs SET status = \(status.rawValue), error = \(reason), finished_at = clock_timestamp()
+                    WHERE id = \(job.id.rawValue) AND status = \(JobStatus.submitted.rawValue) RETURNING id
                     """,
                     logger: logger
                 )
                 for try await _ in rows.decode(UUID.self) {
-                    return (true, CompletedJob(jobID: job.id, team: job.team, status: .failed, error: reason))
+                    return (true, CompletedJob(jobID: job.id, team: job.team, status: status, error: reason))
                 }
                 return (false, nil)
             case .dispatch(let tasks):
-                let allFailed = tasks.allSatisfy { $0.status != .pending }
-                let status: JobStatus = allFailed ? .failed : .dispatched
+                var machine = JobStateMachine(status: .submitted)
+                let action = machine.received(.planned(TaskTally(tasks.map(\.status))))
+                let finished: Bool
+                switch action {
+                case .complete: finished = true
+                case .dispatch: finished = false
+                case .none, .alreadyFinal: return (false, nil)
+                }
+                let status = machine.status
                 let rows = try await conn.guardedQuery(
                     """
                     UPDATE jobs SET status = \(status.rawValue), dispatched_at = clock_timestamp(),
-                        finished_at = CASE WHEN \(allFailed) THEN clock_timestamp() END
-                    WHERE id = \(job.id.rawValue) AND status = 'submitted' RETURNING id
+                        finished_at = CASE WHEN \(finished) THEN clock_timestamp() END
+                    WHERE id = \(job.id.rawValue) AND status = \(JobStatus.submitted.rawValue) RETURNING id
                     """,
                     logger: logger
                 )
@@ -199,8 +209,8 @@ package struct SchedulerRepository: Sendable {
                     INSERT INTO tasks (id, job_id, node, status, timeout_seconds, error, finished_at, seq, verb, arguments, vars, held,
                                        artifacts, artifact_digests, step_fingerprint, gate)
                     SELECT id, \(job.id.rawValue), node, status, \(job.timeoutSeconds), NULLIF(err, ''),
-                           CASE WHEN status = 'pending' THEN NULL ELSE clock_timestamp() END, seq, NULLIF(verb, ''), NULLIF(args, ''), NULLIF(vars, ''),
-                           status = 'pending' AND node = ANY(\(heldNodes.map(\.rawValue))::text[]),
+                           CASE WHEN status = \(TaskStatus.pending.rawValue) THEN NULL ELSE clock_timestamp() END, seq, NULLIF(verb, ''), NULLIF(args, ''), NULLIF(vars, ''),
+                           status = \(TaskStatus.pending.rawValue) AND node = ANY(\(heldNodes.map(\.rawValue))::text[]),
                            NULLIF(artifacts, ''), CASE WHEN digests = '' THEN NULL ELSE string_to_array(digests, ',') END, NULLIF(fingerprint, ''),
                            NULLIF(gate, \(Self.noGate))
                     FROM unnest(\(tasks.map(\.taskID.rawValue))::uuid[], \(tasks.map(\.node.rawValue))::text[],
@@ -213,7 +223,7 @@ package struct SchedulerRepository: Sendable {
                     """,
                     logger: logger
                 )
-                return (true, allFailed ? CompletedJob(jobID: job.id, team: job.team, status: .failed, error: "no target could run the job") : nil)
+                return (true, finished ? CompletedJob(jobID: job.id, team: job.team, status: status, error: "no target could run the job") : nil)
             }
         }
     }
@@ -240,7 +250,7 @@ package struct SchedulerRepository: Sendable {
             try await body()
             guard !conn.isClosed else { throw DatabaseConnectionLost(during: "a publish inside a transaction") }
             try await conn.guardedQuery(
-                "UPDATE tasks SET dispatched_at = clock_timestamp() WHERE id = ANY(\(tasks.map(\.rawValue))::uuid[]) AND status = 'pending'",
+                "UPDATE tasks SET dispatched_at = clock_timestamp() WHERE id = ANY(\(tasks.map(\.rawValue))::uuid[]) AND status = \(TaskStatus.pending.rawValue)",
                 logger: logger
             )
         }
@@ -250,7 +260,7 @@ package struct SchedulerRepository: Sendable {
     package func markDispatched(_ tasks: [TaskID]) async throws {
         guard !tasks.isEmpty else { return }
         try await client.guardedQuery(
-            "UPDATE tasks SET dispatched_at = clock_timestamp() WHERE id = ANY(\(tasks.map(\.rawValue))::uuid[]) AND status = 'pending'",
+            "UPDATE tasks SET dispatched_at = clock_timestamp() WHERE id = ANY(\(tasks.map(\.rawValue))::uuid[]) AND status = \(TaskStatus.pending.rawValue)",
             logger: logger
         )
     }
@@ -264,7 +274,7 @@ package struct SchedulerRepository: Sendable {
                 """
                 SELECT t.job_id, t.id, t.node, coalesce(t.verb, j.verb), coalesce(t.arguments, j.arguments), t.timeout_seconds, t.vars, t.artifacts
                 FROM tasks t JOIN jobs j ON j.id = t.job_id
-                WHERE t.status = 'pending' AND t.dispatched_at IS NULL AND NOT t.held AND t.gate IS NULL
+                WHERE t.status = \(TaskStatus.pending.rawValue) AND t.dispatched_at IS NULL AND NOT t.held AND t.gate IS NULL
                   AND t.created_at < clock_timestamp() - make_interval(secs => \(seconds))
                 ORDER BY t.created_at, t.seq LIMIT 500
                 FOR UPDATE OF t SKIP LOCKED
@@ -293,6 +303,12 @@ package struct SchedulerRepository: Sendable {
     /// Records a batch of results in one transaction: each pending task takes its first result
     /// (later duplicates are ignored); jobs with no pending task left are completed.
     package func recordResults(_ results: [TaskResult]) async throws -> (tasks: [RecordedTask], jobs: [CompletedJob]) {
+        // A result must carry a final status (`TaskStateMachine` refuses `pending`): such a result records nothing.
+        let results = results.filter { result in
+            var machine = TaskStateMachine()
+            if case .record = machine.received(.reported(result.status)) { return true }
+            return false
+        }
         guard !results.isEmpty else { return ([], []) }
         let jobIDs = Array(Set(results.map(\.jobID.rawValue))).sorted { $0.uuidString < $1.uuidString }
         return try await client.transaction(logger: logger) { conn in
@@ -312,7 +328,7 @@ package struct SchedulerRepository: Sendable {
                             \(results.map { $0.fingerprint ?? "" })::text[], \(results.map { $0.cached ?? false })::bool[],
                             \(results.map { $0.queryValue ?? "" })::text[])
                     AS r(id, node, status, exit_code, stdout, stderr, error, started, finished, fingerprint, cached, query_value)
-                WHERE t.id = r.id AND t.node = r.node AND t.status = 'pending'
+                WHERE t.id = r.id AND t.node = r.node AND t.status = \(TaskStatus.pending.rawValue)
                 RETURNING t.job_id, t.id, t.node, t.status, t.exit_code, (SELECT team_id FROM jobs WHERE id = t.job_id), t.verb
                 """,
                 logger: logger
@@ -330,7 +346,7 @@ package struct SchedulerRepository: Sendable {
                 try await conn.guardedQuery(
                     """
                     UPDATE nodes n SET reboot_requested_at = t.finished_at FROM tasks t
-                    WHERE t.id = ANY(\(recorded.map(\.taskID.rawValue))::uuid[]) AND t.verb = 'REBOOT' AND t.status = 'succeeded' AND n.name = t.node
+                    WHERE t.id = ANY(\(recorded.map(\.taskID.rawValue))::uuid[]) AND t.verb = \(Verb.reboot.rawValue) AND t.status = \(TaskStatus.succeeded.rawValue) AND n.name = t.node
                     """,
                     logger: logger
                 )
@@ -346,7 +362,7 @@ package struct SchedulerRepository: Sendable {
                 let rows = try await conn.guardedQuery(
                     """
                     SELECT t.job_id, t.id, t.node, t.status, t.exit_code, j.team_id, j.status, j.error FROM tasks t JOIN jobs j ON j.id = t.job_id
-                    WHERE t.id = ANY(\(replay.map(\.taskID.rawValue))::uuid[]) AND t.node = ANY(\(replay.map(\.node.rawValue))::text[]) AND t.status <> 'pending'
+                    WHERE t.id = ANY(\(replay.map(\.taskID.rawValue))::uuid[]) AND t.node = ANY(\(replay.map(\.node.rawValue))::text[]) AND t.status <> \(TaskStatus.pending.rawValue)
                     """,
                     logger: logger
                 )
@@ -373,7 +389,7 @@ package struct SchedulerRepository: Sendable {
             """
             UPDATE tasks t SET reconcile_requested_at = clock_timestamp() FROM jobs j
             WHERE t.id IN (
-                SELECT id FROM tasks WHERE status = 'pending' AND dispatched_at IS NOT NULL AND reconcile_requested_at IS NULL
+                SELECT id FROM tasks WHERE status = \(TaskStatus.pending.rawValue) AND dispatched_at IS NOT NULL AND reconcile_requested_at IS NULL
                   AND dispatched_at < clock_timestamp() - make_interval(secs => timeout_seconds + \(grace))
                 ORDER BY dispatched_at LIMIT \(limit) FOR UPDATE SKIP LOCKED
             ) AND j.id = t.job_id
@@ -397,7 +413,7 @@ package struct SchedulerRepository: Sendable {
             let candidates = try await conn.guardedQuery(
                 """
                 SELECT DISTINCT job_id FROM tasks
-                WHERE status = 'pending' AND reconcile_requested_at < clock_timestamp() - make_interval(secs => \(grace))
+                WHERE status = \(TaskStatus.pending.rawValue) AND reconcile_requested_at < clock_timestamp() - make_interval(secs => \(grace))
                 LIMIT 200
                 """,
                 logger: logger
@@ -409,8 +425,8 @@ package struct SchedulerRepository: Sendable {
             try await Self.lockJobs(jobIDs, conn: conn, logger: logger)
             let rows = try await conn.guardedQuery(
                 """
-                UPDATE tasks t SET status = 'timed_out', finished_at = clock_timestamp(),
-                    error = CASE WHEN n.status IS DISTINCT FROM 'online'
+                UPDATE tasks t SET status = \(TaskStatus.timedOut.rawValue), finished_at = clock_timestamp(),
+                    error = CASE WHEN n.status IS DISTINCT FROM \(NodeStatus.online.rawValue)
                         THEN 'no result: node ' || t.node || ' is ' || coalesce(n.status, 'gone') || ' (last seen '
                              || coalesce(to_char(n.last_seen AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), 'never') || ') and never reported this task'
                         ELSE 'no result: node ' || t.node || ' was asked at '
@@ -418,7 +434,7 @@ package struct SchedulerRepository: Sendable {
                              || ' and has no finished result for this task (timeout ' || t.timeout_seconds || ' s)'
                     END
                 FROM tasks t2 LEFT JOIN nodes n ON n.name = t2.node
-                WHERE t2.id = t.id AND t.job_id = ANY(\(jobIDs)::uuid[]) AND t.status = 'pending'
+                WHERE t2.id = t.id AND t.job_id = ANY(\(jobIDs)::uuid[]) AND t.status = \(TaskStatus.pending.rawValue)
                   AND t.reconcile_requested_at < clock_timestamp() - make_interval(secs => \(grace))
                 RETURNING t.job_id, t.id, t.node, (SELECT team_id FROM jobs WHERE id = t.job_id)
                 """,
@@ -443,7 +459,7 @@ package struct SchedulerRepository: Sendable {
             let rows = try await conn.guardedQuery(
                 """
                 SELECT j.id, j.batch, (SELECT count(DISTINCT node) FROM tasks t WHERE t.job_id = j.id)::int,
-                       (SELECT count(DISTINCT node) FROM tasks t WHERE t.job_id = j.id AND t.status = 'pending' AND NOT t.held)::int,
+                       (SELECT count(DISTINCT node) FROM tasks t WHERE t.job_id = j.id AND t.status = \(TaskStatus.pending.rawValue) AND NOT t.held)::int,
                        (SELECT array_agg(DISTINCT node) FROM tasks t WHERE t.job_id = j.id AND t.held)
                 FROM jobs j WHERE j.id = ANY(\(jobs.map(\.rawValue))::uuid[]) AND j.batch IS NOT NULL
                 """,
@@ -484,7 +500,7 @@ package struct SchedulerRepository: Sendable {
         let runs = try await client.guardedQuery(
             """
             DELETE FROM bootstrap_runs WHERE id IN (
-                SELECT id FROM bootstrap_runs WHERE status IN ('succeeded', 'failed')
+                SELECT id FROM bootstrap_runs WHERE status = ANY(\(BootstrapRunStatus.allCases.filter(\.isFinal).map(\.rawValue))::text[])
                   AND finished_at < clock_timestamp() - make_interval(secs => \(seconds)) LIMIT \(limit)
             ) RETURNING id
             """,
@@ -500,7 +516,7 @@ package struct SchedulerRepository: Sendable {
                   AND NOT EXISTS (SELECT 1 FROM tasks t JOIN jobs j ON j.id = t.job_id WHERE j.team_id = a2.team_id AND a2.digest = ANY(t.artifact_digests))
                   AND NOT EXISTS (SELECT 1 FROM bootstrap_files f JOIN bootstrap_runs r ON r.id = f.run_id WHERE r.team_id = a2.team_id AND f.digest = a2.digest)
                   AND NOT EXISTS (SELECT 1 FROM bootstrap_runs r WHERE r.team_id = a2.team_id AND r.finished_at IS NULL AND strpos(r.plan, a2.digest) > 0)
-                  AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.team_id = a2.team_id AND j.status = 'submitted' AND strpos(coalesce(j.steps, ''), a2.digest) > 0)
+                  AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.team_id = a2.team_id AND j.status = \(JobStatus.submitted.rawValue) AND strpos(coalesce(j.steps, ''), a2.digest) > 0)
                 LIMIT \(limit)
             ) RETURNING a.digest
             """,
@@ -522,7 +538,7 @@ package struct SchedulerRepository: Sendable {
     /// Jobs still waiting that were waiting for one of these.
     package func dependents(of ids: [JobID]) async throws -> [JobID] {
         let rows = try await client.guardedQuery(
-            "SELECT id FROM jobs WHERE after_job = ANY(\(ids.map(\.rawValue))::uuid[]) AND status = 'submitted' ORDER BY created_at", logger: logger
+            "SELECT id FROM jobs WHERE after_job = ANY(\(ids.map(\.rawValue))::uuid[]) AND status = \(JobStatus.submitted.rawValue) ORDER BY created_at", logger: logger
         )
         var out: [JobID] = []
         for try await id in rows.decode(UUID.self) { out.append(JobID(id)) }
@@ -534,7 +550,7 @@ package struct SchedulerRepository: Sendable {
         let rows = try await client.guardedQuery(
             """
             DELETE FROM jobs WHERE id IN (
-                SELECT id FROM jobs WHERE status IN ('succeeded', 'failed')
+                SELECT id FROM jobs WHERE status = ANY(\(JobStatus.allCases.filter(\.isFinal).map(\.rawValue))::text[])
                   AND finished_at < clock_timestamp() - make_interval(secs => \(seconds)) LIMIT \(limit)
             ) RETURNING id
             """,
@@ -562,22 +578,48 @@ package struct SchedulerRepository: Sendable {
         try await conn.guardedQuery("SELECT id FROM jobs WHERE id = ANY(\(ids)::uuid[]) ORDER BY id FOR UPDATE", logger: logger)
     }
 
+    /// Completes those of `ids` (locked by the caller) whose tasks are all settled: the status comes
+    /// from `JobStateMachine` (the one completion rule), the database only supplies the tallies.
     static func completeJobs(_ ids: [UUID], conn: PostgresConnection, logger: Logger) async throws -> [CompletedJob] {
+        guard !ids.isEmpty else { return [] }
         let rows = try await conn.guardedQuery(
             """
-            UPDATE jobs j SET finished_at = clock_timestamp(),
-                status = CASE WHEN EXISTS (SELECT 1 FROM tasks t WHERE t.job_id = j.id AND t.status <> 'succeeded')
-                              THEN 'failed' ELSE 'succeeded' END
-            WHERE j.id = ANY(\(ids)::uuid[]) AND j.status = 'dispatched'
-              AND NOT EXISTS (SELECT 1 FROM tasks t WHERE t.job_id = j.id AND t.status = 'pending')
-            RETURNING j.id, j.status, j.team_id
+            SELECT j.id, j.team_id, t.status, count(t.id)::int
+            FROM jobs j LEFT JOIN tasks t ON t.job_id = j.id
+            WHERE j.id = ANY(\(ids)::uuid[]) AND j.status = \(JobStatus.dispatched.rawValue)
+            GROUP BY j.id, j.team_id, t.status
             """,
             logger: logger
         )
-        var out: [CompletedJob] = []
-        for try await (id, status, team) in rows.decode((UUID, String, UUID).self) {
-            out.append(CompletedJob(jobID: JobID(id), team: TeamID(team.uuidString.lowercased()), status: JobStatus(rawValue: status) ?? .failed, error: nil))
+        var tallies: [UUID: (team: UUID, tally: TaskTally)] = [:]
+        for try await (id, team, status, count) in rows.decode((UUID, UUID, String?, Int).self) {
+            var entry = tallies[id] ?? (team, TaskTally())
+            if let status {
+                // A status this code does not know (a row written by someone else) counts as failed.
+                entry.tally.add(TaskStatus(rawValue: status) ?? .failed, count: count)
+            }
+            tallies[id] = entry
         }
-        return out
+        var finished: [JobStatus: [UUID]] = [:]
+        for (id, entry) in tallies {
+            var machine = JobStateMachine(status: .dispatched)
+            guard case .complete(let status) = machine.received(.tasksSettled(entry.tally)) else { continue }
+            finished[status, default: []].append(id)
+        }
+        var out: [CompletedJob] = []
+        for (status, jobs) in finished {
+            // Still `dispatched` when the row is updated: only one transaction completes a job.
+            let completed = try await conn.guardedQuery(
+                """
+                UPDATE jobs SET finished_at = clock_timestamp(), status = \(status.rawValue)
+                WHERE id = ANY(\(jobs)::uuid[]) AND status = \(JobStatus.dispatched.rawValue) RETURNING id, team_id
+                """,
+                logger: logger
+            )
+            for try await (id, team) in completed.decode((UUID, UUID).self) {
+                out.append(CompletedJob(jobID: JobID(id), team: TeamID(team.uuidString.lowercased()), status: status, error: nil))
+            }
+        }
+        return out.sorted { $0.jobID.rawValue.uuidString < $1.jobID.rawValue.uuidString }
     }
 }

@@ -392,10 +392,10 @@ private struct ProcessGroupProbe {
 struct PackageCommandTests {
     @Test("apt-get or dnf, chosen on the node; names quoted")
     func commands() {
-        let present = NodeVerb.packageCommand(packages: ["nginx", "a'b"], state: .present, exclude: [], clearMetadata: false)
+        let present = PackageVerb.packageCommand(packages: ["nginx", "a'b"], state: .present, exclude: [], clearMetadata: false)
         #expect(present.contains("apt-get install -y -q 'nginx' 'a'\\''b'"))
         #expect(present.contains("dnf install -y  'nginx'"))
-        let absent = NodeVerb.packageCommand(packages: ["x"], state: .absent, exclude: ["y"], clearMetadata: true)
+        let absent = PackageVerb.packageCommand(packages: ["x"], state: .absent, exclude: ["y"], clearMetadata: true)
         #expect(absent.contains("apt-get clean && apt-get update -q && apt-mark hold 'y' && apt-get remove -y -q 'x'"))
         #expect(absent.contains("dnf clean all && dnf remove -y --exclude='y' 'x'"))
     }

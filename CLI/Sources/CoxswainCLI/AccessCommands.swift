@@ -33,7 +33,7 @@ package struct LoginCommand: AsyncParsableCommand {
         try await global.withClient { _ in
             let client = GatewayClient(endpoint: .http(base: url, token: nil))
             defer { Task { await client.shutdown() } }
-            let response = try await client.post("/v1/login", body: LoginRequest(user: user, password: password), as: LoginResponse.self)
+            let response = try await client.post(APIRoute.login.path, body: LoginRequest(user: user, password: password), as: LoginResponse.self)
             let team = global.team ?? (response.teams.count == 1 ? response.teams[0].team : nil)
             try SavedSession(url: url, session: response.session, user: user, team: team, expiresAt: response.expiresAt).save(environment: environment)
             if global.output == .table {
@@ -53,7 +53,7 @@ package struct LogoutCommand: AsyncParsableCommand {
     package init() {}
     package func run() async throws {
         try await global.withClient { client in
-            _ = try await client.send(.POST, "/v1/logout", body: [String: String](), as: [String: String].self)
+            _ = try await client.send(.POST, APIRoute.logout.path, body: [String: String](), as: [String: String].self)
         }
         SavedSession.remove(environment: ProcessInfo.processInfo.environment)
         print("logged out")
@@ -68,7 +68,7 @@ package struct WhoAmICommand: AsyncParsableCommand {
     package func run() async throws {
         let global = self.global
         try await global.withClient { client in
-            let me = try await client.get("/v1/whoami", as: WhoAmI.self)
+            let me = try await client.get(APIRoute.whoami.path, as: WhoAmI.self)
             if global.output == .table { print("\(me.actor) in team \(me.team) as \(me.role.rawValue)") } else { try Render.machine(me, format: global.output) }
         }
     }
@@ -89,7 +89,7 @@ package struct TeamCommand: AsyncParsableCommand {
         func run() async throws {
             let global = self.global
             try await global.withClient { client in
-                let team = try await client.post("/v1/teams", body: CreateTeamRequest(name: name), as: TeamMembership.self)
+                let team = try await client.post(APIRoute.createTeam.path, body: CreateTeamRequest(name: name), as: TeamMembership.self)
                 try global.emit(team) { team in "created team \(team.team); you are its owner" }
             }
         }
@@ -101,7 +101,7 @@ package struct TeamCommand: AsyncParsableCommand {
         func run() async throws {
             let global = self.global
             try await global.withClient { client in
-                let teams = try await client.get("/v1/teams", as: [TeamMembership].self)
+                let teams = try await client.get(APIRoute.listTeams.path, as: [TeamMembership].self)
                 try global.emit(teams) { teams in Render.table(["TEAM", "ROLE"], teams.map { [$0.team, $0.role.rawValue] }) }
             }
         }
@@ -113,7 +113,7 @@ package struct TeamCommand: AsyncParsableCommand {
         func run() async throws {
             let global = self.global
             try await global.withClient { client in
-                let users = try await client.get("/v1/team/members", as: [UserInfo].self)
+                let users = try await client.get(APIRoute.listMembers.path, as: [UserInfo].self)
                 try global.emit(users) { users in Render.table(["USER", "ROLE"], users.map { [$0.name, $0.role?.rawValue ?? "-"] }) }
             }
         }
@@ -127,7 +127,7 @@ package struct TeamCommand: AsyncParsableCommand {
         func run() async throws {
             let global = self.global
             try await global.withClient { client in
-                let invitation = try await client.post("/v1/team/invitations", body: InviteRequest(role: role, expiresInSeconds: expiresIn), as: InvitationResponse.self)
+                let invitation = try await client.post(APIRoute.invite.path, body: InviteRequest(role: role, expiresInSeconds: expiresIn), as: InvitationResponse.self)
                 if global.output == .table {
                     print("invitation to team \(invitation.team) as \(invitation.role.rawValue), valid until \(WireCoding.formatDate(invitation.expiresAt)):")
                     print("  \(invitation.invitation)")
@@ -147,7 +147,7 @@ package struct TeamCommand: AsyncParsableCommand {
             let password = try readPassword(fromStdin: passwordStdin, prompt: "password for \(user): ")
             let global = self.global
             try await global.withClient { client in
-                let joined = try await client.post("/v1/invitations/accept", body: AcceptInvitationRequest(invitation: invitation, user: user, password: password), as: TeamMembership.self)
+                let joined = try await client.post(APIRoute.acceptInvitation.path, body: AcceptInvitationRequest(invitation: invitation, user: user, password: password), as: TeamMembership.self)
                 try global.emit(joined) { joined in "\(user) joined team \(joined.team) as \(joined.role.rawValue)" }
             }
         }
@@ -161,7 +161,7 @@ package struct TeamCommand: AsyncParsableCommand {
         func run() async throws {
             let global = self.global
             try await global.withClient { client in
-                let member = try await client.send(.PUT, "/v1/team/members/\(user)", body: SetRoleRequest(role: role), as: UserInfo.self)
+                let member = try await client.send(.PUT, APIRoute.setRole.path(user: user), body: SetRoleRequest(role: role), as: UserInfo.self)
                 try global.emit(member) { member in "\(member.name) is now \(member.role?.rawValue ?? "-")" }
             }
         }
@@ -173,7 +173,7 @@ package struct TeamCommand: AsyncParsableCommand {
         @OptionGroup var global: GlobalOptions
         func run() async throws {
             try await global.withClient { client in
-                _ = try await client.send(.DELETE, "/v1/team/members/\(user)", body: nil as String?, as: [String: String].self)
+                _ = try await client.send(.DELETE, APIRoute.removeMember.path(user: user), body: nil as String?, as: [String: String].self)
                 print("removed \(user)")
             }
         }
@@ -197,7 +197,7 @@ package struct UserCommand: AsyncParsableCommand {
             let password = try readPassword(fromStdin: passwordStdin, prompt: "password for \(name): ")
             let global = self.global
             try await global.withClient { client in
-                let user = try await client.post("/v1/users", body: CreateUserRequest(name: name, password: password, role: role), as: UserInfo.self)
+                let user = try await client.post(APIRoute.createUser.path, body: CreateUserRequest(name: name, password: password, role: role), as: UserInfo.self)
                 try global.emit(user) { user in "created user \(user.name) (\(user.role?.rawValue ?? "-"))" }
             }
         }
@@ -218,7 +218,7 @@ package struct TokenCommand: AsyncParsableCommand {
         func run() async throws {
             let global = self.global
             try await global.withClient { client in
-                let token = try await client.post("/v1/tokens", body: CreateTokenRequest(name: name, role: role, expiresInSeconds: expiresIn), as: TokenInfo.self)
+                let token = try await client.post(APIRoute.createToken.path, body: CreateTokenRequest(name: name, role: role, expiresInSeconds: expiresIn), as: TokenInfo.self)
                 if global.output == .table {
                     print("token \(token.id) (\(token.role.rawValue) in \(token.team), expires \(WireCoding.formatDate(token.expiresAt))); shown once:")
                     print(token.secret ?? "")
@@ -233,7 +233,7 @@ package struct TokenCommand: AsyncParsableCommand {
         func run() async throws {
             let global = self.global
             try await global.withClient { client in
-                let tokens = try await client.get("/v1/tokens", as: [TokenInfo].self)
+                let tokens = try await client.get(APIRoute.listTokens.path, as: [TokenInfo].self)
                 guard global.output == .table else { return try Render.machine(tokens, format: global.output) }
                 print(Render.table(["ID", "NAME", "USER", "ROLE", "EXPIRES", "REVOKED"], tokens.map {
                     [$0.id, $0.name, $0.user, $0.role.rawValue, Render.time($0.expiresAt), Render.time($0.revokedAt)]
@@ -248,7 +248,7 @@ package struct TokenCommand: AsyncParsableCommand {
         @OptionGroup var global: GlobalOptions
         func run() async throws {
             try await global.withClient { client in
-                _ = try await client.send(.DELETE, "/v1/tokens/\(id)", body: nil as String?, as: [String: String].self)
+                _ = try await client.send(.DELETE, APIRoute.revokeToken.path(id: id), body: nil as String?, as: [String: String].self)
                 print("revoked \(id)")
             }
         }

@@ -103,13 +103,13 @@ package struct BootstrapRunCommand: AsyncParsableCommand {
                 replacements[path] = .artifact(digest: digest, size: size)
             }
             request.plan.replaceSources(replacements)
-            let accepted = try await client.send(.POST, "/v1/bootstrap", body: request, as: BootstrapRunAccepted.self)
+            let accepted = try await client.send(.POST, APIRoute.submitBootstrap.path, body: request, as: BootstrapRunAccepted.self)
             guard watch else {
                 if global.output == .table { print(accepted.runID) } else { try Render.machine(accepted, format: global.output) }
                 return false
             }
             let detail = try await BootstrapWatcher(client: client, runID: accepted.runID, stream: streaming, format: global.output).run()
-            return detail.run.status != "succeeded"
+            return detail.run.status != .succeeded
         }
         if failed { throw ExitCode(1) }
     }
@@ -161,8 +161,8 @@ struct BootstrapWatcher {
         var buffers: [String: String] = [:]
         let client = self.client
         let runID = self.runID
-        try await client.follow("/v1/bootstrap/\(runID)/events", waitingFor: {
-            guard let run = try? await client.get("/v1/bootstrap/\(runID)", as: BootstrapRunDetail.self) else {
+        try await client.follow(APIRoute.bootstrapEvents.path(id: runID), waitingFor: {
+            guard let run = try? await client.get(APIRoute.getBootstrap.path(id: runID), as: BootstrapRunDetail.self) else {
                 return "bootstrap run \(runID): the gateway does not answer yet"
             }
             return "bootstrap run \(runID) is \(run.run.status)"
@@ -184,7 +184,7 @@ struct BootstrapWatcher {
             default: break
             }
         }
-        let detail = try await client.getRetrying("/v1/bootstrap/\(runID)", as: BootstrapRunDetail.self)
+        let detail = try await client.getRetrying(APIRoute.getBootstrap.path(id: runID), as: BootstrapRunDetail.self)
         if human { print(BootstrapInfoCommand.summary(detail)) } else { try Render.machine(detail, format: format) }
         return detail
     }
@@ -200,11 +200,11 @@ package struct BootstrapListCommand: AsyncParsableCommand {
         let global = self.global
         let limit = self.limit
         try await global.withClient { client in
-            let runs = try await client.get("/v1/bootstrap?limit=\(limit)", as: [BootstrapRunSummary].self)
+            let runs = try await client.get(APIRoute.listBootstrap.path + "?limit=\(limit)", as: [BootstrapRunSummary].self)
             try global.emit(runs) { runs in
                 Render.table(
                     ["ID", "STATUS", "HOSTS", "OK", "FAILED", "BY", "CREATED"],
-                    runs.map { ["\($0.id.uuidString.lowercased())", $0.status, "\($0.hosts)", "\($0.succeeded)", "\($0.failed)", $0.submittedBy, Render.time($0.createdAt)] }
+                    runs.map { ["\($0.id.uuidString.lowercased())", $0.status.rawValue, "\($0.hosts)", "\($0.succeeded)", "\($0.failed)", $0.submittedBy, Render.time($0.createdAt)] }
                 )
             }
         }
@@ -221,7 +221,7 @@ package struct BootstrapInfoCommand: AsyncParsableCommand {
         let global = self.global
         let id = self.run
         try await global.withClient { client in
-            let detail = try await client.get("/v1/bootstrap/\(id)", as: BootstrapRunDetail.self)
+            let detail = try await client.get(APIRoute.getBootstrap.path(id: id), as: BootstrapRunDetail.self)
             try global.emit(detail) { Self.describe($0) }
         }
     }
@@ -232,7 +232,7 @@ package struct BootstrapInfoCommand: AsyncParsableCommand {
             Render.table(
                 ["HOST", "ROLE", "ADDRESS", "STATUS", "STEPS", "ERROR"],
                 d.hosts.map { h in
-                    [h.name, h.role, "\(h.username)@\(h.host):\(h.port)", h.status, "\(h.steps.filter { $0.status == "succeeded" }.count)/\(h.steps.count)", Render.firstLine(h.error ?? "", max: 80)]
+                    [h.name, h.role, "\(h.username)@\(h.host):\(h.port)", h.status.rawValue, "\(h.steps.filter { $0.status == .succeeded }.count)/\(h.steps.count)", Render.firstLine(h.error ?? "", max: 80)]
                 }
             )
         )
@@ -269,7 +269,7 @@ package struct BootstrapGetCommand: AsyncParsableCommand {
         if let host { query += "&host=\(host)" }
         let destination = outputFile ?? (path as NSString).lastPathComponent
         let (run, q) = (self.run, query)
-        let bytes = try await global.withClient { client in try await client.bytes("/v1/bootstrap/\(run)/file?\(q)") }
+        let bytes = try await global.withClient { client in try await client.bytes(APIRoute.bootstrapFile.path(id: run) + "?\(q)") }
         try Data(bytes).write(to: URL(fileURLWithPath: destination))
         print("wrote \(bytes.count) bytes to \(destination)")
     }
@@ -294,16 +294,16 @@ package struct BootstrapCredentialCommand: AsyncParsableCommand {
                 throw ValidationError("usage: coxswain bootstrap credential add NAME --key-file PATH")
             }
             let request = SSHCredentialRequest(name: name, privateKey: key, passphrase: passphraseEnv.flatMap { ProcessInfo.processInfo.environment[$0] })
-            _ = try await global.withClient { client in try await client.post("/v1/ssh-credentials", body: request, as: [String: String].self) }
+            _ = try await global.withClient { client in try await client.post(APIRoute.addCredential.path, body: request, as: [String: String].self) }
             print("stored SSH credential \(name) (sealed; the key is never shown again)")
         case "list":
             try await global.withClient { client in
-                let list = try await client.get("/v1/ssh-credentials", as: [SSHCredentialInfo].self)
+                let list = try await client.get(APIRoute.listCredentials.path, as: [SSHCredentialInfo].self)
                 try global.emit(list) { Render.table(["NAME", "BY", "CREATED"], $0.map { [$0.name, $0.createdBy, Render.time($0.createdAt)] }) }
             }
         case "remove":
             guard let name else { throw ValidationError("usage: coxswain bootstrap credential remove NAME") }
-            _ = try await global.withClient { client in try await client.send(.DELETE, "/v1/ssh-credentials/\(name)", body: nil as String?, as: [String: String].self) }
+            _ = try await global.withClient { client in try await client.send(.DELETE, APIRoute.removeCredential.path(name: name), body: nil as String?, as: [String: String].self) }
             print("removed SSH credential \(name)")
         default:
             throw ValidationError("unknown action '\(action)'; use add, list or remove")
@@ -319,7 +319,7 @@ package struct BootstrapKnownHostsCommand: AsyncParsableCommand {
     package func run() async throws {
         let global = self.global
         try await global.withClient { client in
-            let hosts = try await client.get("/v1/known-hosts", as: [KnownHostInfo].self)
+            let hosts = try await client.get(APIRoute.listKnownHosts.path, as: [KnownHostInfo].self)
             try global.emit(hosts) { Render.table(["HOST", "PORT", "ALGORITHM", "FINGERPRINT", "ADDED BY"], $0.map { [$0.host, "\($0.port)", $0.algorithm, $0.fingerprint, $0.addedBy] }) }
         }
     }
@@ -336,7 +336,7 @@ package struct BootstrapForgetHostCommand: AsyncParsableCommand {
         let global = self.global
         let (host, port) = (self.host, self.port)
         let answer = try await global.withClient { client in
-            try await client.send(.DELETE, "/v1/known-hosts/\(host)?port=\(port)", body: nil as String?, as: [String: String].self)
+            try await client.send(.DELETE, APIRoute.forgetKnownHost.path(host: host) + "?port=\(port)", body: nil as String?, as: [String: String].self)
         }
         print("forgot \(answer["removed"] ?? "0") key(s) of \(host):\(port)")
     }

@@ -105,7 +105,7 @@ package struct ExecCommand: AsyncParsableCommand {
         let global = self.global
         let failed = try await global.withClient { [files] client -> Bool in
             try await Artifacts.upload(files, with: client)
-            let accepted = try await client.post("/v1/jobs", body: request, as: SubmitJobResponse.self)
+            let accepted = try await client.post(APIRoute.submitJob.path, body: request, as: SubmitJobResponse.self)
             guard watch else {
                 if global.output == .table { print(accepted.jobID) } else { try Render.machine(accepted, format: global.output) }
                 return false

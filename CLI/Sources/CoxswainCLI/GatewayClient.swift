@@ -116,12 +116,12 @@ package final class GatewayClient: Sendable {
     /// Uploads a local file as the content-addressed artifact `digest` unless the team already
     /// has it (streamed from disk, so large files are fine).
     package func uploadArtifact(path: String, digest: String, size: Int64) async throws {
-        let existing = try await send(request(.GET, "/v1/artifacts/\(digest)"))
+        let existing = try await send(request(.GET, APIRoute.getArtifact.path(digest: digest)))
         _ = try await existing.body.collect(upTo: 1 << 20)
         if existing.status == .ok { return }
         guard let handle = FileHandle(forReadingAtPath: path) else { throw ClientError.badResponse("cannot read \(path)") }
         defer { try? handle.close() }
-        var req = request(.PUT, "/v1/artifacts/\(digest)")
+        var req = request(.PUT, APIRoute.uploadArtifact.path(digest: digest))
         req.headers.replaceOrAdd(name: "Content-Type", value: "application/octet-stream")
         // Read on demand, 1 MiB at a time: a large file is never held whole.
         let chunks = AsyncThrowingStream<ByteBuffer, any Error>(unfolding: {

@@ -20,8 +20,8 @@ struct JobWatcher {
         var lineBuffers: [String: String] = [:]
         let client = self.client
         let jobID = self.jobID
-        try await client.follow("/v1/jobs/\(jobID)/events", waitingFor: {
-            guard let job = try? await client.get("/v1/jobs/\(jobID)", as: JobDetail.self).job else {
+        try await client.follow(APIRoute.jobEvents.path(id: "\(jobID)"), waitingFor: {
+            guard let job = try? await client.get(APIRoute.getJob.path(id: "\(jobID)"), as: JobDetail.self).job else {
                 return "job \(jobID): the gateway does not answer yet (detach with Ctrl-C; the job continues: coxswain manage --job-info \(jobID))"
             }
             return "job \(jobID) is \(job.status.rawValue): \(job.pending) of \(job.nodeCount) task(s) pending"
@@ -50,7 +50,7 @@ struct JobWatcher {
             print("\(key.split(separator: "/")[0]) | \(rest)")
         }
         spinner?.stop()
-        let detail = try await client.getRetrying("/v1/jobs/\(jobID)", as: JobDetail.self)
+        let detail = try await client.getRetrying(APIRoute.getJob.path(id: "\(jobID)"), as: JobDetail.self)
         if mode == .quiet { return detail }
         if human { print(Render.outcome(detail)) } else { try Render.machine(detail, format: format) }
         return detail

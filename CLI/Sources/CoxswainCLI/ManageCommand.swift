@@ -70,7 +70,7 @@ package struct ManageCommand: AsyncParsableCommand {
         let global = self.global
         try await global.withClient { client in
             if listNodes {
-                let nodes = try await client.get("/v1/nodes", as: [NodeInfo].self)
+                let nodes = try await client.get(APIRoute.listNodes.path, as: [NodeInfo].self)
                 guard global.output == .table else { return try Render.machine(nodes, format: global.output) }
                 print(
                     Render.table(
@@ -85,7 +85,7 @@ package struct ManageCommand: AsyncParsableCommand {
                     )
                 )
             } else if listJobs {
-                var path = "/v1/jobs?limit=\(limit)"
+                var path = APIRoute.listJobs.path + "?limit=\(limit)"
                 if let filter { path += "&status=\(filter.statuses)" }
                 let jobs = try await client.get(path, as: [JobSummary].self)
                 guard global.output == .table else { return try Render.machine(jobs, format: global.output) }
@@ -101,34 +101,34 @@ package struct ManageCommand: AsyncParsableCommand {
                     )
                 )
             } else if purgeJobs {
-                let answer = try await client.send(.DELETE, "/v1/jobs", body: nil as String?, as: [String: String].self)
+                let answer = try await client.send(.DELETE, APIRoute.purgeJobs.path, body: nil as String?, as: [String: String].self)
                 print("deleted \(answer["deleted"] ?? "0") finished job(s)")
             } else if purgeNodes {
-                let answer = try await client.send(.DELETE, "/v1/nodes", body: nil as String?, as: [String: String].self)
+                let answer = try await client.send(.DELETE, APIRoute.purgeNodes.path, body: nil as String?, as: [String: String].self)
                 print("removed offline node(s): \(answer["removed"].flatMap { $0.isEmpty ? nil : $0 } ?? "none")")
             } else if let file = exportJobs {
-                let jobs = try await client.get("/v1/jobs?limit=10000", as: [JobSummary].self)
+                let jobs = try await client.get(APIRoute.listJobs.path + "?limit=10000", as: [JobSummary].self)
                 try Data(try YAMLEncoder().encode(jobs).utf8).write(to: URL(fileURLWithPath: file))
                 print("wrote \(jobs.count) job(s) to \(file)")
             } else if let file = exportNodes {
-                let nodes = try await client.get("/v1/nodes", as: [NodeInfo].self)
+                let nodes = try await client.get(APIRoute.listNodes.path, as: [NodeInfo].self)
                 try Data(try YAMLEncoder().encode(nodes).utf8).write(to: URL(fileURLWithPath: file))
                 print("wrote \(nodes.count) node(s) to \(file)")
             } else if let id = analyzeJob {
-                let detail = try await client.get("/v1/jobs/\(id)", as: JobDetail.self)
+                let detail = try await client.get(APIRoute.getJob.path(id: id), as: JobDetail.self)
                 let analysis = JobAnalysis(details: [detail])
                 try global.emit(analysis) { $0.text }
             } else if let parent = analyzeParent {
                 var details: [JobDetail] = []
-                for job in try await client.get("/v1/jobs?limit=10000&parent=\(parent.lowercased())", as: [JobSummary].self).reversed() {
-                    details.append(try await client.get("/v1/jobs/\(job.id)", as: JobDetail.self))
+                for job in try await client.get(APIRoute.listJobs.path + "?limit=10000&parent=\(parent.lowercased())", as: [JobSummary].self).reversed() {
+                    details.append(try await client.get(APIRoute.getJob.path(id: "\(job.id)"), as: JobDetail.self))
                 }
                 guard !details.isEmpty else { throw ValidationError("no job has parent \(parent)") }
                 try global.emit(JobAnalysis(details: details)) { $0.text }
             } else if let node = dumpCache {
                 var request = SubmitJobRequest(verb: Verb.cacheDump.rawValue, arguments: "", targets: [node])
                 request.name = "dump-cache"
-                let accepted = try await client.post("/v1/jobs", body: request, as: SubmitJobResponse.self)
+                let accepted = try await client.post(APIRoute.submitJob.path, body: request, as: SubmitJobResponse.self)
                 let detail = try await JobWatcher(client: client, jobID: accepted.jobID, mode: .quiet, format: global.output).run()
                 guard let task = detail.tasks.first, task.status == .succeeded,
                     let dump = try? JSONDecoder().decode(YAMLValue.self, from: Data(task.stdout.utf8))
@@ -138,12 +138,12 @@ package struct ManageCommand: AsyncParsableCommand {
                 if global.output == .json { print(task.stdout, terminator: "") } else { print(try YAMLEncoder().encode(dump), terminator: "") }
             } else if analyzeAll {
                 var details: [JobDetail] = []
-                for job in try await client.get("/v1/jobs?limit=\(limit)", as: [JobSummary].self) {
-                    details.append(try await client.get("/v1/jobs/\(job.id)", as: JobDetail.self))
+                for job in try await client.get(APIRoute.listJobs.path + "?limit=\(limit)", as: [JobSummary].self) {
+                    details.append(try await client.get(APIRoute.getJob.path(id: "\(job.id)"), as: JobDetail.self))
                 }
                 try global.emit(JobAnalysis(details: details)) { $0.text }
             } else if let jobInfo {
-                let detail = try await client.get("/v1/jobs/\(jobInfo)", as: JobDetail.self)
+                let detail = try await client.get(APIRoute.getJob.path(id: jobInfo), as: JobDetail.self)
                 guard global.output == .table else { return try Render.machine(detail, format: global.output) }
                 print(Self.describe(detail))
             }

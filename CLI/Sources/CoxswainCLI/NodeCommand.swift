@@ -24,7 +24,7 @@ package struct NodeCommand: AsyncParsableCommand {
             }
             let global = self.global
             try await global.withClient { client in
-                let added = try await client.post("/v1/nodes", body: AddNodeRequest(name: name, labels: labels, expiresInSeconds: expiresIn), as: AddNodeResponse.self)
+                let added = try await client.post(APIRoute.addNode.path, body: AddNodeRequest(name: name, labels: labels, expiresInSeconds: expiresIn), as: AddNodeResponse.self)
                 if global.output == .table {
                     print("node \(added.node) added (pending); enrolment token, valid until \(added.expiresAt), usable once:")
                     print(added.enrolmentToken)
@@ -40,7 +40,7 @@ package struct NodeCommand: AsyncParsableCommand {
         @OptionGroup var global: GlobalOptions
         func run() async throws {
             try await global.withClient { client in
-                _ = try await client.send(.DELETE, "/v1/nodes/\(name)", body: nil as String?, as: [String: String].self)
+                _ = try await client.send(.DELETE, APIRoute.removeNode.path(name: name), body: nil as String?, as: [String: String].self)
                 print("removed node \(name)")
             }
         }
@@ -68,7 +68,7 @@ package struct NodeCommand: AsyncParsableCommand {
         @OptionGroup var global: GlobalOptions
         func run() async throws {
             try await global.withClient { client in
-                let added = try await client.post("/v1/nodes", body: AddNodeRequest(name: name), as: AddNodeResponse.self)
+                let added = try await client.post(APIRoute.addNode.path, body: AddNodeRequest(name: name), as: AddNodeResponse.self)
                 print(
                     """
                     #!/bin/sh
@@ -133,7 +133,7 @@ package struct AuditCommand: AsyncParsableCommand {
             let global = self.global
             let query = filters.query()
             try await global.withClient { client in
-                let entries = try await client.get("/v1/audit?\(query)", as: [AuditEntry].self)
+                let entries = try await client.get(APIRoute.listAudit.path + "?\(query)", as: [AuditEntry].self)
                 guard global.output == .table else { return try Render.machine(entries, format: global.output) }
                 print(Render.table(["SEQ", "TIME", "ACTOR", "ACTION", "TARGET", "OUTCOME"], entries.map {
                     [String($0.seq), Render.time($0.time), $0.actor, $0.action, $0.target, $0.outcome]
@@ -151,7 +151,7 @@ package struct AuditCommand: AsyncParsableCommand {
         func run() async throws {
             let query = filters.query()
             let format = self.format
-            try await global.withClient { client in print(try await client.text("/v1/audit?\(query)&format=\(format)"), terminator: "") }
+            try await global.withClient { client in print(try await client.text(APIRoute.listAudit.path + "?\(query)&format=\(format)"), terminator: "") }
         }
     }
 
@@ -161,7 +161,7 @@ package struct AuditCommand: AsyncParsableCommand {
         func run() async throws {
             let global = self.global
             let intact = try await global.withClient { client -> Bool in
-                let v = try await client.get("/v1/audit/verify", as: AuditVerification.self)
+                let v = try await client.get(APIRoute.verifyAudit.path, as: AuditVerification.self)
                 if global.output == .table {
                     print(v.intact ? "audit chain intact: \(v.records) records" : "audit chain BROKEN at record \(v.firstBrokenSeq ?? -1): \(v.reason ?? "")")
                 } else { try Render.machine(v, format: global.output) }
@@ -183,7 +183,7 @@ package struct KeysCommand: AsyncParsableCommand {
         func run() async throws {
             let global = self.global
             try await global.withClient { client in
-                let answer = try await client.send(.POST, "/v1/keys/rotate", body: [String: String](), as: [String: String].self)
+                let answer = try await client.send(.POST, APIRoute.rotateKeys.path, body: [String: String](), as: [String: String].self)
                 try global.emit(answer) { answer in "new control-plane key \(answer["newKey"] ?? "?"); hand-over sent to \(answer["nodesNotified"] ?? "0") node(s)" }
             }
         }
@@ -198,7 +198,7 @@ extension NodeCommand {
         func run() async throws {
             let global = self.global
             let failed = try await global.withClient { client -> Bool in
-                let accepted = try await client.post("/v1/jobs", body: SubmitJobRequest(verb: "REKEY", arguments: "", targets: [name], timeoutSeconds: 60), as: SubmitJobResponse.self)
+                let accepted = try await client.post(APIRoute.submitJob.path, body: SubmitJobRequest(verb: "REKEY", arguments: "", targets: [name], timeoutSeconds: 60), as: SubmitJobResponse.self)
                 let detail = try await JobWatcher(client: client, jobID: accepted.jobID, mode: .wait, format: global.output).run()
                 return detail.job.status != .succeeded
             }
@@ -227,7 +227,7 @@ package struct NotificationCommand: AsyncParsableCommand {
             let global = self.global
             let request = AddNotificationRequest(url: url, format: format, events: events.isEmpty ? ["job.failed", "node.offline"] : events)
             try await global.withClient { client in
-                let added = try await client.post("/v1/notifications", body: request, as: NotificationInfo.self)
+                let added = try await client.post(APIRoute.addNotification.path, body: request, as: NotificationInfo.self)
                 try global.emit(added) { added in "notification \(added.id): \(added.format) webhook \(added.url) for \(added.events.joined(separator: ", "))" }
             }
         }
@@ -239,7 +239,7 @@ package struct NotificationCommand: AsyncParsableCommand {
         func run() async throws {
             let global = self.global
             try await global.withClient { client in
-                let list = try await client.get("/v1/notifications", as: [NotificationInfo].self)
+                let list = try await client.get(APIRoute.listNotifications.path, as: [NotificationInfo].self)
                 guard global.output == .table else { return try Render.machine(list, format: global.output) }
                 print(Render.table(["ID", "FORMAT", "URL", "EVENTS", "DELIVERED", "PENDING", "FAILED", "LAST ERROR"], list.map {
                     [$0.id, $0.format, $0.url, $0.events.joined(separator: ","), "\($0.delivered)", "\($0.pending)", "\($0.failed)", $0.lastError ?? "-"]
@@ -254,7 +254,7 @@ package struct NotificationCommand: AsyncParsableCommand {
         @OptionGroup var global: GlobalOptions
         func run() async throws {
             try await global.withClient { client in
-                _ = try await client.send(.POST, "/v1/notifications/\(id)/test", body: [String: String](), as: [String: String].self)
+                _ = try await client.send(.POST, APIRoute.testNotification.path(id: id), body: [String: String](), as: [String: String].self)
                 print("test event queued for \(id); see `coxswain notification list` for its delivery")
             }
         }
@@ -266,7 +266,7 @@ package struct NotificationCommand: AsyncParsableCommand {
         @OptionGroup var global: GlobalOptions
         func run() async throws {
             try await global.withClient { client in
-                _ = try await client.send(.DELETE, "/v1/notifications/\(id)", body: nil as String?, as: [String: String].self)
+                _ = try await client.send(.DELETE, APIRoute.removeNotification.path(id: id), body: nil as String?, as: [String: String].self)
                 print("removed notification \(id)")
             }
         }

@@ -116,7 +116,7 @@ package struct OrchestrateCommand: AsyncParsableCommand {
                 request.after = isAsync ? nil : previous
                 request.name = block.name
                 request.parent = parent
-                let accepted = try await client.post("/v1/jobs", body: request, as: SubmitJobResponse.self)
+                let accepted = try await client.post(APIRoute.submitJob.path, body: request, as: SubmitJobResponse.self)
                 if !isAsync { previous = accepted.jobID }
                 let label = "block \(b + 1)\(block.name.map { " (\($0))" } ?? "")"
                 submitted.append((label, accepted.jobID))

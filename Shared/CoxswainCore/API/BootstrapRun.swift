@@ -3,8 +3,7 @@ import Foundation
 /// One bootstrap run as listed (`coxswain bootstrap list`).
 public struct BootstrapRunSummary: Codable, Sendable, Equatable {
     public var id: UUID
-    /// `queued`, `running`, `succeeded`, `failed`.
-    public var status: String
+    public var status: BootstrapRunStatus
     public var hosts: Int
     public var succeeded: Int
     public var failed: Int
@@ -13,7 +12,7 @@ public struct BootstrapRunSummary: Codable, Sendable, Equatable {
     public var createdAt: Date
     public var finishedAt: Date?
 
-    public init(id: UUID, status: String, hosts: Int, succeeded: Int, failed: Int, submittedBy: String, error: String?, createdAt: Date, finishedAt: Date?) {
+    public init(id: UUID, status: BootstrapRunStatus, hosts: Int, succeeded: Int, failed: Int, submittedBy: String, error: String?, createdAt: Date, finishedAt: Date?) {
         self.id = id
         self.status = status
         self.hosts = hosts
@@ -25,7 +24,7 @@ public struct BootstrapRunSummary: Codable, Sendable, Equatable {
         self.finishedAt = finishedAt
     }
 
-    public var isFinal: Bool { status == "succeeded" || status == "failed" }
+    public var isFinal: Bool { status.isFinal }
 }
 
 /// A run with every host, step (and its output) and fetched file.
@@ -48,15 +47,14 @@ public struct BootstrapHostDetail: Codable, Sendable, Equatable {
     public var username: String
     /// `server` or `client`.
     public var role: String
-    /// `pending`, `running`, `succeeded`, `failed`.
-    public var status: String
+    public var status: BootstrapHostStatus
     public var error: String?
     public var startedAt: Date?
     public var finishedAt: Date?
     public var steps: [BootstrapStepDetail]
 
     public init(
-        name: String, host: String, port: Int, username: String, role: String, status: String, error: String?, startedAt: Date?, finishedAt: Date?,
+        name: String, host: String, port: Int, username: String, role: String, status: BootstrapHostStatus, error: String?, startedAt: Date?, finishedAt: Date?,
         steps: [BootstrapStepDetail]
     ) {
         self.name = name
@@ -75,13 +73,13 @@ public struct BootstrapHostDetail: Codable, Sendable, Equatable {
 public struct BootstrapStepDetail: Codable, Sendable, Equatable {
     public var seq: Int
     public var label: String
-    public var status: String
+    public var status: BootstrapStepStatus
     public var exitCode: Int32?
     public var output: String
     public var startedAt: Date?
     public var finishedAt: Date?
 
-    public init(seq: Int, label: String, status: String, exitCode: Int32?, output: String, startedAt: Date?, finishedAt: Date?) {
+    public init(seq: Int, label: String, status: BootstrapStepStatus, exitCode: Int32?, output: String, startedAt: Date?, finishedAt: Date?) {
         self.seq = seq
         self.label = label
         self.status = status

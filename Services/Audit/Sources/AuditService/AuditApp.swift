@@ -79,20 +79,11 @@ package enum AuditApp {
                     .init(service: loop),
                     .init(service: pruner),
                     .init(service: deliveries),
-                    .init(service: AuditShutdownHook { await sender.shutdown() }),
+                    .init(service: ShutdownHook { await sender.shutdown() }),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             )
         )
-    }
-}
-
-/// Closes the webhook sender's HTTP client when the group shuts down.
-struct AuditShutdownHook: Service {
-    let hook: @Sendable () async -> Void
-    func run() async throws {
-        try? await gracefulShutdown()
-        await hook()
     }
 }

@@ -3,6 +3,7 @@ import CoxswainCatalog
 import CoxswainCore
 import CoxswainCrypto
 import CoxswainMessaging
+import CoxswainRuntime
 import CoxswainSSH
 import CoxswainStore
 import Foundation
@@ -77,8 +78,12 @@ package struct BootstrapRunner: Sendable {
         }
     }
 
-    /// Another Bootstrapper is running this run (its lease is live); try again later.
-    package struct RunLeased: Error {}
+    /// Another Bootstrapper is running this run (its lease is live, or it died and the lease has not
+    /// expired yet): the request is requeued and looked at again after 5 s.
+    package struct RunLeased: FailureClassifying {
+        package var poisonReason: String? { nil }
+        package var retryAfter: Duration? { .seconds(5) }
+    }
 
     /// Runs (or resumes) a run; returns when it is finished and recorded.
     package func run(_ id: UUID) async throws {
@@ -139,7 +144,7 @@ package struct BootstrapRunner: Sendable {
         }
         let status = try await repository.finish(run: id, error: runError)
         var event = BootstrapEvent(runID: id, teamID: claimed.team, kind: .runFinished)
-        event.status = status
+        event.status = status.rawValue
         event.text = runError
         await publish(event, confirmed: true)
         logger.notice("bootstrap run finished", metadata: ["bootstrap.status": "\(status)"])
@@ -189,7 +194,7 @@ package struct BootstrapRunner: Sendable {
         }
         var finished = BootstrapEvent(runID: run.id, teamID: run.team, kind: .hostFinished)
         finished.host = host.name
-        finished.status = failure == nil ? "succeeded" : "failed"
+        finished.status = (failure == nil ? BootstrapHostStatus.succeeded : .failed).rawValue
         finished.text = failure
         await publish(finished, confirmed: true)
         if let failure { logger.warning("bootstrap host failed", metadata: ["error": "\(failure)"]) } else { logger.info("bootstrap host done") }
@@ -283,7 +288,7 @@ package struct BootstrapRunner: Sendable {
             done.host = host.name
             done.step = seq
             done.label = step.label
-            done.status = succeeded ? "succeeded" : "failed"
+            done.status = (succeeded ? BootstrapStepStatus.succeeded : .failed).rawValue
             done.exitCode = exitCode
             done.text = failure
             await publish(done, confirmed: true)

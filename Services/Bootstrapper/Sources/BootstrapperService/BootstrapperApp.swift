@@ -30,32 +30,21 @@ package enum BootstrapperApp {
             nodes: NodeRepository(client: postgres, logger: logger), masterKey: try SecretBox(base64Key: configuration.security.masterKey),
             publisher: publisher, configuration: configuration, logger: logger
         )
+        // Concurrent: a run takes minutes; as many run at once as the prefetch (bootstrapper.concurrent_runs) lets in.
         let loop = LoopService("bootstrap-runs") {
             await migrated.wait()
-            await withDiscardingTaskGroup { group in
-                for await delivery in consumer.deliveries {
-                    group.addTask {
-                        do {
-                            let request = try delivery.decode(BootstrapRequested.self)
-                            try await runner.run(request.runID)
-                            consumer.ack(delivery)
-                        } catch let error as UndecodableMessage {
-                            logger.error("refusing a malformed bootstrap request", metadata: ["message.type": "\(error.type ?? "none")"])
-                            consumer.reject(delivery, requeue: false)
-                        } catch is BootstrapRunner.RunLeased {
-                            // Still being run by another Bootstrapper (or one that died, until its lease expires).
-                            try? await Task.sleep(for: .seconds(5))
-                            consumer.nack(delivery, requeue: true)
-                        } catch is CancellationError {
-                            consumer.nack(delivery, requeue: true)
-                        } catch {
-                            logger.warning("bootstrap run interrupted; requeueing", metadata: ["error": "\(String(reflecting: error))"])
-                            try? await Task.sleep(for: .seconds(1))
-                            consumer.nack(delivery, requeue: true)
-                        }
+            await MessageLoop<BootstrapRequested>(
+                consumer: consumer, maxBatch: 1, logger: logger,
+                deadLettered: { delivery, reason in
+                    let event = AuditEvent.messageRefused(routingKey: delivery.routingKey, type: delivery.properties.type, reason: reason, team: nil, by: "bootstrapper")
+                    do { try await publisher.publish([try OutgoingMessage(audit: event)]) } catch {
+                        logger.warning("dead letter not audited", metadata: ["error": "\(error)"])
                     }
+                },
+                handler: { requests in
+                    for request in requests { try await runner.run(request.message.runID) }
                 }
-            }
+            ).runConcurrently()
         }
         return ServiceGroup(
             configuration: .init(

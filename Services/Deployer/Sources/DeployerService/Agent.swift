@@ -30,12 +30,10 @@ package final class Agent: Sendable {
     private let queued = Mutex(Set<TaskID>())
     /// Batches being handled in this process, by nonce.
     private let inFlight = Mutex([String: Task<Void, any Error>]())
-    /// A signing key made by REKEY, switched to once the REKEY result (signed with the old key) is out.
-    private let pendingKeys = Mutex<(SigningKeyPair, SealingKeyPair)?>(nil)
 
     package init(
         node: NodeName, team: TeamID?, trust: TrustStore, journal: TaskJournal, publisher: AMQPPublisher,
-        verbs: [Verb: any VerbHandler] = VerbHandlers.standard, environment: [String: String], outputLimit: Int, store: NodeStore? = nil,
+        verbs: [Verb: any VerbHandler], environment: [String: String], outputLimit: Int, store: NodeStore? = nil,
         artifacts: ArtifactFetcher? = nil, rebootCommand: String = "systemctl reboot || reboot", concurrency: Int = 8, logger: Logger
     ) {
         self.store = store
@@ -74,8 +72,9 @@ package final class Agent: Sendable {
             return
         }
         if let query = batch.queryJSON { try await store?.mergeQuery(query) }
-        // QUEUESENTINEL and bare QUERY deliveries never queue behind other batches.
-        let control = batch.tasks.isEmpty || batch.tasks.contains { $0.verb == .queueSentinel }
+        // QUEUESENTINEL and bare QUERY deliveries never queue behind other batches. Decided here,
+        // per batch and before any handler runs, from what the verb's handler declares.
+        let control = batch.tasks.isEmpty || batch.tasks.contains { controlsQueue($0.verb) }
         if !control {
             let ids = batch.tasks.map(\.taskID)
             queued.withLock { $0.formUnion(ids) }
@@ -103,7 +102,7 @@ package final class Agent: Sendable {
                 continue
             }
             let result: TaskResult
-            if task.verb != .queueSentinel, let watermark = try await store?.dropBefore(), batch.issuedAt < watermark {
+            if !controlsQueue(task.verb), let watermark = try await store?.dropBefore(), batch.issuedAt < watermark {
                 let now = Date()
                 result = TaskResult(
                     jobID: batch.jobID, taskID: task.taskID, node: node, status: .failed, exitCode: nil, stdout: "", stderr: "",
@@ -197,25 +196,7 @@ package final class Agent: Sendable {
         let started = Date()
         try await journal.markStarted(jobID: jobID, task: task, at: started)
         let outcome: VerbOutcome
-        var rotated: (signing: String, sealing: String)?
-        if task.verb == .queueSentinel {
-            if let store {
-                // Everything issued before this batch and not started yet is dropped as it comes up.
-                try await store.setDropBefore(batchIssuedAt)
-                outcome = VerbOutcome(status: .succeeded, exitCode: 0, stdout: "tasks issued before \(WireCoding.formatDate(batchIssuedAt)) and not started are dropped\n")
-            } else {
-                outcome = VerbOutcome(status: .failed, error: "QUEUESENTINEL needs the node store")
-            }
-        } else if task.verb == .rekey {
-            do {
-                let (signing, sealing) = try trust.rekey()
-                pendingKeys.withLock { $0 = (signing, sealing) }
-                rotated = (signing.publicKey.base64, sealing.publicKey.base64)
-                outcome = VerbOutcome(status: .succeeded, exitCode: 0, stdout: "new keys generated; signing key \(signing.publicKey.base64)\n")
-            } catch {
-                outcome = VerbOutcome(status: .failed, error: "cannot write new keys: \(error)")
-            }
-        } else if let handler = verbs[task.verb] {
+        if let handler = verbs[task.verb] {
             let (chunks, sink) = AsyncStream<OutputChunk>.makeStream()
             let sequence = Atomic<Int>(0)
             let node = self.node
@@ -224,7 +205,8 @@ package final class Agent: Sendable {
                     let n = sequence.add(1, ordering: .relaxed).newValue
                     sink.yield(OutputChunk(jobID: jobID, taskID: task.taskID, node: node, channel: channel, sequence: n, text: text))
                 },
-                environment: environment, outputLimit: outputLimit, taskID: task.taskID, artifacts: artifacts, rebootCommand: rebootCommand
+                environment: environment, outputLimit: outputLimit, taskID: task.taskID, artifacts: artifacts, rebootCommand: rebootCommand,
+                batchIssuedAt: batchIssuedAt
             )
             let streamer = Task { [publisher] in
                 for await chunk in chunks {
@@ -258,14 +240,17 @@ package final class Agent: Sendable {
         result.fingerprint = outcome.fingerprint
         result.cached = outcome.cached ? true : nil
         result.queryValue = outcome.queryValue
-        result.rotatedSigningKey = rotated?.signing
-        result.rotatedSealingKey = rotated?.sealing
+        result.rotatedSigningKey = outcome.rotatedSigningKey
+        result.rotatedSealingKey = outcome.rotatedSealingKey
         try await journal.markFinished(result)
         logger.info("task finished", metadata: [
             "job.id": "\(jobID)", "task.id": "\(task.taskID)", "task.verb": "\(task.verb.rawValue)", "task.status": "\(result.status.rawValue)",
         ])
         return result
     }
+
+    /// Whether the verb's handler acts on the queue of batches (QUEUESENTINEL) rather than waiting in it.
+    func controlsQueue(_ verb: Verb) -> Bool { verbs[verb]?.controlsQueue ?? false }
 
     func publish(_ result: TaskResult) async throws {
         try await publisher.publish([
@@ -275,9 +260,10 @@ package final class Agent: Sendable {
             )
         ])
         try await journal.markReported(result.taskID)
-        if result.rotatedSigningKey != nil, let next = pendingKeys.withLock({ p -> (SigningKeyPair, SealingKeyPair)? in defer { p = nil }; return p }) {
-            trust.activate(next.0, sealing: next.1)
-            logger.notice("node keys rotated", metadata: ["node.signing_key": "\(next.0.publicKey.base64)"])
+        // REKEY: its result went out signed with the old key (the only one the control plane
+        // knows); from now on the node signs with the new one.
+        if result.rotatedSigningKey != nil, let next = trust.activateStagedKeys() {
+            logger.notice("node keys rotated", metadata: ["node.signing_key": "\(next.publicKey.base64)"])
         }
     }
 

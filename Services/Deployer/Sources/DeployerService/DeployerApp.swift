@@ -67,7 +67,7 @@ package enum DeployerApp {
         let http = HTTPClient(eventLoopGroupProvider: .singleton)
         let agent = Agent(
             node: node, team: TeamID(credentials.teamID), trust: trust, journal: journal, publisher: publisher,
-            verbs: VerbHandlers.directord(store: store),
+            verbs: VerbHandlers.directord(store: store, trust: trust),
             environment: configuration.jobEnvironment(from: ProcessInfo.processInfo.environment), outputLimit: configuration.outputLimit, store: store,
             artifacts: (configuration.gatewayURL ?? credentials.gatewayURL).map { gateway in
                 ArtifactFetcher(gatewayURL: gateway, node: node, signingKey: { trust.signingKey }, client: http)
@@ -77,39 +77,35 @@ package enum DeployerApp {
         let startedAt = Date()
         let recovered = OnceGate()
 
+        // The node queue carries two types: key hand-overs, applied in order before any later batch is
+        // looked at, and signed task batches, run concurrently (the agent bounds the tasks it runs).
+        // Settled by the one consumer rule (`DeliveryLoop`): a batch that cannot be decoded or a
+        // hand-over that does not verify is dead-lettered and reported; a failure of the node itself
+        // (its store, the broker) is requeued after a back-off.
         let tasks = LoopService("tasks") {
             await recovered.wait()
-            await withDiscardingTaskGroup { group in
-                for await delivery in consumer.deliveries {
-                    // A key hand-over is applied in order, before any later batch is looked at.
+            await DeliveryLoop(
+                consumer: consumer, maxBatch: 1, logger: logger, label: SignedTaskBatch.messageType,
+                deadLettered: { delivery, reason in
+                    guard delivery.properties.type != KeyHandover.messageType else { return }
+                    try? await agent.refuse(reason: "unsigned or malformed task batch (type \(delivery.properties.type ?? "none")): \(reason)")
+                }
+            ).runConcurrently(
+                decode: { $0 },
+                inOrder: { $0.properties.type == KeyHandover.messageType },
+                handler: { delivery in
                     if delivery.properties.type == KeyHandover.messageType {
                         do {
                             try await agent.handle(try delivery.decode(KeyHandover.self))
-                            consumer.ack(delivery)
                         } catch {
                             logger.error("key hand-over not processed", metadata: ["error": "\(error)"])
-                            consumer.reject(delivery, requeue: false)
+                            throw PoisonMessage("key hand-over not processed: \(error)")
                         }
-                        continue
+                        return
                     }
-                    group.addTask {
-                        do {
-                            let signed = try delivery.decode(SignedTaskBatch.self)
-                            try await agent.handle(signed, redelivered: delivery.redelivered)
-                            consumer.ack(delivery)
-                        } catch let error as UndecodableMessage {
-                            try? await agent.refuse(reason: "unsigned or malformed task batch (type \(error.type ?? "none"))")
-                            consumer.reject(delivery, requeue: false)
-                        } catch is CancellationError {
-                            consumer.nack(delivery, requeue: true)
-                        } catch {
-                            logger.warning("task batch failed; requeueing", metadata: ["error": "\(error)"])
-                            try? await Task.sleep(for: .milliseconds(500))
-                            consumer.nack(delivery, requeue: true)
-                        }
-                    }
+                    try await agent.handle(try delivery.decode(SignedTaskBatch.self), redelivered: delivery.redelivered)
                 }
-            }
+            )
         }
         let heartbeats = LoopService("heartbeats") {
             var delay = Duration.milliseconds(200)
@@ -143,7 +139,7 @@ package enum DeployerApp {
             configuration: .init(
                 services: [
                     .init(service: publisher), .init(service: consumer), .init(service: heartbeats), .init(service: tasks),
-                    .init(service: HTTPClientShutdown(client: http)),
+                    .init(service: ShutdownHook { try? await http.shutdown() }),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
@@ -158,15 +154,5 @@ package enum HostInfo {
     package static func uptimeSeconds() -> Double {
         guard let s = try? String(contentsOfFile: "/proc/uptime", encoding: .utf8), let first = s.split(separator: " ").first else { return 0 }
         return Double(first) ?? 0
-    }
-}
-
-/// Shuts the artifact downloads' HTTP client down when the group stops.
-struct HTTPClientShutdown: Service {
-    let client: HTTPClient
-
-    func run() async throws {
-        try? await gracefulShutdown()
-        try? await client.shutdown()
     }
 }

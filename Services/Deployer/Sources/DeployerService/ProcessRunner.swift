@@ -1,3 +1,4 @@
+import CoxswainRuntime
 import Foundation
 import Glibc
 import Synchronization

@@ -99,7 +99,7 @@ struct Transfer {
                 try await fetcher.fetch(file.artifact, task: context.taskID, to: file.path, mode: file.mode)
                 lines.append("\(file.path) written (\(file.artifact.size) bytes)")
             }
-            if let chown { try NodeVerb.changeOwner(of: file.path, to: chown) }
+            if let chown { try FileManager.default.changeOwner(of: file.path, to: chown) }
         }
         return lines.joined(separator: "\n") + "\n"
     }

@@ -11,6 +11,8 @@ package final class TrustStore: Sendable {
         var signing: SigningKeyPair
         var sealing: SealingKeyPair
         var credentials: EnrolResponse
+        /// Key pairs made by REKEY, switched to once its result (signed with the old key) is out.
+        var staged: (signing: SigningKeyPair, sealing: SealingKeyPair)?
     }
 
     private let state: Mutex<State>
@@ -50,19 +52,24 @@ package final class TrustStore: Sendable {
         try? NodeIdentity.saveCredentials(credentials, directory: directory)
     }
 
-    /// Replaces the node's key pairs (REKEY): persists them and returns the new public keys; the
-    /// caller switches the signing key after the REKEY result is published (`activate`).
+    /// Replaces the node's key pairs (REKEY): persists and stages them and returns them; the agent
+    /// switches to them after the REKEY result is published (`activateStagedKeys`).
     package func rekey() throws -> (signing: SigningKeyPair, sealing: SealingKeyPair) {
         let signing = SigningKeyPair.generate()
         let sealing = SealingKeyPair.generate()
         try NodeIdentity.saveKeys(signing: signing, sealing: sealing, directory: directory)
+        state.withLock { $0.staged = (signing, sealing) }
         return (signing, sealing)
     }
 
-    package func activate(_ signing: SigningKeyPair, sealing: SealingKeyPair) {
-        state.withLock {
-            $0.signing = signing
-            $0.sealing = sealing
+    /// Switches to the key pairs REKEY staged, if any; returns the new signing key.
+    package func activateStagedKeys() -> SigningKeyPair? {
+        state.withLock { s -> SigningKeyPair? in
+            guard let staged = s.staged else { return nil }
+            s.signing = staged.signing
+            s.sealing = staged.sealing
+            s.staged = nil
+            return staged.signing
         }
     }
 

@@ -14,6 +14,9 @@ package struct VerbOutcome: Sendable, Equatable {
     package var cached: Bool
     /// QUERY: the value of the queried arg, as JSON.
     package var queryValue: String?
+    /// REKEY: the node's new public keys (base64), reported in the result signed with the old key.
+    package var rotatedSigningKey: String?
+    package var rotatedSealingKey: String?
 
     package init(status: TaskStatus, exitCode: Int32? = nil, stdout: String = "", stderr: String = "", error: String? = nil, cached: String? = nil) {
         self.status = status
@@ -23,6 +26,11 @@ package struct VerbOutcome: Sendable, Equatable {
         self.error = error
         self.fingerprint = cached
         self.cached = cached != nil
+    }
+
+    /// A verb this agent parses but has no implementation for.
+    static func unsupported(_ verb: Verb) -> VerbOutcome {
+        VerbOutcome(status: .failed, error: "verb \(verb.rawValue) is not supported by this agent yet")
     }
 }
 
@@ -39,63 +47,22 @@ package struct VerbContext: Sendable {
     package var artifacts: ArtifactFetcher?
     /// What REBOOT runs after its delay.
     package var rebootCommand: String
+    /// When the control plane issued the task's batch (QUEUESENTINEL drops what was issued before).
+    package var batchIssuedAt: Date
 }
 
-/// One verb's implementation on the node. The agent looks verbs up in a table
-/// (`VerbHandlers.standard`), so adding a verb is adding a type and a table entry.
+/// One verb family's implementation on the node. The agent looks verbs up in a table
+/// (`VerbHandlers.directord`); most families are a `DirectordVerb` behind the shared
+/// `VerbPipeline` (options, templates, job cache), a few act on the agent's own state directly.
 package protocol VerbHandler: Sendable {
+    /// The verbs this handler implements: its keys in the table.
+    var verbs: [Verb] { get }
+    /// Whether the verb acts on the node's queue of batches rather than waiting in it
+    /// (QUEUESENTINEL): a batch holding it takes no batch slot, and no QUEUESENTINEL drops it.
+    var controlsQueue: Bool { get }
     func execute(_ task: TaskSpec, context: VerbContext) async throws -> VerbOutcome
 }
 
-/// The table of verbs this agent executes.
-package enum VerbHandlers {
-    /// Without a node store: RUN and ECHO only.
-    package static let standard: [Verb: any VerbHandler] = [
-        .run: RunVerb(),
-        .echo: EchoVerb(),
-    ]
-
-    /// Every verb this agent implements, with its durable node store (args, envs, job cache).
-    package static func directord(store: NodeStore) -> [Verb: any VerbHandler] {
-        let verb = NodeVerb(store: store)
-        return [
-            .run: verb, .echo: verb, .arg: verb, .env: verb, .workdir: verb, .cachefile: verb, .cacheevict: verb, .wait: verb, .service: verb,
-            .pkg: verb, .dnf: verb, .add: verb, .copy: verb, .query: verb, .queryWait: verb, .jobWait: verb, .reboot: verb, .cacheDump: verb,
-        ]
-    }
-}
-
-/// `ECHO TEXT`: returns TEXT.
-package struct EchoVerb: VerbHandler {
-    package func execute(_ task: TaskSpec, context: VerbContext) async throws -> VerbOutcome {
-        context.emit(.stdout, task.arguments + "\n")
-        return VerbOutcome(status: .succeeded, exitCode: 0, stdout: task.arguments + "\n")
-    }
-}
-
-/// `RUN CMD`: `/bin/sh -c CMD` in its own process group, with the task's environment on top of the
-/// agent's; the timeout kills the whole group.
-package struct RunVerb: VerbHandler {
-    package func execute(_ task: TaskSpec, context: VerbContext) async throws -> VerbOutcome {
-        let runner = ProcessRunner(outputLimit: context.outputLimit)
-        var environment = context.environment
-        for (k, v) in task.environment { environment[k] = v }
-        let spec = ProcessSpec(
-            arguments: ["-c", task.arguments], environment: environment, workingDirectory: nil,
-            timeout: .clampedSeconds(task.timeoutSeconds)
-        )
-        let emit = context.emit
-        let outcome = try await runner.run(spec) { channel, bytes in
-            emit(channel == .stdout ? .stdout : .stderr, String(decoding: bytes, as: UTF8.self))
-        }
-        let stdout = String(decoding: outcome.stdout, as: UTF8.self)
-        let stderr = String(decoding: outcome.stderr, as: UTF8.self)
-        if outcome.timedOut {
-            return VerbOutcome(status: .timedOut, exitCode: outcome.exitCode, stdout: stdout, stderr: stderr, error: "killed after the \(task.timeoutSeconds) s timeout")
-        }
-        if let code = outcome.exitCode {
-            return VerbOutcome(status: code == 0 ? .succeeded : .failed, exitCode: code, stdout: stdout, stderr: stderr, error: code == 0 ? nil : "exit code \(code)")
-        }
-        return VerbOutcome(status: .failed, exitCode: nil, stdout: stdout, stderr: stderr, error: "killed by signal \(outcome.terminationSignal ?? 0)")
-    }
+extension VerbHandler {
+    package var controlsQueue: Bool { false }
 }

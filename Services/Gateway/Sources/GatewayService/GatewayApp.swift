@@ -79,20 +79,39 @@ package enum GatewayApp {
         }
         let databaseHealth = DatabaseHealth(client: postgres, logger: logger)
         let passwords = PasswordGuard(maximumConcurrent: configuration.maxPasswordHashes, attemptsPerMinute: configuration.loginRatePerMinute)
+        let jobs = JobRepository(client: postgres, logger: logger, sealKey: masterKey)
+        let artifacts = ArtifactRepository(client: postgres, logger: logger)
+        let body = RequestBody(maxBytes: configuration.maxRequestBytes)
+        let recorder = ActionRecorder(publisher: publisher, logger: logger)
+        let streams = EventStreamResponder(hub: hub)
         let api = GatewayAPI(
-            jobs: JobRepository(client: postgres, logger: logger, sealKey: masterKey), nodes: nodes, access: access,
-            audit: AuditRepository(client: postgres, logger: logger),
             authenticator: Authenticator(access: access, localTeam: configuration.localTeam, localRole: configuration.localRole, passwords: passwords),
-            enrolment: enrolment, keys: keys, masterKey: masterKey, notifications: NotificationRepository(client: postgres, masterKey: masterKey, logger: logger),
-            artifacts: ArtifactRepository(client: postgres, logger: logger), bootstrap: BootstrapRepository(client: postgres, logger: logger),
-            publisher: publisher, hub: hub, configuration: configuration, logger: logger,
-            ready: {
+            recorder: recorder,
+            health: HealthController(ready: {
                 guard isMigrated.isSet else { return "starting: database migrations not applied yet" }
                 if let problem = databaseHealth.problem { return problem }
                 let answers = (try? await postgres.guardedQuery("SELECT 1", logger: logger, timeout: .seconds(2))) != nil
                 databaseHealth.record(reachable: answers)
                 return answers ? nil : databaseHealth.problem ?? "degraded: database unreachable"
-            }
+            }),
+            jobs: JobsController(
+                jobs: jobs, nodes: nodes, artifacts: artifacts, masterKey: masterKey, publisher: publisher, publishTimeout: configuration.publishTimeout,
+                body: body, recorder: recorder, streams: streams, logger: logger
+            ),
+            nodes: NodesController(nodes: nodes, enrolment: enrolment, body: body, recorder: recorder),
+            access: AccessController(access: access, passwords: passwords, sessionTTL: configuration.sessionTTL, body: body, recorder: recorder),
+            audit: AuditController(audit: AuditRepository(client: postgres, logger: logger)),
+            keys: KeysController(keys: keys, nodes: nodes, publisher: publisher, batchTTL: configuration.security.batchTTL, recorder: recorder),
+            notifications: NotificationsController(
+                notifications: NotificationRepository(client: postgres, masterKey: masterKey, logger: logger),
+                allowPrivateTargets: configuration.allowPrivateTargets, body: body, recorder: recorder
+            ),
+            artifacts: ArtifactsController(artifacts: artifacts, nodes: nodes, maxArtifactBytes: configuration.maxArtifactBytes, recorder: recorder, logger: logger),
+            bootstrap: BootstrapController(
+                bootstrap: BootstrapRepository(client: postgres, logger: logger), artifacts: artifacts, masterKey: masterKey, publisher: publisher,
+                publishTimeout: configuration.publishTimeout, body: body, recorder: recorder, streams: streams, logger: logger
+            ),
+            logger: logger
         )
         // A connection silent for the idle timeout is closed, also half-way through sending a request
         // (a response being written, such as an event stream, is not cut).

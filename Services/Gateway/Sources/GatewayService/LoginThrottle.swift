@@ -22,7 +22,7 @@ struct LoginThrottle<Next: HTTPResponder>: HTTPResponder where Next.Context == G
         if request.method == .post, !context.viaSocket, PasswordRoutes.contains(path: request.uri.path) {
             let address = context.channel.remoteAddress?.ipAddress ?? "unknown"
             if let wait = passwords.admit(address: address) {
-                return GatewayAPI.tooManyRequests(retryAfter: wait, "too many login attempts from \(address); retry in \(wait) s")
+                return HTTPResponseError.tooManyRequests(retryAfter: wait, "too many login attempts from \(address); retry in \(wait) s").response
             }
         }
         return try await next.respond(to: request, context: context)

@@ -4,17 +4,19 @@ import Foundation
 
 /// A request body whose numbers are range-checked before anything uses them: a value out of
 /// range (1e300, -2^63, a negative duration) is a 400 naming the field, never a trapping
-/// conversion, a date PostgreSQL cannot store, or a 500. `GatewayAPI.body(_:from:limit:)` asks
+/// conversion, a date PostgreSQL cannot store, or a 500. `RequestBody.decode(_:from:limit:)` asks
 /// every decoded body that conforms.
 protocol RangeChecked {
     /// Why a number of the request is out of range (naming the field), or nil.
     var rangeProblem: RangeProblem? { get }
 }
 
-/// A number out of range: the error code of the 400 and the reason, which names the field.
+/// A number out of range: the kind of the 400 and the reason, which names the field.
 struct RangeProblem: Equatable, CustomStringConvertible {
-    var code = "out_of_range"
+    var kind: HTTPResponseError.Kind = .outOfRange
     var reason: String
+    /// The answer's error code (`out_of_range`, or the code clients already know for the field).
+    var code: String { kind.code }
     var description: String { reason }
 }
 
@@ -80,7 +82,7 @@ extension CreateTokenRequest: RangeChecked {
 extension SubmitJobRequest: RangeChecked {
     var rangeProblem: RangeProblem? {
         if let problem = RequestRange.problem(timeoutSeconds, in: RequestRange.jobTimeout, field: "timeoutSeconds") {
-            return RangeProblem(code: "invalid_timeout", reason: problem)
+            return RangeProblem(kind: .invalidTimeout, reason: problem)
         }
         for (i, step) in (steps ?? []).enumerated() {
             for (j, file) in (step.artifacts ?? []).enumerated() {
@@ -96,10 +98,10 @@ extension SubmitJobRequest: RangeChecked {
 
 extension BootstrapRunRequest: RangeChecked {
     var rangeProblem: RangeProblem? {
-        if let problem = RequestRange.problem(threads, in: RequestRange.threads, field: "threads") { return RangeProblem(code: "invalid_threads", reason: problem) }
+        if let problem = RequestRange.problem(threads, in: RequestRange.threads, field: "threads") { return RangeProblem(kind: .invalidThreads, reason: problem) }
         for (i, host) in plan.hosts.enumerated() {
             let field = "plan.hosts[\(i)]"
-            if let problem = RequestRange.problem(host.port, in: RequestRange.port, field: field + ".port") { return RangeProblem(code: "invalid_host", reason: problem) }
+            if let problem = RequestRange.problem(host.port, in: RequestRange.port, field: field + ".port") { return RangeProblem(kind: .invalidHost, reason: problem) }
             for (j, step) in host.steps.enumerated() {
                 guard case .upload(let source, _, let mode) = step.action else { continue }
                 if let problem = RequestRange.problem(mode, in: 0...UInt32(RequestRange.fileMode.upperBound), field: "\(field).steps[\(j)].mode") {

@@ -414,11 +414,8 @@ package struct Scheduler: Sendable {
             let node = Topology.RoutingKey.parseNode(routingKey)?.node
             var team: TeamID?
             if let node { team = try await nodes.enrolmentTeams([node.rawValue])[node.rawValue] }
-            let event = AuditEvent(
-                teamID: team, time: Date(), actor: node.map { "node:\($0)" } ?? "unknown", action: "message.refused", target: "routing_key:\(routingKey)",
-                outcome: .refused, requestID: nil, details: ["reason": reason, "type": type ?? "none"]
-            )
-            try await publisher.publish([try OutgoingMessage(event, exchange: Topology.events, routingKey: Topology.RoutingKey.audit("message.refused"))])
+            let event = AuditEvent.messageRefused(routingKey: routingKey, type: type, reason: reason, team: team, by: "scheduler")
+            try await publisher.publish([try OutgoingMessage(audit: event)])
         } catch {
             logger.warning("dead letter not audited", metadata: ["error": "\(error)"])
         }

@@ -1,29 +1,35 @@
 import CoxswainCore
+import CoxswainStore
 import Foundation
 import Hummingbird
+import NIOCore
 
 /// The team's audit log: list (JSON, JSON lines or CSV) and chain verification.
-extension GatewayAPI {
-    func listAudit(_ call: Call) async throws -> Response {
+struct AuditController: Sendable {
+    let audit: AuditRepository
+
+    /// `GET /v1/audit?since&actor&action&target&limit&format=json|jsonl|csv`.
+    func list(_ call: Call) async throws -> Response {
         let q = call.request.uri.queryParameters
         guard let limit = Int(q["limit"].map(String.init) ?? "100"), (1...100_000).contains(limit) else {
-            return Self.error(.badRequest, "invalid_limit", "limit must be a whole number from 1 to 100000")
+            throw HTTPResponseError(.invalidLimit, "limit must be a whole number from 1 to 100000")
         }
         var since: Date?
         if let raw = q["since"].map(String.init) {
             // A parsed time can still be one PostgreSQL cannot take (the year 300000): checked, never trapped on.
             guard let parsed = WireCoding.parseDate(raw), RequestRange.problem(date: parsed, field: "since") == nil else {
-                return Self.error(.badRequest, "invalid_since", "since must be an ISO-8601 time between 1970 and 9999")
+                throw HTTPResponseError(.invalidSince, "since must be an ISO-8601 time between 1970 and 9999")
             }
             since = parsed
         }
+        let format = q["format"].map(String.init) ?? "json"
         let entries = try await audit.list(
             team: call.principal.teamID, since: since, actor: q["actor"].map(String.init), action: q["action"].map(String.init),
             target: q["target"].map(String.init), limit: limit
         )
-        switch q["format"].map(String.init) ?? "json" {
+        switch format {
         case "json":
-            return Self.json(entries)
+            return APIResponse.json(entries)
         case "jsonl":
             let lines = try entries.map { String(decoding: try WireCoding.encode($0), as: UTF8.self) }.joined(separator: "\n")
             return Response(status: .ok, headers: [.contentType: "application/x-ndjson"], body: .init(byteBuffer: ByteBuffer(string: lines + "\n")))
@@ -36,11 +42,12 @@ extension GatewayAPI {
             }
             return Response(status: .ok, headers: [.contentType: "text/csv"], body: .init(byteBuffer: ByteBuffer(string: out)))
         default:
-            return Self.error(.badRequest, "invalid_format", "format must be json, jsonl or csv")
+            throw HTTPResponseError(.invalidFormat, "format must be json, jsonl or csv")
         }
     }
 
-    func verifyAudit(_ call: Call) async throws -> Response {
-        Self.json(try await audit.verify(team: call.principal.teamID))
+    /// `GET /v1/audit/verify`: checks the team's hash chain.
+    func verify(_ call: Call) async throws -> Response {
+        APIResponse.json(try await audit.verify(team: call.principal.teamID))
     }
 }

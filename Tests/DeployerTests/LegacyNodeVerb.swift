@@ -4,26 +4,28 @@ import CoxswainOrchestration
 import CoxswainTemplating
 import Foundation
 
+@testable import DeployerService
+
 /// Directord's verbs as they run on a node: options parsed with Directord's grammar
 /// (`CoxswainOrchestration.VerbParser`), templates (RUN text, WORKDIR, WAIT url/cmd, ARG/ENV values)
 /// rendered against the node's args with strict undefined variables, and the job cache: a job that
 /// succeeded here is skipped next time unless `--skip-cache`; its fingerprint covers the verb, its
 /// options and its **rendered** inputs, so a changed value runs again.
-package struct NodeVerb: VerbHandler {
+/// The verb switch as it was before the split (temporary, for pinning the golden answers).
+struct LegacyNodeVerb {
     let store: NodeStore
     let renderer = TemplateRenderer()
     /// Blueprint files keep their final newline (Jinja's `keep_trailing_newline`), as files should.
     let fileRenderer = TemplateRenderer(options: .init(keepTrailingNewline: true))
-    let run = RunVerb()
 
-    package init(store: NodeStore) {
+    init(store: NodeStore) {
         self.store = store
     }
 
     /// Verbs whose effect must happen every time (never answered from the cache).
     static let uncached: Set<String> = ["CACHEEVICT", "ECHO", "WAIT", "QUERY", "QUERY_WAIT", "JOB_WAIT", "REKEY", "REBOOT", "CACHEDUMP"]
 
-    package func execute(_ task: TaskSpec, context: VerbContext) async throws -> VerbOutcome {
+    func execute(_ task: TaskSpec, context: VerbContext) async throws -> VerbOutcome {
         let call: VerbCall
         let options: JobOptions
         do {
@@ -40,9 +42,9 @@ package struct NodeVerb: VerbHandler {
             if args == nil { args = try await store.args() }
             return try renderer.render(text, name: task.verb.rawValue, context: args ?? [:])
         }
-        let rendered: RenderedCall
+        let rendered: LegacyRenderedCall
         do {
-            rendered = try await RenderedCall(call, render: render)
+            rendered = try await LegacyRenderedCall(call, render: render)
         } catch let error as TemplateError {
             return VerbOutcome(status: .failed, error: "template: \(error)")
         }
@@ -93,14 +95,14 @@ package struct NodeVerb: VerbHandler {
         return outcome
     }
 
-    func perform(_ call: RenderedCall, task: TaskSpec, options: JobOptions, context: VerbContext) async throws -> VerbOutcome {
+    func perform(_ call: LegacyRenderedCall, task: TaskSpec, options: JobOptions, context: VerbContext) async throws -> VerbOutcome {
         switch call.call {
         case .run(let command, let noBlock):
             var spec = task
             // --no-block: started in its own session with no output kept; the task does not wait for it.
             spec.arguments = noBlock ? "setsid sh -c \(shellQuote(command)) >/dev/null 2>&1 < /dev/null &" : command
             for (k, v) in try await store.envs() where spec.environment[k] == nil { spec.environment[k] = v }
-            return try await run.execute(spec, context: context)
+            return try await ShellCommand.run(spec.arguments, task: spec, context: context)
         case .echo(let text):
             context.emit(.stdout, text + "\n")
             return VerbOutcome(status: .succeeded, exitCode: 0, stdout: text + "\n")
@@ -124,7 +126,7 @@ package struct NodeVerb: VerbHandler {
             do {
                 try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
                 if let chmod, let mode = Int(chmod, radix: 8) { try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: path) }
-                if let chown { try Self.changeOwner(of: path, to: chown) }
+                if let chown { try FileManager.default.changeOwner(of: path, to: chown) }
             } catch {
                 return VerbOutcome(status: .failed, error: "WORKDIR \(path): \(error.localizedDescription)")
             }
@@ -184,7 +186,7 @@ package struct NodeVerb: VerbHandler {
             let delay = seconds ?? 10
             var spec = task
             spec.arguments = "setsid sh -c \(shellQuote("sleep \(delay); \(context.rebootCommand)")) >/dev/null 2>&1 < /dev/null &"
-            let started = try await run.execute(spec, context: context)
+            let started = try await ShellCommand.run(spec.arguments, task: spec, context: context)
             guard started.status == .succeeded else { return started }
             return VerbOutcome(status: .succeeded, exitCode: 0, stdout: "rebooting in \(delay) s; queued work waits for the node's next heartbeat\n")
         case .cacheDump:
@@ -205,7 +207,7 @@ package struct NodeVerb: VerbHandler {
             while true {
                 var spec = task
                 spec.arguments = command
-                let outcome = try await run.execute(spec, context: context)
+                let outcome = try await ShellCommand.run(spec.arguments, task: spec, context: context)
                 if outcome.status == .succeeded || attempt >= retry { return outcome }
                 attempt += 1
                 try await Task.sleep(for: .clampedSeconds(retryWait))
@@ -215,7 +217,7 @@ package struct NodeVerb: VerbHandler {
             while true {
                 var spec = task
                 spec.arguments = "curl -fsS -o /dev/null --max-time 10 \(insecure ? "--insecure " : "")" + shellQuote(url)
-                let outcome = try await run.execute(spec, context: context)
+                let outcome = try await ShellCommand.run(spec.arguments, task: spec, context: context)
                 if outcome.status == .succeeded || attempt >= retry {
                     return outcome.status == .succeeded ? VerbOutcome(status: .succeeded, exitCode: 0, stdout: "\(url) answered\n") : outcome
                 }
@@ -242,7 +244,7 @@ package struct NodeVerb: VerbHandler {
         var spec = task
         spec.arguments = command
         spec.environment["DEBIAN_FRONTEND"] = "noninteractive"
-        return try await run.execute(spec, context: context)
+        return try await ShellCommand.run(spec.arguments, task: spec, context: context)
     }
 
     /// PKG/DNF as a shell command for the node's package manager (apt-get or dnf, detected there).
@@ -267,7 +269,7 @@ package struct NodeVerb: VerbHandler {
 }
 
 /// A verb call with its templated fields rendered, and a stable text of its inputs for fingerprints.
-struct RenderedCall {
+struct LegacyRenderedCall {
     let call: VerbCall
     let identity: String
 
@@ -292,34 +294,3 @@ struct RenderedCall {
     }
 }
 
-extension JSONEncoder {
-    static var sortedKeys: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return encoder
-    }
-}
-
-extension JobOptions {
-    /// The options that change what a job does (not how it is scheduled or cached).
-    var cacheIdentity: String { "stdout=\(stdoutArg ?? "")|stderr=\(stderrArg ?? "")" }
-}
-
-extension YAMLValue {
-    func templateValue() throws -> TemplateValue {
-        try JSONDecoder().decode(TemplateValue.self, from: try JSONEncoder().encode(self))
-    }
-
-    /// A value as an environment variable's text.
-    var plainText: String {
-        switch self {
-        case .string(let s): s
-        case .int(let i): String(i)
-        case .double(let d): String(d)
-        case .bool(let b): b ? "true" : "false"
-        case .null: ""
-        default: String(decoding: (try? JSONEncoder().encode(self)) ?? Data(), as: UTF8.self)
-        }
-    }
-
-}

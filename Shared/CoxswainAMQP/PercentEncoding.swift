@@ -1,8 +1,9 @@
-/// Percent-encoding for URL path segments and user information (RFC 3986), without Foundation.
-enum PercentEncoding {
+/// Percent-encoding for URL path segments and user information (RFC 3986), without Foundation:
+/// AMQP and management URLs, the management API's paths.
+package enum PercentEncoding {
     /// Encodes everything but the unreserved characters `A-Z a-z 0-9 - . _ ~`, so the result is
     /// one path segment (`/` becomes `%2F`, as the management API expects for the vhost `/`).
-    static func encode(_ text: String) -> String {
+    package static func encode(_ text: String) -> String {
         var result = ""
         result.reserveCapacity(text.utf8.count)
         for byte in text.utf8 {
@@ -21,7 +22,7 @@ enum PercentEncoding {
     }
 
     /// Decodes `%XX` escapes (UTF-8); `nil` if an escape is malformed or the result is not UTF-8.
-    static func decode(_ text: Substring) -> String? {
+    package static func decode(_ text: Substring) -> String? {
         guard text.contains("%") else { return String(text) }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(text.utf8.count)

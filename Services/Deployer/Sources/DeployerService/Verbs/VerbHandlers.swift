@@ -1,0 +1,36 @@
+import CoxswainCore
+
+/// The table of verbs this agent executes: one handler per verb family. Directord's verbs go
+/// through the shared `VerbPipeline` (options, templates, job cache); QUEUESENTINEL and REKEY act
+/// on the agent's queue and keys directly. A new verb is its handler (listed here once), its
+/// `Verb` case and traits, and its tests; `VerbTableTests` checks that every verb has a handler.
+package enum VerbHandlers {
+    /// Every handler, with the node's durable store (args, envs, job cache, queue watermark) and
+    /// its keys.
+    static func all(store: NodeStore, trust: TrustStore) -> [any VerbHandler] {
+        [
+            VerbPipeline(RunVerb(store: store), store: store),
+            VerbPipeline(EchoVerb(), store: store),
+            VerbPipeline(ArgsVerbs(store: store), store: store),
+            VerbPipeline(WorkdirVerb(), store: store),
+            VerbPipeline(WaitVerb(), store: store),
+            VerbPipeline(ServiceVerb(), store: store),
+            VerbPipeline(PackageVerb(), store: store),
+            VerbPipeline(TransferVerb(), store: store),
+            VerbPipeline(QueryVerbs(store: store), store: store),
+            VerbPipeline(RebootVerb(), store: store),
+            QueueSentinelVerb(store: store),
+            RekeyVerb(trust: trust),
+        ]
+    }
+
+    /// The handlers by verb (a verb claimed twice keeps its first handler; `VerbTableTests`
+    /// checks that none is).
+    package static func directord(store: NodeStore, trust: TrustStore) -> [Verb: any VerbHandler] {
+        var table: [Verb: any VerbHandler] = [:]
+        for handler in all(store: store, trust: trust) {
+            for verb in handler.verbs where table[verb] == nil { table[verb] = handler }
+        }
+        return table
+    }
+}

@@ -1,0 +1,141 @@
+import Foundation
+
+/// An HTTP method of the API (only the ones it uses). Its raw value is the method as sent.
+public enum APIMethod: String, Sendable, CaseIterable {
+    case get = "GET"
+    case post = "POST"
+    case put = "PUT"
+    case delete = "DELETE"
+}
+
+/// Every route of the `/v1` API: its path template, method and the least role it needs.
+///
+/// The Gateway builds its router from this table (and checks each route's role in one place);
+/// the CLI fills the same templates (`APIRoute.getJob.path(id: "last")`), and the authorisation
+/// and fuzz suites iterate over it — so a route cannot be served, called or tested under two
+/// spellings. A case's raw value names it in the audit log (`submitJob.denied`).
+public enum APIRoute: String, CaseIterable, Sendable {
+    case health, ready, login, logout, acceptInvitation, enrol
+    case whoami
+    case submitJob, listJobs, getJob, jobEvents
+    case listNodes, addNode, removeNode
+    case createTeam, listTeams, listMembers, invite, setRole, removeMember
+    case createUser
+    case createToken, listTokens, revokeToken
+    case listAudit, verifyAudit
+    case rotateKeys
+    case addNotification, listNotifications, removeNotification, testNotification
+    case purgeJobs, purgeNodes
+    case getArtifact, uploadArtifact, nodeArtifact
+    case submitBootstrap, listBootstrap, getBootstrap, bootstrapEvents, bootstrapFile
+    case addCredential, listCredentials, removeCredential, listKnownHosts, forgetKnownHost
+
+    /// The route's method.
+    public var method: APIMethod {
+        switch self {
+        case .health, .ready, .whoami, .listJobs, .getJob, .jobEvents, .listNodes, .listTeams, .listMembers, .listTokens, .listAudit, .verifyAudit,
+            .listNotifications, .getArtifact, .nodeArtifact, .listBootstrap, .getBootstrap, .bootstrapEvents, .bootstrapFile, .listCredentials,
+            .listKnownHosts: .get
+        case .login, .logout, .acceptInvitation, .enrol, .submitJob, .addNode, .createTeam, .invite, .createUser, .createToken, .rotateKeys,
+            .addNotification, .testNotification, .submitBootstrap, .addCredential: .post
+        case .setRole, .uploadArtifact: .put
+        case .removeNode, .removeMember, .revokeToken, .removeNotification, .purgeJobs, .purgeNodes, .removeCredential, .forgetKnownHost: .delete
+        }
+    }
+
+    /// The path template: literal segments and `:parameter` segments (the router's syntax).
+    public var path: String {
+        switch self {
+        case .health: "/v1/health"
+        case .ready: "/v1/ready"
+        case .login: "/v1/login"
+        case .logout: "/v1/logout"
+        case .acceptInvitation: "/v1/invitations/accept"
+        case .enrol: "/v1/enrol"
+        case .whoami: "/v1/whoami"
+        case .submitJob, .listJobs, .purgeJobs: "/v1/jobs"
+        case .getJob: "/v1/jobs/:id"
+        case .jobEvents: "/v1/jobs/:id/events"
+        case .listNodes, .addNode, .purgeNodes: "/v1/nodes"
+        case .removeNode: "/v1/nodes/:name"
+        case .createTeam, .listTeams: "/v1/teams"
+        case .listMembers: "/v1/team/members"
+        case .invite: "/v1/team/invitations"
+        case .setRole, .removeMember: "/v1/team/members/:user"
+        case .createUser: "/v1/users"
+        case .createToken, .listTokens: "/v1/tokens"
+        case .revokeToken: "/v1/tokens/:id"
+        case .listAudit: "/v1/audit"
+        case .verifyAudit: "/v1/audit/verify"
+        case .rotateKeys: "/v1/keys/rotate"
+        case .addNotification, .listNotifications: "/v1/notifications"
+        case .removeNotification: "/v1/notifications/:id"
+        case .testNotification: "/v1/notifications/:id/test"
+        case .getArtifact, .uploadArtifact: "/v1/artifacts/:digest"
+        case .nodeArtifact: "/v1/node/artifacts/:digest"
+        case .submitBootstrap, .listBootstrap: "/v1/bootstrap"
+        case .getBootstrap: "/v1/bootstrap/:id"
+        case .bootstrapEvents: "/v1/bootstrap/:id/events"
+        case .bootstrapFile: "/v1/bootstrap/:id/file"
+        case .addCredential, .listCredentials: "/v1/ssh-credentials"
+        case .removeCredential: "/v1/ssh-credentials/:name"
+        case .listKnownHosts: "/v1/known-hosts"
+        case .forgetKnownHost: "/v1/known-hosts/:host"
+        }
+    }
+
+    /// The least role allowed; nil for the public routes (which carry their own credential or none).
+    public var minimumRole: Role? {
+        switch self {
+        // A node fetching an artifact signs its request with its own key (checked in the handler).
+        case .health, .ready, .login, .acceptInvitation, .enrol, .nodeArtifact: nil
+        // Tokens are self-service (a viewer may hold a read-only token); admins also see and revoke others'.
+        case .logout, .whoami, .listJobs, .getJob, .jobEvents, .listNodes, .listTeams, .listMembers, .listAudit, .verifyAudit,
+            .createToken, .listTokens, .revokeToken, .listNotifications, .getArtifact, .listBootstrap, .getBootstrap, .bootstrapEvents,
+            .listCredentials, .listKnownHosts: .viewer
+        case .submitJob, .createTeam, .uploadArtifact, .bootstrapFile: .member
+        // Bootstrapping is root on other machines: admins only.
+        case .addNode, .removeNode, .invite, .setRole, .removeMember, .createUser, .addNotification, .removeNotification, .testNotification,
+            .purgeJobs, .purgeNodes, .submitBootstrap, .addCredential, .removeCredential, .forgetKnownHost: .admin
+        // The control-plane key is the installation's: owners of the default team only (checked in the handler).
+        case .rotateKeys: .owner
+        }
+    }
+
+    /// The names of the template's parameters, in order (`["id"]` for `/v1/jobs/:id/events`).
+    public var parameters: [String] {
+        path.split(separator: "/").filter { $0.hasPrefix(":") }.map { String($0.dropFirst()) }
+    }
+
+    /// The path with every `:parameter` replaced by its value, percent-encoded as one path segment
+    /// (a value cannot add segments or a query). Every parameter of the template must be given.
+    public func path(_ values: [String: String]) -> String {
+        path.split(separator: "/", omittingEmptySubsequences: false).map { segment -> String in
+            guard segment.hasPrefix(":") else { return String(segment) }
+            let name = String(segment.dropFirst())
+            guard let value = values[name] else { preconditionFailure("\(rawValue): no value for :\(name)") }
+            return Self.encodeSegment(value)
+        }.joined(separator: "/")
+    }
+
+    /// The path of a route with an `:id` (jobs, bootstrap runs, tokens, notifications).
+    public func path(id: String) -> String { path(["id": id]) }
+    /// The path of a route with a `:name` (nodes, SSH credentials).
+    public func path(name: String) -> String { path(["name": name]) }
+    /// The path of a route with a `:user` (team members).
+    public func path(user: String) -> String { path(["user": user]) }
+    /// The path of a route with a `:digest` (artifacts).
+    public func path(digest: String) -> String { path(["digest": digest]) }
+    /// The path of a route with a `:host` (known hosts).
+    public func path(host: String) -> String { path(["host": host]) }
+
+    /// What a path segment may hold unencoded (RFC 3986 `pchar`: unreserved, sub-delims, ':' and '@').
+    static let segmentCharacters = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&'()*+,;=:@")
+
+    /// `value` as one path segment: percent-encoded outside `pchar`; `.` and `..` (which would
+    /// move up the path) encoded too.
+    public static func encodeSegment(_ value: String) -> String {
+        if value == "." || value == ".." { return String(repeating: "%2E", count: value.count) }
+        return value.addingPercentEncoding(withAllowedCharacters: segmentCharacters) ?? value
+    }
+}
