@@ -4,6 +4,8 @@
 #   make stop       stop the platform and the infrastructure of `make run`
 #   make test       the whole test suite (own run dir .run-test and ports; runs beside `make run`)
 #                   extra swift test arguments: make test ARGS='--filter IntegrationTests'
+#   make validate   static checks (swift format lint with .swift-format, shellcheck, API paths only from
+#                   the route table); make test runs them first.  make format fixes the formatting.
 #   make bench      end-to-end latency benchmark (own run dir .run-bench)
 #   make chaos      the fault suite in full: kill -9 of PostgreSQL, RabbitMQ, Gateway, Scheduler, Audit
 #                   and a Deployer, 5 rounds each of a 1000-step orchestration on two nodes (own run dir
@@ -23,7 +25,7 @@ HTTP_PORT := 28080
 RUN_ENV := RUN_DIR=$(RUN_DIR) PG_PORT=$(PG_PORT) AMQP_PORT=$(AMQP_PORT) HTTP_PORT=$(HTTP_PORT)
 ARGS ?=
 
-.PHONY: run stop test bench chaos build status clean-run logs
+.PHONY: run stop test validate format bench chaos build status clean-run logs
 
 run:
 	scripts/deps.sh
@@ -39,6 +41,12 @@ stop:
 
 test:
 	scripts/test.sh $(ARGS)
+
+validate:
+	scripts/validate.sh
+
+format:
+	git ls-files -co --exclude-standard -- '*.swift' | xargs swift format format -i --parallel --configuration .swift-format
 
 bench:
 	scripts/bench.sh

@@ -13,7 +13,7 @@ LOG_TAG=deps
 PACKAGES=(
   rabbitmq-server librabbitmq-dev libsodium-dev libyaml-dev libssh2-1-dev openssh-server openssh-client
   postgresql-15 postgresql-client-15 libpq-dev libsqlite3-dev
-  curl python3 ca-certificates procps iproute2
+  curl python3 ca-certificates procps iproute2 shellcheck
 )
 
 command -v dpkg-query > /dev/null || die "dpkg-query not found: these scripts expect Debian 12 (install ${PACKAGES[*]} yourself)"

@@ -459,6 +459,7 @@ cmd_restart_postgres() {
     log "kill -KILL PostgreSQL (postmaster $pid and ${children//$'\n'/ })"
     # shellcheck disable=SC2086 # word splitting of the child list is wanted
     kill -KILL "$pid" $children 2> /dev/null || true
+    # shellcheck disable=SC2086 # the same list
     while any_alive "$pid" $children; do
       sleep 0.05
       i=$((i + 1))

@@ -17,6 +17,13 @@ cd "$REPO"
 
 "$REPO/scripts/deps.sh"
 
+# The whole suite (no arguments, as CI runs it) starts with the static checks; their failure fails
+# the run at the end, after the tests, so one CI run reports both.
+validate_rc=0
+if [[ $# -eq 0 ]]; then
+  "$REPO/scripts/validate.sh" || validate_rc=$?
+fi
+
 t=$EPOCHREALTIME
 log "swift build --build-tests"
 swift build --build-tests
@@ -72,8 +79,8 @@ fi
 rc1=0; rc2=0
 run_phase --skip '^(IntegrationTests|BrokerAdminTests)\.' || rc1=$?
 run_phase --filter '^(IntegrationTests|BrokerAdminTests)\.' --no-parallel || rc2=$?
-if [[ $rc1 -ne 0 || $rc2 -ne 0 ]]; then
-  log "FAILED: unit/AMQP phase exit $rc1, end-to-end phase exit $rc2"
+if [[ $rc1 -ne 0 || $rc2 -ne 0 || $validate_rc -ne 0 ]]; then
+  log "FAILED: unit/AMQP phase exit $rc1, end-to-end phase exit $rc2, validation exit $validate_rc"
   exit 1
 fi
 log "all phases passed"
