@@ -81,12 +81,13 @@ let package = Package(
         .target(
             name: "CoxswainNotify",
             dependencies: [
-                httpClient, log, nioCore, .product(name: "NIOHTTP1", package: "swift-nio"),
+                "CoxswainRuntime", httpClient, log, nioCore, .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             path: "Shared/CoxswainNotify"
         ),
         .target(name: "CoxswainStore", dependencies: ["CoxswainCore", "CoxswainRuntime", "CoxswainCrypto", postgres, log, lifecycle], path: "Shared/CoxswainStore"),
         .target(name: "CoxswainConfig", dependencies: [configuration, log, yams, argumentParser, .product(name: "SystemPackage", package: "swift-system")], path: "Shared/CoxswainConfig"),
+        .target(name: "CoxswainContainerEngine", dependencies: ["CoxswainCore", httpClient, log, nioCore, .product(name: "NIOFoundationCompat", package: "swift-nio")], path: "Shared/CoxswainContainerEngine", exclude: ["README.md"]),
     ]
         + service("Gateway", executable: "coxswain-gateway", dependencies: [
             "CoxswainNotify",
@@ -97,7 +98,7 @@ let package = Package(
             "CoxswainCore", "CoxswainAMQP", "CoxswainMessaging", "CoxswainStore", "CoxswainConfig", "CoxswainCrypto", "CoxswainOrchestration", postgres, lifecycle, log,
         ])
         + service("Deployer", executable: "coxswain-deployer", dependencies: [
-            "CoxswainCore", "CoxswainRuntime", "CoxswainAMQP", "CoxswainMessaging", "CoxswainConfig", "CoxswainCrypto", "CoxswainOrchestration", "CoxswainTemplating",
+            "CoxswainCore", "CoxswainRuntime", "CoxswainContainerEngine", "CoxswainAMQP", "CoxswainMessaging", "CoxswainConfig", "CoxswainCrypto", "CoxswainOrchestration", "CoxswainTemplating",
             grdb, lifecycle, log, httpClient,
             .product(name: "NIOFoundationCompat", package: "swift-nio"),
         ])
@@ -112,7 +113,7 @@ let package = Package(
             .target(
                 name: "CoxswainCLI",
                 dependencies: [
-                    "CoxswainCore", "CoxswainOrchestration", "CoxswainCrypto", "CoxswainCatalog", "CoxswainTemplating", argumentParser, httpClient, yams, nioCore,
+                    "CoxswainCore", "CoxswainConfig", "CoxswainOrchestration", "CoxswainCrypto", "CoxswainCatalog", "CoxswainTemplating", argumentParser, httpClient, yams, nioCore,
                     .product(name: "NIOFoundationCompat", package: "swift-nio"),
                 ],
                 path: "CLI/Sources/CoxswainCLI"
@@ -136,13 +137,14 @@ let package = Package(
                 path: "Tests/NotifyTests"
             ),
             .testTarget(name: "CryptoTests", dependencies: ["CoxswainCrypto"], path: "Tests/CryptoTests"),
+            .testTarget(name: "ContainerEngineTests", dependencies: ["CoxswainContainerEngine", "CoxswainCore", log], path: "Tests/ContainerEngineTests"),
             .testTarget(name: "CLITests", dependencies: ["CoxswainCLI"], path: "Tests/CLITests"),
             .testTarget(name: "SchedulerTests", dependencies: ["SchedulerService", "CoxswainCore", "CoxswainOrchestration"], path: "Tests/SchedulerTests"),
             .testTarget(name: "GatewayTests", dependencies: ["GatewayService", "CoxswainCore"], path: "Tests/GatewayTests"),
             .testTarget(name: "DeployerTests", dependencies: ["DeployerService", "CoxswainCore"], path: "Tests/DeployerTests"),
             .testTarget(
                 name: "IntegrationTests",
-                dependencies: ["CoxswainCore", "CoxswainStore", "CoxswainAMQP", "CoxswainMessaging", "CoxswainCrypto", "DeployerService", "GatewayService", postgres, log],
+                dependencies: ["CoxswainCore", "CoxswainRuntime", "CoxswainStore", "CoxswainAMQP", "CoxswainMessaging", "CoxswainCrypto", "DeployerService", "GatewayService", postgres, log],
                 path: "Tests/IntegrationTests"
             ),
         ]

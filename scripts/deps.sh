@@ -14,6 +14,7 @@ PACKAGES=(
   rabbitmq-server librabbitmq-dev libsodium-dev libyaml-dev libssh2-1-dev openssh-server openssh-client
   postgresql-15 postgresql-client-15 libpq-dev libsqlite3-dev
   curl python3 ca-certificates procps iproute2 shellcheck
+  podman runc catatonit busybox-static docker-registry apache2-utils
 )
 
 command -v dpkg-query > /dev/null || die "dpkg-query not found: these scripts expect Debian 12 (install ${PACKAGES[*]} yourself)"

@@ -20,6 +20,9 @@ public struct VerbTraits: OptionSet, Sendable, Hashable {
     public static let notAStep = VerbTraits(rawValue: 1 << 5)
     /// Needs its files uploaded as artifacts before submission (ADD, COPY).
     public static let needsArtifacts = VerbTraits(rawValue: 1 << 6)
+    /// Submitted only through its own routes, which check a role per action (CONTAINER): never
+    /// through `POST /v1/jobs` or an orchestration.
+    public static let operationOnly = VerbTraits(rawValue: 1 << 7)
 }
 
 extension Verb {
@@ -33,8 +36,9 @@ extension Verb {
         case .query: [.stepOnly, .uncached, .gated, .waitsForNodes]
         case .queryWait: [.stepOnly, .uncached, .waitsForNodes]
         case .jobWait: [.stepOnly, .uncached, .gated, .waitsForNodes]
-        case .queueSentinel: .stepOnly
+        case .queueSentinel: [.stepOnly, .uncached]
         case .reboot: [.stepOnly, .uncached, .gated]
+        case .container: [.uncached, .operationOnly, .notAStep]
         }
     }
 

@@ -34,6 +34,10 @@ public enum Verb: String, Codable, Sendable, CaseIterable {
     case reboot = "REBOOT"
     /// Internal: the node returns its args, envs and job cache (`coxswain manage --dump-cache NODE`).
     case cacheDump = "CACHEDUMP"
+    /// Internal: one container operation on the node's engine (`coxswain container …`, `coxswain
+    /// image …`); its arguments are a `ContainerOperation` as JSON. Submitted only through the
+    /// container routes, which check the role each action needs.
+    case container = "CONTAINER"
 
     /// Parses a verb case-insensitively (`run`, `RUN`).
     public init?(parsing raw: String) {
@@ -61,6 +65,7 @@ public enum Verb: String, Codable, Sendable, CaseIterable {
         case .queueSentinel: "QUEUESENTINEL: drop every queued, not yet started task on the targets"
         case .reboot: "REBOOT [SECONDS]: reboot the node; its queued work waits for its next heartbeat"
         case .cacheDump: "CACHEDUMP: the node's args, envs and job cache (coxswain manage --dump-cache)"
+        case .container: "CONTAINER: a container operation (use `coxswain container …` and `coxswain image …`)"
         }
     }
 }

@@ -1,3 +1,4 @@
+import CoxswainRuntime
 import Foundation
 import Synchronization
 
@@ -38,7 +39,8 @@ package enum TargetResolver {
     package static func resolve(_ host: String, timeout: Duration) async -> Result<[TargetAddress], Failure> {
         await withCheckedContinuation { continuation in
             let once = Once(continuation)
-            Thread.detachNewThread { once.resume(with: resolveBlocking(host)) }
+            let started = DedicatedThread.start(name: "coxswain-resolve") { once.resume(with: resolveBlocking(host)) }
+            if started != 0 { once.resume(with: .failure(.unresolved("\(ThreadStartError(code: started))"))) }
             let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
             DispatchQueue.global().asyncAfter(deadline: .now() + max(0, seconds)) {
                 once.resume(with: .failure(.timedOut(timeout)))

@@ -61,5 +61,6 @@ package enum DedicatedThread {
 package struct ThreadStartError: Error, CustomStringConvertible {
     /// The `pthread_create` error (`EAGAIN`: at the thread limit).
     package let code: Int32
+    package init(code: Int32) { self.code = code }
     package var description: String { "could not start a thread (pthread_create error \(code)); the process or the system is at its thread limit" }
 }

@@ -63,15 +63,15 @@ package struct BootstrapRepository: Sendable {
             for (position, h) in hosts.enumerated() {
                 try await conn.guardedQuery(
                     """
-                    INSERT INTO bootstrap_hosts (run_id, position, name, host, port, username, role)
-                    VALUES (\(id), \(position), \(h.name), \(h.host), \(h.port), \(h.username), \(h.role))
+                    INSERT INTO bootstrap_hosts (run_id, position, name, host, port, username, role, status)
+                    VALUES (\(id), \(position), \(h.name), \(h.host), \(h.port), \(h.username), \(h.role), \(BootstrapHostStatus.pending.rawValue))
                     """,
                     logger: logger
                 )
                 try await conn.guardedQuery(
                     """
-                    INSERT INTO bootstrap_steps (run_id, position, seq, label)
-                    SELECT \(id), \(position), s.seq - 1, s.label FROM unnest(\(h.steps)::text[]) WITH ORDINALITY AS s(label, seq)
+                    INSERT INTO bootstrap_steps (run_id, position, seq, label, status)
+                    SELECT \(id), \(position), s.seq - 1, s.label, \(BootstrapStepStatus.pending.rawValue) FROM unnest(\(h.steps)::text[]) WITH ORDINALITY AS s(label, seq)
                     """,
                     logger: logger
                 )

@@ -20,20 +20,21 @@ package struct NodeRepository: Sendable {
             SELECT name, CASE WHEN reboot_requested_at > clock_timestamp() - interval '10 minutes' THEN \(NodeStatus.rebooting.rawValue) ELSE status END,
                    machine_id, version, labels,
                    host_uptime_seconds, coalesce(agent_started_at, first_seen),
-                   first_seen, coalesce(last_seen, first_seen)
+                   first_seen, coalesce(last_seen, first_seen), engine
             FROM nodes WHERE team_id = \(team.uuid) ORDER BY name
             """,
             logger: logger
         )
         var out: [NodeInfo] = []
-        for try await r in rows.decode((String, String, String, String, String, Double, Date, Date, Date).self) {
+        for try await r in rows.decode((String, String, String, String, String, Double, Date, Date, Date, String?).self) {
             let labels = (try? JSONDecoder().decode([String: String].self, from: Data(r.4.utf8))) ?? [:]
-            out.append(
-                NodeInfo(
-                    name: r.0, status: NodeStatus(rawValue: r.1) ?? .pending, machineID: r.2, version: r.3, labels: labels,
-                    hostUptimeSeconds: r.5, agentStartedAt: r.6, firstSeen: r.7, lastSeen: r.8
-                )
+            var node = NodeInfo(
+                name: r.0, status: NodeStatus(rawValue: r.1) ?? .pending, machineID: r.2, version: r.3, labels: labels,
+                hostUptimeSeconds: r.5, agentStartedAt: r.6, firstSeen: r.7, lastSeen: r.8
             )
+            // A row a database attacker wrote cannot break the listing: an unreadable report is no report.
+            node.engine = r.9.flatMap { try? JSONDecoder().decode(ContainerEngineReport.self, from: Data($0.utf8)) }
+            out.append(node)
         }
         return out
     }
@@ -53,19 +54,20 @@ package struct NodeRepository: Sendable {
         let uptimes = batch.map(\.hostUptimeSeconds)
         let started = batch.map { $0.agentStartedAt.timeIntervalSince1970 }
         let intervals = batch.map(\.intervalSeconds)
+        let engines = batch.map { beat in beat.engine.flatMap { try? JSONEncoder().encode($0) }.map { String(decoding: $0, as: UTF8.self) } ?? "" }
         let rows = try await client.guardedQuery(
             """
             WITH input AS (
                 SELECT * FROM unnest(\(names)::text[], \(machines)::text[], \(versions)::text[], \(labels)::text[],
-                                     \(uptimes)::float8[], \(started)::float8[], \(intervals)::float8[])
-                    AS h(name, machine_id, version, labels, host_uptime, agent_started, interval_s)
+                                     \(uptimes)::float8[], \(started)::float8[], \(intervals)::float8[], \(engines)::text[])
+                    AS h(name, machine_id, version, labels, host_uptime, agent_started, interval_s, engine)
             ), previous AS (
                 SELECT n.name, n.status FROM nodes n JOIN input USING (name)
             )
             UPDATE nodes AS n SET
                 machine_id = h.machine_id, version = h.version, labels = (n.labels::jsonb || h.labels::jsonb)::text, status = \(NodeStatus.online.rawValue),
                 host_uptime_seconds = h.host_uptime, agent_started_at = to_timestamp(h.agent_started),
-                heartbeat_interval_seconds = h.interval_s, last_seen = clock_timestamp(),
+                heartbeat_interval_seconds = h.interval_s, last_seen = clock_timestamp(), engine = NULLIF(h.engine, ''),
                 reboot_requested_at = CASE WHEN to_timestamp(h.agent_started) > n.reboot_requested_at THEN NULL ELSE n.reboot_requested_at END
             FROM input h
             WHERE n.name = h.name AND n.enrolled_at IS NOT NULL

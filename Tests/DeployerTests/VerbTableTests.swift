@@ -33,7 +33,8 @@ import Testing
         func run(_ verb: Verb, _ arguments: String, batchIssuedAt: Date = Date()) async throws -> VerbOutcome {
             let table = VerbHandlers.directord(store: store, trust: trust)
             let handler = try #require(table[verb])
-            return try await handler.execute(TaskSpec(taskID: TaskID(), verb: verb, arguments: arguments, timeoutSeconds: 10), context: context(batchIssuedAt: batchIssuedAt))
+            return try await handler.execute(
+                TaskSpec(taskID: TaskID(), verb: verb, arguments: arguments, timeoutSeconds: 10), context: context(batchIssuedAt: batchIssuedAt))
         }
 
         func remove() { try? FileManager.default.removeItem(atPath: directory) }
@@ -43,7 +44,7 @@ import Testing
     func everyVerbHasOneHandler() throws {
         let node = try Node()
         defer { node.remove() }
-        let claims = VerbHandlers.all(store: node.store, trust: node.trust).flatMap(\.verbs)
+        let claims = VerbHandlers.all(store: node.store, trust: node.trust, engine: NodeEngine(unavailable: "test")).flatMap(\.verbs)
         let table = VerbHandlers.directord(store: node.store, trust: node.trust)
         for verb in Verb.allCases {
             #expect(table[verb] != nil, "no handler for \(verb.rawValue)")

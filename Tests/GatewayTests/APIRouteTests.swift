@@ -1,6 +1,7 @@
 import CoxswainCore
-@testable import GatewayService
 import Testing
+
+@testable import GatewayService
 
 @Suite("Route table")
 struct APIRouteTests {

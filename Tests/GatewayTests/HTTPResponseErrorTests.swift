@@ -1,6 +1,7 @@
 import CoxswainCore
-@testable import GatewayService
 import Testing
+
+@testable import GatewayService
 
 @Suite("HTTPResponseError")
 struct HTTPResponseErrorTests {
@@ -18,15 +19,17 @@ struct HTTPResponseErrorTests {
         }
     }
 
-    @Test("status and code of the refusals clients rely on", arguments: [
-        (HTTPResponseError.Kind.invalidJSON, 400, "invalid_json"), (.unknownVerb, 400, "unknown_verb"), (.invalidTimeout, 400, "invalid_timeout"),
-        (.outOfRange, 400, "out_of_range"), (.invalidCharacter, 400, "invalid_character"), (.unauthenticated, 401, "unauthenticated"),
-        (.invalidCredentials, 401, "invalid_credentials"), (.forbidden, 403, "forbidden"), (.unknownJob, 404, "unknown_job"),
-        (.unknownTarget, 404, "unknown_target"), (.noMatchingNodes, 404, "no_matching_nodes"), (.artifactNotUploaded, 400, "unknown_artifact"),
-        (.unknownArtifact, 404, "unknown_artifact"), (.nameUnavailable, 409, "name_unavailable"), (.lastOwner, 409, "last_owner"),
-        (.payloadTooLarge, 413, "payload_too_large"), (.tooManyRequests, 429, "too_many_requests"), (.internalError, 500, "internal_error"),
-        (.brokerUnavailable, 503, "broker_unavailable"), (.notReady, 503, "not_ready"),
-    ])
+    @Test(
+        "status and code of the refusals clients rely on",
+        arguments: [
+            (HTTPResponseError.Kind.invalidJSON, 400, "invalid_json"), (.unknownVerb, 400, "unknown_verb"), (.invalidTimeout, 400, "invalid_timeout"),
+            (.outOfRange, 400, "out_of_range"), (.invalidCharacter, 400, "invalid_character"), (.unauthenticated, 401, "unauthenticated"),
+            (.invalidCredentials, 401, "invalid_credentials"), (.forbidden, 403, "forbidden"), (.unknownJob, 404, "unknown_job"),
+            (.unknownTarget, 404, "unknown_target"), (.noMatchingNodes, 404, "no_matching_nodes"), (.artifactNotUploaded, 400, "unknown_artifact"),
+            (.unknownArtifact, 404, "unknown_artifact"), (.nameUnavailable, 409, "name_unavailable"), (.lastOwner, 409, "last_owner"),
+            (.payloadTooLarge, 413, "payload_too_large"), (.tooManyRequests, 429, "too_many_requests"), (.internalError, 500, "internal_error"),
+            (.brokerUnavailable, 503, "broker_unavailable"), (.notReady, 503, "not_ready"),
+        ])
     func mapping(kind: HTTPResponseError.Kind, status: Int, code: String) {
         let error = HTTPResponseError(kind, "words")
         #expect(error.status.code == status)

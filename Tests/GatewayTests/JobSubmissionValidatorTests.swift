@@ -1,7 +1,8 @@
 import CoxswainCore
 import Foundation
-@testable import GatewayService
 import Testing
+
+@testable import GatewayService
 
 @Suite("Job submission validator")
 struct JobSubmissionValidatorTests {
@@ -87,12 +88,13 @@ struct JobSubmissionValidatorTests {
 
     @Test("a step-only verb travels as one step", arguments: Verb.allCases.filter { $0.traits.contains(.stepOnly) && !$0.traits.contains(.needsArtifacts) })
     func stepOnly(verb: Verb) throws {
-        let arguments = switch verb {
-        case .query: "hostname"
-        case .queryWait: "hostname"
-        case .jobWait: "abc --identity web-1"
-        default: ""
-        }
+        let arguments =
+            switch verb {
+            case .query: "hostname"
+            case .queryWait: "hostname"
+            case .jobWait: "abc --identity web-1"
+            default: ""
+            }
         let validated = try validate(job(verb.rawValue, arguments))
         #expect(validated.request.steps == [JobStep(verb: verb.rawValue, arguments: arguments)])
     }
@@ -145,7 +147,9 @@ struct JobSubmissionValidatorTests {
         #expect(refusal(job("RUN", "true", batch: "0"))?.code == "invalid_batch")
         #expect(try validate(job("RUN", "true", batch: "25%")).request.batch == "25%")
         let waiting = refusal(job("RUN", "true", steps: [JobStep(verb: "QUERY", arguments: "hostname")], batch: "10"))
-        #expect(waiting == HTTPResponseError(.invalidBatch, "--batch cannot be combined with QUERY, QUERY_WAIT or JOB_WAIT (they wait for nodes the batch holds back)"))
+        #expect(
+            waiting
+                == HTTPResponseError(.invalidBatch, "--batch cannot be combined with QUERY, QUERY_WAIT or JOB_WAIT (they wait for nodes the batch holds back)"))
     }
 
     @Test("arguments above the limit are payload_too_large (413)")

@@ -1,5 +1,6 @@
 import CoxswainCore
-import CoxswainMessaging
+@testable import CoxswainMessaging
+import CoxswainRuntime
 import CoxswainStore
 import Testing
 
@@ -17,6 +18,39 @@ struct FailureDispositionTests {
         #expect(FailureDisposition(DatabaseConnectionLost(during: "COMMIT")) == .retry)
         #expect(FailureDisposition(DatabaseTimeout(timeout: .seconds(20))) == .retry)
         #expect(FailureDisposition(CancellationError()) == .retry)
+    }
+
+    /// An error that knows when to look again (a bootstrap run leased by another Bootstrapper).
+    struct Leased: FailureClassifying {
+        var poisonReason: String? { nil }
+        var retryAfter: Duration? { .seconds(5) }
+    }
+
+    /// A database refusal of the data itself.
+    struct Refused: FailureClassifying {
+        var poisonReason: String? { "value too long" }
+    }
+
+    @Test("an error may say it is poison, or when to retry; the default is the loop's back-off")
+    func classified() {
+        #expect(FailureDisposition(Leased()) == .retry)
+        #expect(Leased().retryAfter == .seconds(5))
+        #expect(FailureDisposition(Refused()) == .deadLetter(reason: "value too long"))
+        #expect(Refused().retryAfter == nil)
+    }
+
+    @Test("requeue back-off: 100 ms doubling to 5 s, back to 100 ms after a success, shared by concurrent handlers")
+    func backoff() {
+        var backoff = RetryBackoff()
+        let delays = (0..<8).map { _ in backoff.next() }
+        #expect(delays == [.milliseconds(100), .milliseconds(200), .milliseconds(400), .milliseconds(800), .milliseconds(1600), .milliseconds(3200), .seconds(5), .seconds(5)])
+        backoff.reset()
+        #expect(backoff.next() == .milliseconds(100))
+        let shared = SharedBackoff()
+        #expect(shared.next() == .milliseconds(100))
+        #expect(shared.next() == .milliseconds(200))
+        shared.reset()
+        #expect(shared.next() == .milliseconds(100))
     }
 
     @Test("node message routing: only the key's own type, only the key's own node")

@@ -3,8 +3,9 @@ import Foundation
 
 /// Follows one job over the Gateway's server-sent events (push, never polling) and prints it.
 struct JobWatcher {
-    /// `quiet`: wait and return the detail without printing it.
-    enum Mode { case wait, poll, stream, quiet }
+    /// `quiet`: wait and return the detail without printing it; `streamQuiet`: print the live
+    /// output as it comes, then return the detail without printing it (container logs, pulls).
+    enum Mode { case wait, poll, stream, quiet, streamQuiet }
 
     let client: GatewayClient
     let jobID: JobID
@@ -13,6 +14,7 @@ struct JobWatcher {
 
     func run() async throws -> JobDetail {
         let human = format == .table && mode != .quiet
+        let streaming = format == .table && (mode == .stream || mode == .streamQuiet)
         let spinner = human && mode == .wait && isatty(STDERR_FILENO) == 1 ? Spinner(label: "waiting for job \(jobID)") : nil
         spinner?.start()
         defer { spinner?.stop() }
@@ -27,7 +29,7 @@ struct JobWatcher {
             return "job \(jobID) is \(job.status.rawValue): \(job.pending) of \(job.nodeCount) task(s) pending"
         }) { event in
             switch event.name {
-            case StreamEventName.output.rawValue where mode == .stream && human:
+            case StreamEventName.output.rawValue where streaming:
                 guard let chunk = try? decoder.decode(OutputChunk.self, from: Data(event.data)) else { return }
                 let key = "\(chunk.node)/\(chunk.channel.rawValue)"
                 var text = (lineBuffers[key] ?? "") + chunk.text
@@ -37,7 +39,7 @@ struct JobWatcher {
                     text = String(text[text.index(after: newline)...])
                 }
                 lineBuffers[key] = text
-            case StreamEventName.job.rawValue where mode != .wait && human:
+            case StreamEventName.job.rawValue where mode != .wait && mode != .streamQuiet && human:
                 guard let e = try? decoder.decode(JobEvent.self, from: Data(event.data)) else { return }
                 if e.kind == .taskFinished, mode == .poll, let node = e.node {
                     print("\(node): \(e.taskStatus?.rawValue ?? "?")\(e.exitCode.map { " (exit \($0))" } ?? "")")
@@ -51,7 +53,7 @@ struct JobWatcher {
         }
         spinner?.stop()
         let detail = try await client.getRetrying(APIRoute.getJob.path(id: "\(jobID)"), as: JobDetail.self)
-        if mode == .quiet { return detail }
+        if mode == .quiet || mode == .streamQuiet { return detail }
         if human { print(Render.outcome(detail)) } else { try Render.machine(detail, format: format) }
         return detail
     }

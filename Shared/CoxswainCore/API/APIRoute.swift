@@ -29,15 +29,18 @@ public enum APIRoute: String, CaseIterable, Sendable {
     case getArtifact, uploadArtifact, nodeArtifact
     case submitBootstrap, listBootstrap, getBootstrap, bootstrapEvents, bootstrapFile
     case addCredential, listCredentials, removeCredential, listKnownHosts, forgetKnownHost
+    case containerRead, containerControl, containerAdmin
 
     /// The route's method.
     public var method: APIMethod {
         switch self {
         case .health, .ready, .whoami, .listJobs, .getJob, .jobEvents, .listNodes, .listTeams, .listMembers, .listTokens, .listAudit, .verifyAudit,
             .listNotifications, .getArtifact, .nodeArtifact, .listBootstrap, .getBootstrap, .bootstrapEvents, .bootstrapFile, .listCredentials,
-            .listKnownHosts: .get
+            .listKnownHosts:
+            .get
         case .login, .logout, .acceptInvitation, .enrol, .submitJob, .addNode, .createTeam, .invite, .createUser, .createToken, .rotateKeys,
-            .addNotification, .testNotification, .submitBootstrap, .addCredential: .post
+            .addNotification, .testNotification, .submitBootstrap, .addCredential, .containerRead, .containerControl, .containerAdmin:
+            .post
         case .setRole, .uploadArtifact: .put
         case .removeNode, .removeMember, .revokeToken, .removeNotification, .purgeJobs, .purgeNodes, .removeCredential, .forgetKnownHost: .delete
         }
@@ -81,6 +84,9 @@ public enum APIRoute: String, CaseIterable, Sendable {
         case .removeCredential: "/v1/ssh-credentials/:name"
         case .listKnownHosts: "/v1/known-hosts"
         case .forgetKnownHost: "/v1/known-hosts/:host"
+        case .containerRead: "/v1/containers/read"
+        case .containerControl: "/v1/containers/control"
+        case .containerAdmin: "/v1/containers/admin"
         }
     }
 
@@ -92,11 +98,13 @@ public enum APIRoute: String, CaseIterable, Sendable {
         // Tokens are self-service (a viewer may hold a read-only token); admins also see and revoke others'.
         case .logout, .whoami, .listJobs, .getJob, .jobEvents, .listNodes, .listTeams, .listMembers, .listAudit, .verifyAudit,
             .createToken, .listTokens, .revokeToken, .listNotifications, .getArtifact, .listBootstrap, .getBootstrap, .bootstrapEvents,
-            .listCredentials, .listKnownHosts: .viewer
-        case .submitJob, .createTeam, .uploadArtifact, .bootstrapFile: .member
+            .listCredentials, .listKnownHosts, .containerRead:
+            .viewer
+        case .submitJob, .createTeam, .uploadArtifact, .bootstrapFile, .containerControl: .member
         // Bootstrapping is root on other machines: admins only.
         case .addNode, .removeNode, .invite, .setRole, .removeMember, .createUser, .addNotification, .removeNotification, .testNotification,
-            .purgeJobs, .purgeNodes, .submitBootstrap, .addCredential, .removeCredential, .forgetKnownHost: .admin
+            .purgeJobs, .purgeNodes, .submitBootstrap, .addCredential, .removeCredential, .forgetKnownHost, .containerAdmin:
+            .admin
         // The control-plane key is the installation's: owners of the default team only (checked in the handler).
         case .rotateKeys: .owner
         }
@@ -137,5 +145,17 @@ public enum APIRoute: String, CaseIterable, Sendable {
     public static func encodeSegment(_ value: String) -> String {
         if value == "." || value == ".." { return String(repeating: "%2E", count: value.count) }
         return value.addingPercentEncoding(withAllowedCharacters: segmentCharacters) ?? value
+    }
+}
+
+extension APIRoute {
+    /// The container route for an action: the one whose least role is the action's (viewers read,
+    /// members start, stop, restart and pull, admins remove and prune).
+    public static func containers(for action: ContainerOperation.Action) -> APIRoute {
+        switch action.leastRole {
+        case .viewer: .containerRead
+        case .member: .containerControl
+        case .admin, .owner: .containerAdmin
+        }
     }
 }

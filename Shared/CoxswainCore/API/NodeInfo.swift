@@ -11,6 +11,8 @@ public struct NodeInfo: Codable, Sendable, Equatable {
     public var agentStartedAt: Date
     public var firstSeen: Date
     public var lastSeen: Date
+    /// The container engine of its last heartbeat (nil: not reported yet).
+    public var engine: ContainerEngineReport?
 
     /// Seconds the agent has been running, as of its last heartbeat.
     public var agentUptimeSeconds: Double { max(0, lastSeen.timeIntervalSince(agentStartedAt)) }

@@ -32,6 +32,7 @@ extension NodeHeartbeat {
             ?? ValueRange.problem(date: agentStartedAt, field: "agentStartedAt")
             ?? ValueRange.problem(date: sentAt, field: "sentAt")
             ?? (labels.count <= 256 && machineID.utf8.count <= 256 && version.utf8.count <= 256 ? nil : "too many labels or too long a field")
+            ?? (engine?.isWithinBounds ?? true ? nil : "engine: too long a field")
     }
 }
 

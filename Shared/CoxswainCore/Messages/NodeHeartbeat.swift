@@ -12,6 +12,8 @@ public struct NodeHeartbeat: Message {
     public var sentAt: Date
     public var labels: [String: String]
     public var intervalSeconds: Double
+    /// The node's container engine, or none with the reason; nil from agents older than the report.
+    public var engine: ContainerEngineReport?
 
     public init(
         node: NodeName, machineID: String, version: String, hostUptimeSeconds: Double, agentStartedAt: Date,

@@ -18,5 +18,6 @@ package struct Migration: Sendable {
         .m010Bootstrap,
         .m011BootstrapLease,
         .m012Reconcile,
+        .m013ContainerEngine,
     ]
 }

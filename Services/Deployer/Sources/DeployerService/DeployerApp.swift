@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import CoxswainAMQP
 import CoxswainConfig
+import CoxswainContainerEngine
 import CoxswainCore
 import CoxswainMessaging
 import Foundation
@@ -65,9 +66,11 @@ package enum DeployerApp {
         let store = try NodeStore(journal: journal)
         let trust = TrustStore(identity: identity, credentials: credentials, directory: configuration.stateDirectory)
         let http = HTTPClient(eventLoopGroupProvider: .singleton)
+        // The container engine (its client has no read timeout of its own: it bounds every call itself).
+        let engine = NodeEngine(configuredSocket: configuration.containerSocket, httpClient: http, logger: logger)
         let agent = Agent(
             node: node, team: TeamID(credentials.teamID), trust: trust, journal: journal, publisher: publisher,
-            verbs: VerbHandlers.directord(store: store, trust: trust),
+            verbs: VerbHandlers.directord(store: store, trust: trust, engine: engine),
             environment: configuration.jobEnvironment(from: ProcessInfo.processInfo.environment), outputLimit: configuration.outputLimit, store: store,
             artifacts: (configuration.gatewayURL ?? credentials.gatewayURL).map { gateway in
                 ArtifactFetcher(gatewayURL: gateway, node: node, signingKey: { trust.signingKey }, client: http)
@@ -121,10 +124,11 @@ package enum DeployerApp {
             }
             recovered.open()
             while !Task.isCancelled {
-                let beat = NodeHeartbeat(
+                var beat = NodeHeartbeat(
                     node: node, machineID: configuration.machineID, version: CoxswainVersion.current, hostUptimeSeconds: HostInfo.uptimeSeconds(),
                     agentStartedAt: startedAt, sentAt: Date(), labels: configuration.labels, intervalSeconds: configuration.heartbeatInterval.seconds
                 )
+                beat.engine = await engine.report()
                 do {
                     // Signed like results: the Scheduler records a heartbeat only with this node's enrolled key.
                     let signed = try MessageSigning.sign(beat, with: trust.signingKey)

@@ -29,6 +29,9 @@ package struct DeployerConfiguration: Sendable {
     /// besides the minimal set (PATH, HOME, LANG, LC_ALL, TZ, USER, LOGNAME, SHELL, TERM). Default none:
     /// the agent's own environment (broker URL, enrolment token, …) never reaches a job.
     package var passEnvironment: [String]
+    /// `deployer.container_socket`: the Docker-compatible Engine API socket (a path or `unix://…`).
+    /// Default: `/run/podman/podman.sock`, then `/var/run/docker.sock`, whichever exists.
+    package var containerSocket: String?
 
     package static let keys: [(key: String, help: String)] = CommonConfiguration.keys.filter { $0.key != "database.url" } + [
         ("deployer.node_name", "this node's name (default: host name)"),
@@ -38,6 +41,7 @@ package struct DeployerConfiguration: Sendable {
         ("deployer.labels", "labels k=v,k2=v2"),
         ("deployer.concurrency", "task batches run at once (default 8)"),
         ("deployer.reboot_command", "what REBOOT runs after its delay (default: systemctl reboot || reboot)"),
+        ("deployer.container_socket", "Docker Engine API socket (default: /run/podman/podman.sock, then /var/run/docker.sock)"),
         ("deployer.output_limit", "bytes of output kept per stream and task (default 1048576)"),
         ("deployer.enrol_token", "one-time enrolment token from `coxswain node add` (secret; first start only)"),
         ("deployer.gateway_url", "gateway to enrol with: http://host:port or unix:///path/gateway.sock"),
@@ -70,6 +74,7 @@ package struct DeployerConfiguration: Sendable {
         labels = try config.stringMap("deployer.labels")
         concurrency = try config.int("deployer.concurrency", default: 8, range: 1...1024)
         rebootCommand = config.string("deployer.reboot_command", default: "systemctl reboot || reboot")
+        containerSocket = config.string("deployer.container_socket").flatMap { $0.isEmpty ? nil : $0 }
         outputLimit = try config.int("deployer.output_limit", default: 1 << 20, range: 1024...(64 << 20))
         enrolToken = config.string("deployer.enrol_token")
         gatewayURL = config.string("deployer.gateway_url")

@@ -53,7 +53,9 @@ struct AccessController: Sendable {
     func logout(_ call: Call) async throws -> Response {
         if case .session = call.principal.credential {
             let header = call.request.headers[.authorization] ?? ""
-            let secret = header.lowercased().hasPrefix("session ") ? String(header.dropFirst(8)) : Authenticator.cookie(Authenticator.sessionCookie, in: call.request.headers[.cookie])
+            let secret =
+                header.lowercased().hasPrefix("session ")
+                ? String(header.dropFirst(8)) : Authenticator.cookie(Authenticator.sessionCookie, in: call.request.headers[.cookie])
             if let secret { try await access.revokeSession(hash: Tokens.hash(secret)) }
             await recorder.record(call, action: "logout", target: "session")
         }
@@ -106,7 +108,8 @@ struct AccessController: Sendable {
         let token = Tokens.generate(prefix: "cxi_")
         // expiresInSeconds was range-checked with the body (RequestRange.invitationLifetime).
         let expiresAt = Date().addingTimeInterval(invite.expiresInSeconds ?? 7 * 86400)
-        try await access.createInvitation(team: call.principal.teamID, role: invite.role, tokenHash: Tokens.hash(token), createdBy: call.principal.actor, expiresAt: expiresAt)
+        try await access.createInvitation(
+            team: call.principal.teamID, role: invite.role, tokenHash: Tokens.hash(token), createdBy: call.principal.actor, expiresAt: expiresAt)
         await recorder.record(call, action: "member.invite", target: "role:\(invite.role.rawValue)")
         return APIResponse.json(
             InvitationResponse(
@@ -131,7 +134,9 @@ struct AccessController: Sendable {
         let invalid = HTTPResponseError(.invalidInvitation, "the invitation is unknown, already used or expired")
         // No password work (and no user) for an invitation that is not valid.
         guard try await access.invitationIsOpen(tokenHash: tokenHash) else {
-            await recorder.record(nil, action: "member.join", target: "user:\(accept.user)", outcome: .denied, requestID: call.requestID, details: ["reason": "invalid invitation"])
+            await recorder.record(
+                nil, action: "member.join", target: "user:\(accept.user)", outcome: .denied, requestID: call.requestID,
+                details: ["reason": "invalid invitation"])
             throw invalid
         }
         let user: InvitedUser
@@ -156,7 +161,8 @@ struct AccessController: Sendable {
             throw HTTPResponseError.invitationUserRejected
         case .joined(let team, let role, _):
             await recorder.record(
-                nil, action: "member.join", target: "user:\(accept.user)", outcome: .success, requestID: call.requestID, details: ["role": role.rawValue], team: team
+                nil, action: "member.join", target: "user:\(accept.user)", outcome: .success, requestID: call.requestID, details: ["role": role.rawValue],
+                team: team
             )
             return APIResponse.json(TeamMembership(team: try await access.teamName(team) ?? "", teamID: team.rawValue, role: role))
         }
@@ -169,7 +175,7 @@ struct AccessController: Sendable {
             throw HTTPResponseError.unknownMember
         }
         let current = try await access.members(of: call.principal.teamID).first { $0.name == name }?.role ?? .viewer
-        if (change.role == .owner || current == .owner), call.principal.role < .owner {
+        if change.role == .owner || current == .owner, call.principal.role < .owner {
             throw HTTPResponseError.forbidden("only an owner can grant or remove the owner role")
         }
         do {
@@ -237,8 +243,10 @@ struct AccessController: Sendable {
         let lifetime = create.expiresInSeconds ?? 30 * 86400
         let secret = Tokens.generate(prefix: "cxt_")
         let expiresAt = Date().addingTimeInterval(lifetime)
-        let id = try await access.createToken(team: call.principal.teamID, user: user, name: create.name, role: role, tokenHash: Tokens.hash(secret), expiresAt: expiresAt)
-        await recorder.record(call, action: "token.create", target: "token:\(id.uuidString.lowercased())", details: ["name": create.name, "role": role.rawValue])
+        let id = try await access.createToken(
+            team: call.principal.teamID, user: user, name: create.name, role: role, tokenHash: Tokens.hash(secret), expiresAt: expiresAt)
+        await recorder.record(
+            call, action: "token.create", target: "token:\(id.uuidString.lowercased())", details: ["name": create.name, "role": role.rawValue])
         return APIResponse.json(
             TokenInfo(
                 id: id.uuidString.lowercased(), name: create.name, user: userName, team: call.principal.teamName, role: role, createdAt: Date(),

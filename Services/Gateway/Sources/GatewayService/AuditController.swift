@@ -37,7 +37,11 @@ struct AuditController: Sendable {
             func field(_ s: String) -> String { "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
             var out = "seq,time,actor,action,target,outcome,request_id,hash,details\n"
             for e in entries {
-                out += [String(e.seq), WireCoding.formatDate(e.time), field(e.actor), field(e.action), field(e.target), e.outcome, e.requestID ?? "", e.hash, field(e.details)]
+                out +=
+                    [
+                        String(e.seq), WireCoding.formatDate(e.time), field(e.actor), field(e.action), field(e.target), e.outcome, e.requestID ?? "", e.hash,
+                        field(e.details),
+                    ]
                     .joined(separator: ",") + "\n"
             }
             return Response(status: .ok, headers: [.contentType: "text/csv"], body: .init(byteBuffer: ByteBuffer(string: out)))

@@ -8,7 +8,7 @@ import NIOCore
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Resolves a request's credential to a `Principal`:
@@ -26,7 +26,9 @@ package struct Authenticator: Sendable {
     /// The local team's id, looked up once (teams are never renamed).
     private let localTeamID = TeamIDBox()
 
-    package init(access: AccessRepository, localTeam: String, localRole: Role, passwords: PasswordGuard = PasswordGuard(maximumConcurrent: 2, attemptsPerMinute: 10)) {
+    package init(
+        access: AccessRepository, localTeam: String, localRole: Role, passwords: PasswordGuard = PasswordGuard(maximumConcurrent: 2, attemptsPerMinute: 10)
+    ) {
         self.access = access
         self.localTeam = localTeam
         self.localRole = localRole
@@ -43,7 +45,8 @@ package struct Authenticator: Sendable {
             switch parts[0].lowercased() {
             case "bearer":
                 guard let r = try await access.resolveToken(hash: Tokens.hash(parts[1])) else { return nil }
-                return Principal(credential: .token(id: r.credentialID), teamID: r.teamID, teamName: r.teamName, role: r.role, userID: r.userID, userName: r.userName)
+                return Principal(
+                    credential: .token(id: r.credentialID), teamID: r.teamID, teamName: r.teamName, role: r.role, userID: r.userID, userName: r.userName)
             case "session":
                 return try await session(parts[1], request: request)
             default:
@@ -69,7 +72,8 @@ package struct Authenticator: Sendable {
     func session(_ secret: String, request: Request) async throws -> Principal? {
         guard let s = try await access.resolveSession(hash: Tokens.hash(secret)) else { return nil }
         guard let m = try await access.membership(user: s.userID, teamName: request.headers[Self.teamHeader]) else { return nil }
-        return Principal(credential: .session(id: s.sessionID), teamID: TeamID(m.teamID), teamName: m.team, role: m.role, userID: s.userID, userName: s.userName)
+        return Principal(
+            credential: .session(id: s.sessionID), teamID: TeamID(m.teamID), teamName: m.team, role: m.role, userID: s.userID, userName: s.userName)
     }
 
     static func cookie(_ name: String, in header: String?) -> String? {

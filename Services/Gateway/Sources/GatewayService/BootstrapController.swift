@@ -71,7 +71,9 @@ struct BootstrapController: Sendable {
         let planJSON = String(decoding: try JSONEncoder().encode(plan), as: UTF8.self)
         try await bootstrap.create(
             id: id, team: principal.teamID, planJSON: planJSON,
-            hosts: plan.hosts.map { NewBootstrapHost(name: $0.name, host: $0.host, port: $0.port, username: $0.username, role: $0.role.rawValue, steps: $0.steps.map(\.label)) },
+            hosts: plan.hosts.map {
+                NewBootstrapHost(name: $0.name, host: $0.host, port: $0.port, username: $0.username, role: $0.role.rawValue, steps: $0.steps.map(\.label))
+            },
             threads: threads, acceptNewHostKeys: request.acceptNewHostKeys ?? false, credential: request.credential, sealedKey: sealedKey,
             submittedBy: principal.actor
         )
@@ -90,7 +92,10 @@ struct BootstrapController: Sendable {
         }
         await recorder.record(
             call, action: "bootstrap.submit", target: "bootstrap:\(id.uuidString.lowercased())",
-            details: ["hosts": plan.hosts.map { "\($0.name)=\($0.username)@\($0.host):\($0.port)" }.joined(separator: ","), "key_file": request.privateKey == nil ? "no" : "yes"]
+            details: [
+                "hosts": plan.hosts.map { "\($0.name)=\($0.username)@\($0.host):\($0.port)" }.joined(separator: ","),
+                "key_file": request.privateKey == nil ? "no" : "yes",
+            ]
         )
         return APIResponse.json(BootstrapRunAccepted(runID: id.uuidString.lowercased()), status: .accepted)
     }

@@ -16,6 +16,7 @@ package struct GatewayAPI: Sendable {
     let recorder: ActionRecorder
     let health: HealthController
     let jobs: JobsController
+    let containers: ContainersController
     let nodes: NodesController
     let access: AccessController
     let audit: AuditController
@@ -36,7 +37,8 @@ package struct GatewayAPI: Sendable {
                     return refusal.response
                 } catch {
                     if let refusal = Self.refusal(databaseError: error) {
-                        logger.notice("request refused by the database", metadata: ["http.route": "\(endpoint.rawValue)", "error": "\(String(reflecting: error))"])
+                        logger.notice(
+                            "request refused by the database", metadata: ["http.route": "\(endpoint.rawValue)", "error": "\(String(reflecting: error))"])
                         return refusal.response
                     }
                     logger.error("request failed", metadata: ["http.route": "\(endpoint.rawValue)", "error": "\(String(reflecting: error))"])
@@ -128,6 +130,8 @@ package struct GatewayAPI: Sendable {
         case .removeCredential: try await bootstrap.removeCredential(call)
         case .listKnownHosts: try await bootstrap.listKnownHosts(call)
         case .forgetKnownHost: try await bootstrap.forgetKnownHost(call)
+
+        case .containerRead, .containerControl, .containerAdmin: try await containers.perform(call, route: endpoint)
 
         case .health, .ready, .login, .acceptInvitation, .enrol, .nodeArtifact:
             try await handle(endpoint, PublicCall(request: call.request, context: call.context, requestID: call.requestID))

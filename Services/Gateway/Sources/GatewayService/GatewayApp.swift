@@ -1,8 +1,8 @@
 import CoxswainAMQP
 import CoxswainBrokerAdmin
 import CoxswainConfig
-import CoxswainCrypto
 import CoxswainCore
+import CoxswainCrypto
 import CoxswainMessaging
 import CoxswainStore
 import Foundation
@@ -15,7 +15,7 @@ import ServiceLifecycle
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Builds the Gateway's service group: Postgres, migrations, publisher, its own event queue feeding
@@ -23,14 +23,16 @@ import Glibc
 package enum GatewayApp {
     package static func build(configuration: GatewayConfiguration, logger: Logger) throws -> ServiceGroup {
         let db = try DatabaseURL(configuration.common.databaseURL ?? "")
-        let postgres = PostgresClient.coxswain(host: db.host, port: db.port, user: db.user, password: db.password, database: db.database, maximumConnections: 20, logger: logger)
+        let postgres = PostgresClient.coxswain(
+            host: db.host, port: db.port, user: db.user, password: db.password, database: db.database, maximumConnections: 20, logger: logger)
         var amqp = try AMQPConfiguration(url: configuration.common.amqpURL ?? "")
         amqp.heartbeat = configuration.common.amqpHeartbeat
         amqp.connectionName = "coxswain-gateway"
         let publisher = AMQPPublisher(configuration: amqp, topology: Topology.gateway, logger: logger)
         let instance = UUIDv4.string()
         let stream = Topology.gatewayStream(instance: instance)
-        let eventConsumer = AMQPConsumer(configuration: amqp, queue: Topology.gatewayQueue(instance: instance).name, prefetch: 1000, topology: stream, logger: logger)
+        let eventConsumer = AMQPConsumer(
+            configuration: amqp, queue: Topology.gatewayQueue(instance: instance).name, prefetch: 1000, topology: stream, logger: logger)
         let hub = EventHub()
         let migrated = OnceGate()
         let isMigrated = ManagedFlag()
@@ -38,23 +40,13 @@ package enum GatewayApp {
         let pump = LoopService("event-stream") {
             await migrated.wait()
             isMigrated.set()
-            for await delivery in eventConsumer.deliveries {
-                switch delivery.properties.type {
-                case JobEvent.messageType:
-                    if let event = try? delivery.decode(JobEvent.self) { hub.publish(event.jobID, .job(event, delivery.body)) }
-                case OutputChunk.messageType:
-                    // Only a chunk that speaks for the node of its routing key; the stream then forwards it
-                    // only when that node has a task in the job (a node cannot write into other jobs' streams).
-                    if let chunk = try? delivery.decode(OutputChunk.self),
-                        Topology.RoutingKey.nodeMessageProblem(routingKey: delivery.routingKey, type: delivery.properties.type, claimedNode: chunk.node) == nil {
-                        hub.publish(chunk.jobID, .output(node: chunk.node.rawValue, delivery.body))
-                    }
-                case BootstrapEvent.messageType:
-                    if let event = try? delivery.decode(BootstrapEvent.self) { hub.publish(JobID(event.runID), .bootstrap(event, delivery.body)) }
-                default:
-                    break
-                }
-                eventConsumer.ack(delivery)
+            // The one consumer loop, batched: every event is acked once the hub has it. The stream queue
+            // is this replica's own (exclusive, auto-delete): an event it cannot use (malformed, or a
+            // node's output chunk speaking for another node) is dropped here, not dead-lettered — the
+            // Scheduler and Audit, which consume the same events durably, dead-letter and audit them.
+            await DeliveryLoop(consumer: eventConsumer, maxBatch: 256, logger: logger, label: "gateway-events").run(decode: { $0 }) { deliveries in
+                for delivery in deliveries { Self.forward(delivery, to: hub) }
+                return [:]
             }
         }
 
@@ -84,6 +76,7 @@ package enum GatewayApp {
         let body = RequestBody(maxBytes: configuration.maxRequestBytes)
         let recorder = ActionRecorder(publisher: publisher, logger: logger)
         let streams = EventStreamResponder(hub: hub)
+        let enqueuer = JobEnqueuer(jobs: jobs, publisher: publisher, publishTimeout: configuration.publishTimeout, logger: logger)
         let api = GatewayAPI(
             authenticator: Authenticator(access: access, localTeam: configuration.localTeam, localRole: configuration.localRole, passwords: passwords),
             recorder: recorder,
@@ -95,9 +88,10 @@ package enum GatewayApp {
                 return answers ? nil : databaseHealth.problem ?? "degraded: database unreachable"
             }),
             jobs: JobsController(
-                jobs: jobs, nodes: nodes, artifacts: artifacts, masterKey: masterKey, publisher: publisher, publishTimeout: configuration.publishTimeout,
-                body: body, recorder: recorder, streams: streams, logger: logger
+                jobs: jobs, nodes: nodes, artifacts: artifacts, masterKey: masterKey, enqueuer: enqueuer, body: body, recorder: recorder, streams: streams,
+                logger: logger
             ),
+            containers: ContainersController(nodes: nodes, enqueuer: enqueuer, body: body),
             nodes: NodesController(nodes: nodes, enrolment: enrolment, body: body, recorder: recorder),
             access: AccessController(access: access, passwords: passwords, sessionTTL: configuration.sessionTTL, body: body, recorder: recorder),
             audit: AuditController(audit: AuditRepository(client: postgres, logger: logger)),
@@ -106,7 +100,8 @@ package enum GatewayApp {
                 notifications: NotificationRepository(client: postgres, masterKey: masterKey, logger: logger),
                 allowPrivateTargets: configuration.allowPrivateTargets, body: body, recorder: recorder
             ),
-            artifacts: ArtifactsController(artifacts: artifacts, nodes: nodes, maxArtifactBytes: configuration.maxArtifactBytes, recorder: recorder, logger: logger),
+            artifacts: ArtifactsController(
+                artifacts: artifacts, nodes: nodes, maxArtifactBytes: configuration.maxArtifactBytes, recorder: recorder, logger: logger),
             bootstrap: BootstrapController(
                 bootstrap: BootstrapRepository(client: postgres, logger: logger), artifacts: artifacts, masterKey: masterKey, publisher: publisher,
                 publishTimeout: configuration.publishTimeout, body: body, recorder: recorder, streams: streams, logger: logger
@@ -165,18 +160,32 @@ package enum GatewayApp {
     }
 }
 
-/// Runs `hook` when the group shuts down (e.g. to close an HTTP client).
-struct ShutdownHook: Service {
-    let hook: @Sendable () async -> Void
-    func run() async throws {
-        try? await gracefulShutdown()
-        await hook()
-    }
-}
 
 /// A flag set once, read from anywhere.
 final class ManagedFlag: Sendable {
     private let value = Atomic<Bool>(false)
     func set() { value.store(true, ordering: .releasing) }
     var isSet: Bool { value.load(ordering: .acquiring) }
+}
+
+extension GatewayApp {
+    /// Hands one event to the hub for the streams that wait for it.
+    static func forward(_ delivery: AMQPDelivery, to hub: EventHub) {
+        switch delivery.properties.type {
+        case JobEvent.messageType:
+            if let event = try? delivery.decode(JobEvent.self) { hub.publish(event.jobID, .job(event, delivery.body)) }
+        case OutputChunk.messageType:
+            // Only a chunk that speaks for the node of its routing key; the stream then forwards it
+            // only when that node has a task in the job (a node cannot write into other jobs' streams).
+            if let chunk = try? delivery.decode(OutputChunk.self),
+                Topology.RoutingKey.nodeMessageProblem(routingKey: delivery.routingKey, type: delivery.properties.type, claimedNode: chunk.node) == nil
+            {
+                hub.publish(chunk.jobID, .output(node: chunk.node.rawValue, delivery.body))
+            }
+        case BootstrapEvent.messageType:
+            if let event = try? delivery.decode(BootstrapEvent.self) { hub.publish(JobID(event.runID), .bootstrap(event, delivery.body)) }
+        default:
+            break
+        }
+    }
 }

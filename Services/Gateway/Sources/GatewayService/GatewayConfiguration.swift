@@ -48,26 +48,27 @@ package struct GatewayConfiguration: Sendable {
     /// loopback, private, link-local or other internal address. Default false.
     package var allowPrivateTargets: Bool
 
-    package static let keys: [(key: String, help: String)] = CommonConfiguration.keys + SecurityConfiguration.keys + [
-        ("amqp.management_url", "RabbitMQ management API http://user:password@host:port (secret; needed to enrol nodes)"),
-        ("gateway.node_broker_url", "broker address given to nodes, amqp://host:port/vhost (default: from amqp.url)"),
-        ("gateway.local_team", "team a UNIX socket peer acts in (default 'default')"),
-        ("gateway.local_role", "role of a UNIX socket peer (default owner)"),
-        ("gateway.session_ttl", "login session lifetime (default 12h)"),
-        ("gateway.enrolment_ttl", "node enrolment token lifetime (default 1h)"),
-        ("gateway.socket_path", "UNIX socket path (default /run/coxswain/gateway.sock; empty disables)"),
-        ("gateway.socket_mode", "octal mode of the socket (default 0660)"),
-        ("gateway.socket_group", "group owning the socket (default unchanged)"),
-        ("gateway.http_host", "HTTP listen address (default 127.0.0.1)"),
-        ("gateway.http_port", "HTTP port, 0 disables (default 8080)"),
-        ("gateway.max_request_bytes", "largest request body (default 262144)"),
-        ("gateway.max_artifact_bytes", "largest ADD/COPY or bootstrap artifact upload (default 1073741824)"),
-        ("gateway.publish_timeout", "broker wait before a submission is refused (default 10s)"),
-        ("gateway.max_password_hashes", "password hashes/verifications at once, 64 MiB each; more wait or get 429 (default 2)"),
-        ("gateway.login_rate_per_minute", "login attempts per client address and per user name per minute (default 10)"),
-        ("gateway.http_idle_timeout", "close connections silent this long, also mid-request (default 30s)"),
-        ("notifications.allow_private_targets", "accept webhooks to loopback, private and link-local addresses (default false)"),
-    ]
+    package static let keys: [(key: String, help: String)] =
+        CommonConfiguration.keys + SecurityConfiguration.keys + [
+            ("amqp.management_url", "RabbitMQ management API http://user:password@host:port (secret; needed to enrol nodes)"),
+            ("gateway.node_broker_url", "broker address given to nodes, amqp://host:port/vhost (default: from amqp.url)"),
+            ("gateway.local_team", "team a UNIX socket peer acts in (default 'default')"),
+            ("gateway.local_role", "role of a UNIX socket peer (default owner)"),
+            ("gateway.session_ttl", "login session lifetime (default 12h)"),
+            ("gateway.enrolment_ttl", "node enrolment token lifetime (default 1h)"),
+            ("gateway.socket_path", "UNIX socket path (default /run/coxswain/gateway.sock; empty disables)"),
+            ("gateway.socket_mode", "octal mode of the socket (default 0660)"),
+            ("gateway.socket_group", "group owning the socket (default unchanged)"),
+            ("gateway.http_host", "HTTP listen address (default 127.0.0.1)"),
+            ("gateway.http_port", "HTTP port, 0 disables (default 8080)"),
+            ("gateway.max_request_bytes", "largest request body (default 262144)"),
+            ("gateway.max_artifact_bytes", "largest ADD/COPY or bootstrap artifact upload (default 1073741824)"),
+            ("gateway.publish_timeout", "broker wait before a submission is refused (default 10s)"),
+            ("gateway.max_password_hashes", "password hashes/verifications at once, 64 MiB each; more wait or get 429 (default 2)"),
+            ("gateway.login_rate_per_minute", "login attempts per client address and per user name per minute (default 10)"),
+            ("gateway.http_idle_timeout", "close connections silent this long, also mid-request (default 30s)"),
+            ("notifications.allow_private_targets", "accept webhooks to loopback, private and link-local addresses (default false)"),
+        ]
 
     package init(_ config: ConfigReaderStack) throws(ConfigError) {
         common = try CommonConfiguration(config, needsDatabase: true)

@@ -44,8 +44,12 @@ package struct JobSubmissionValidator: Sendable {
         var submission = request
         guard let verb = Verb(parsing: submission.verb) else {
             throw HTTPResponseError(
-                .unknownVerb, "unknown verb '\(submission.verb)'; known verbs: \(Verb.allCases.map(\.rawValue).joined(separator: ", "))"
+                .unknownVerb, "unknown verb '\(submission.verb)'; known verbs: \(Verb.allCases.filter { !$0.traits.contains(.operationOnly) }.map(\.rawValue).joined(separator: ", "))"
             )
+        }
+        if verb.traits.contains(.operationOnly) {
+            // Its own routes check the role each action needs; a job would bypass that.
+            throw HTTPResponseError(.unknownVerb, "\(verb.rawValue) is not submitted as a job: use the container commands (coxswain container …, coxswain image …)")
         }
         if verb.traits.contains(.adminOnly), role < .admin {
             throw .forbidden("\(verb.rawValue) needs the admin role in team \(team)")
@@ -75,7 +79,8 @@ package struct JobSubmissionValidator: Sendable {
             }
             do {
                 let vars = try step.varsJSON.map { try JSONDecoder().decode([String: YAMLValue].self, from: Data($0.utf8)) } ?? [:]
-                let (_, options) = try VerbParser.parse(verb: stepVerb.rawValue, arguments: step.arguments, vars: vars, at: SourceLocation(file: "request", block: 1, job: i + 1))
+                let (_, options) = try VerbParser.parse(
+                    verb: stepVerb.rawValue, arguments: step.arguments, vars: vars, at: SourceLocation(file: "request", block: 1, job: i + 1))
                 if options.runOnce { submission.steps?[i].runOnce = true }
             } catch {
                 throw HTTPResponseError(.invalidArguments, "step \(i + 1): \(error)")

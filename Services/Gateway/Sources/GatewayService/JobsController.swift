@@ -15,9 +15,7 @@ struct JobsController: Sendable {
     let artifacts: ArtifactRepository
     /// Seals a job's secret environment at rest.
     let masterKey: SecretBox
-    let publisher: AMQPPublisher
-    /// How long a submission waits for the broker's confirm (`gateway.publish_timeout`).
-    let publishTimeout: Duration
+    let enqueuer: JobEnqueuer
     let body: RequestBody
     let recorder: ActionRecorder
     let streams: EventStreamResponder
@@ -58,35 +56,20 @@ struct JobsController: Sendable {
             let known = try await nodes.existing(targets, team: principal.teamID)
             let unknown = targets.filter { !known.contains($0) }
             if !unknown.isEmpty {
-                throw HTTPResponseError(.unknownTarget, "unknown target\(unknown.count == 1 ? "" : "s"): \(unknown.joined(separator: ", ")); nothing was submitted")
+                throw HTTPResponseError(
+                    .unknownTarget, "unknown target\(unknown.count == 1 ? "" : "s"): \(unknown.joined(separator: ", ")); nothing was submitted")
             }
         }
 
         let secrets = validated.secrets
-        let id = JobID()
-        let sealed = secrets.isEmpty ? nil : masterKey.seal(try WireCoding.encode(secrets), associatedData: Array("job-secrets:\(id)".utf8))
-        try await jobs.insert(
-            id: id, team: principal.teamID, verb: verb, arguments: submission.arguments, targets: targets, timeoutSeconds: validated.timeoutSeconds,
-            submittedBy: principal.actor, sealedSecrets: sealed, secretNames: secrets.keys.sorted(), steps: submission.steps,
-            after: submission.after, name: submission.name, batch: submission.batch, parent: submission.parent
+        let masterKey = self.masterKey
+        let job = JobEnqueuer.NewJob(
+            verb: verb, arguments: submission.arguments, targets: targets, timeoutSeconds: validated.timeoutSeconds,
+            sealedSecrets: { id in secrets.isEmpty ? nil : masterKey.seal(try WireCoding.encode(secrets), associatedData: Array("job-secrets:\(id)".utf8)) },
+            secretNames: secrets.keys.sorted(), steps: submission.steps, after: submission.after, name: submission.name, batch: submission.batch,
+            parent: submission.parent
         )
-        var accepted = JobEvent(kind: .accepted, jobID: id, time: Date(), jobStatus: .submitted)
-        accepted.teamID = principal.teamID
-        accepted.actor = principal.actor
-        accepted.verb = verb
-        accepted.arguments = submission.arguments
-        let messages = [
-            try OutgoingMessage(JobSubmitted(jobID: id), exchange: Topology.commands, routingKey: Topology.RoutingKey.schedulerJobs, correlationID: "\(id)"),
-            try OutgoingMessage(accepted, exchange: Topology.events, routingKey: Topology.RoutingKey.job(.accepted), correlationID: "\(id)"),
-        ]
-        do {
-            try await withTimeout(publishTimeout, "broker confirm") { try await publisher.publish(messages) }
-        } catch {
-            logger.error("submission not handed to the broker; withdrawn", metadata: ["job.id": "\(id)", "error": "\(error)"])
-            try? await jobs.delete(id: id)
-            throw HTTPResponseError.brokerUnavailable("job")
-        }
-        logger.info("job accepted", metadata: ["job.id": "\(id)", "job.verb": "\(verb.rawValue)", "job.actor": "\(principal.actor)"])
+        let id = try await enqueuer.enqueue(job, principal: principal)
         return APIResponse.json(SubmitJobResponse(jobID: id, status: .submitted), status: .accepted)
     }
 

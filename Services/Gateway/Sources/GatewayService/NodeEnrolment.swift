@@ -19,7 +19,10 @@ package struct NodeEnrolment: Sendable {
     let tokenTTL: Duration
     let logger: Logger
 
-    package init(nodes: NodeRepository, keys: ControlKeyRepository, admin: BrokerAdmin, publisher: AMQPPublisher, broker: AMQPConfiguration, tokenTTL: Duration, logger: Logger) {
+    package init(
+        nodes: NodeRepository, keys: ControlKeyRepository, admin: BrokerAdmin, publisher: AMQPPublisher, broker: AMQPConfiguration, tokenTTL: Duration,
+        logger: Logger
+    ) {
         self.nodes = nodes
         self.keys = keys
         self.admin = admin
@@ -52,10 +55,12 @@ package struct NodeEnrolment: Sendable {
             )
         )
         let grant = try await admin.grantNode(name.rawValue, queue: queue.name, eventsExchange: Topology.events.name)
-        guard try await nodes.completeEnrolment(
-            name: name, tokenHash: hash, signingKey: request.signingPublicKey, sealingKey: request.sealingPublicKey,
-            machineID: request.machineID, brokerUser: grant.user
-        ) else {
+        guard
+            try await nodes.completeEnrolment(
+                name: name, tokenHash: hash, signingKey: request.signingPublicKey, sealingKey: request.sealingPublicKey,
+                machineID: request.machineID, brokerUser: grant.user
+            )
+        else {
             try? await admin.revokeNode(name.rawValue)
             return nil
         }

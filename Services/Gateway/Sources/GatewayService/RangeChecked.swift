@@ -89,7 +89,9 @@ extension SubmitJobRequest: RangeChecked {
                 let field = "steps[\(i)].artifacts[\(j)]"
                 if let problem = RequestRange.problem(file.mode, in: RequestRange.fileMode, field: field + ".mode")
                     ?? RequestRange.problem(file.size, in: RequestRange.artifactSize, field: field + ".size")
-                { return RangeProblem(reason: problem) }
+                {
+                    return RangeProblem(reason: problem)
+                }
             }
         }
         return nil
@@ -98,16 +100,22 @@ extension SubmitJobRequest: RangeChecked {
 
 extension BootstrapRunRequest: RangeChecked {
     var rangeProblem: RangeProblem? {
-        if let problem = RequestRange.problem(threads, in: RequestRange.threads, field: "threads") { return RangeProblem(kind: .invalidThreads, reason: problem) }
+        if let problem = RequestRange.problem(threads, in: RequestRange.threads, field: "threads") {
+            return RangeProblem(kind: .invalidThreads, reason: problem)
+        }
         for (i, host) in plan.hosts.enumerated() {
             let field = "plan.hosts[\(i)]"
-            if let problem = RequestRange.problem(host.port, in: RequestRange.port, field: field + ".port") { return RangeProblem(kind: .invalidHost, reason: problem) }
+            if let problem = RequestRange.problem(host.port, in: RequestRange.port, field: field + ".port") {
+                return RangeProblem(kind: .invalidHost, reason: problem)
+            }
             for (j, step) in host.steps.enumerated() {
                 guard case .upload(let source, _, let mode) = step.action else { continue }
                 if let problem = RequestRange.problem(mode, in: 0...UInt32(RequestRange.fileMode.upperBound), field: "\(field).steps[\(j)].mode") {
                     return RangeProblem(reason: problem)
                 }
-                if case .artifact(_, let size) = source, let problem = RequestRange.problem(size, in: RequestRange.artifactSize, field: "\(field).steps[\(j)].size") {
+                if case .artifact(_, let size) = source,
+                    let problem = RequestRange.problem(size, in: RequestRange.artifactSize, field: "\(field).steps[\(j)].size")
+                {
                     return RangeProblem(reason: problem)
                 }
             }

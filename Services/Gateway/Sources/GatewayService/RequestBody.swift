@@ -47,7 +47,8 @@ struct RequestBody: Sendable {
         case DecodingError.keyNotFound(let key, _): "missing field '\(key.stringValue)'"
         case DecodingError.typeMismatch(_, let c): "wrong type at '\(c.codingPath.map(\.stringValue).joined(separator: "."))'"
         case DecodingError.valueNotFound(_, let c): "null at '\(c.codingPath.map(\.stringValue).joined(separator: "."))'"
-        case DecodingError.dataCorrupted(let c): c.codingPath.isEmpty ? "malformed JSON" : "invalid value at '\(c.codingPath.map(\.stringValue).joined(separator: "."))'"
+        case DecodingError.dataCorrupted(let c):
+            c.codingPath.isEmpty ? "malformed JSON" : "invalid value at '\(c.codingPath.map(\.stringValue).joined(separator: "."))'"
         default: "malformed JSON"
         }
     }

@@ -6,15 +6,11 @@ import Foundation
 /// The node's durable args, envs and job cache (`NodeStore`): `ARG [--extend-args] KEY VALUE`,
 /// `ENV [--extend-args] KEY VALUE` (a text VALUE rendered first), `CACHEFILE PATH` (a YAML or JSON
 /// mapping on the node, each key an arg), `CACHEEVICT TAG` and `CACHEDUMP` (`manage --dump-cache`).
-package struct ArgsVerbs: DirectordVerb {
-    package static let verbs: [Verb] = [.arg, .env, .cachefile, .cacheevict, .cacheDump]
+struct ArgsVerbs: DirectordVerb {
+    static let verbs: [Verb] = [.arg, .env, .cachefile, .cacheevict, .cacheDump]
     let store: NodeStore
 
-    package init(store: NodeStore) {
-        self.store = store
-    }
-
-    package func render(_ call: VerbCall, with templates: NodeTemplates) async throws -> VerbCall {
+    func render(_ call: VerbCall, with templates: NodeTemplates) async throws -> VerbCall {
         switch call {
         case .arg(let key, .string(let text), let extend): .arg(key: key, value: .string(try await templates.render(text)), extend: extend)
         case .env(let key, .string(let text), let extend): .env(key: key, value: .string(try await templates.render(text)), extend: extend)
@@ -22,7 +18,7 @@ package struct ArgsVerbs: DirectordVerb {
         }
     }
 
-    package func perform(_ call: VerbCall, inputs: NoInputs, task: TaskSpec, context: VerbContext) async throws -> VerbOutcome {
+    func perform(_ call: VerbCall, inputs: NoInputs, task: TaskSpec, context: VerbContext) async throws -> VerbOutcome {
         switch call {
         case .arg(let key, let value, let extend):
             try await store.setArg(key, try value.templateValue(), extend: extend)
@@ -45,25 +41,6 @@ package struct ArgsVerbs: DirectordVerb {
             return VerbOutcome(status: .succeeded, exitCode: 0, stdout: dump + "\n")
         default:
             return .unsupported(task.verb)
-        }
-    }
-}
-
-extension YAMLValue {
-    /// The value as an arg for templates.
-    func templateValue() throws -> TemplateValue {
-        try JSONDecoder().decode(TemplateValue.self, from: try JSONEncoder().encode(self))
-    }
-
-    /// A value as an environment variable's text.
-    var plainText: String {
-        switch self {
-        case .string(let s): s
-        case .int(let i): String(i)
-        case .double(let d): String(d)
-        case .bool(let b): b ? "true" : "false"
-        case .null: ""
-        default: String(decoding: (try? JSONEncoder().encode(self)) ?? Data(), as: UTF8.self)
         }
     }
 }

@@ -5,7 +5,7 @@ import CoxswainOrchestration
 /// task with Directord's grammar, asks the family to render its templated fields and to prepare
 /// its extra inputs, fingerprints the job and consults the job cache; the family only performs
 /// the call. A new verb is a family (or a case in one), its `Verb` traits and its tests.
-package protocol DirectordVerb: Sendable {
+protocol DirectordVerb: Sendable {
     /// What a job prepares before the cache is consulted, which its fingerprint covers too
     /// (ADD/COPY: the files' destinations, modes and digests). Most families have none.
     associatedtype Inputs: VerbInputs = NoInputs
@@ -27,15 +27,15 @@ package protocol DirectordVerb: Sendable {
 }
 
 extension DirectordVerb {
-    package func render(_ call: VerbCall, with templates: NodeTemplates) async throws -> VerbCall { call }
+    func render(_ call: VerbCall, with templates: NodeTemplates) async throws -> VerbCall { call }
 }
 
 extension DirectordVerb where Inputs == NoInputs {
-    package func prepare(_ call: VerbCall, task: TaskSpec, templates: NodeTemplates, context: VerbContext) async throws -> NoInputs { NoInputs() }
+    func prepare(_ call: VerbCall, task: TaskSpec, templates: NodeTemplates, context: VerbContext) async throws -> NoInputs { NoInputs() }
 }
 
 /// Extra inputs of a job, prepared before the cache check (see `DirectordVerb.Inputs`).
-package protocol VerbInputs {
+protocol VerbInputs {
     /// Text added to the job's fingerprint; `nil` adds nothing.
     var fingerprintInputs: String? { get }
     /// Removes what preparing left behind (scratch files); called once the job is done.
@@ -43,16 +43,16 @@ package protocol VerbInputs {
 }
 
 /// No extra inputs: the fingerprint is the verb, its rendered call and its options.
-package struct NoInputs: VerbInputs {
-    package var fingerprintInputs: String? { nil }
-    package func cleanUp() {}
+struct NoInputs: VerbInputs {
+    var fingerprintInputs: String? { nil }
+    func cleanUp() {}
 }
 
 /// Fails a job with `message` from `DirectordVerb.prepare` (before the cache is consulted).
-package struct VerbFailure: Error, CustomStringConvertible {
-    package var description: String
+struct VerbFailure: Error, CustomStringConvertible {
+    var description: String
 
-    package init(_ description: String) {
+    init(_ description: String) {
         self.description = description
     }
 }

@@ -2,17 +2,15 @@ import CoxswainCore
 import CoxswainOrchestration
 
 /// `ECHO TEXT`: returns TEXT (rendered), streamed as output too.
-package struct EchoVerb: DirectordVerb {
-    package static let verbs: [Verb] = [.echo]
+struct EchoVerb: DirectordVerb {
+    static let verbs: [Verb] = [.echo]
 
-    package init() {}
-
-    package func render(_ call: VerbCall, with templates: NodeTemplates) async throws -> VerbCall {
+    func render(_ call: VerbCall, with templates: NodeTemplates) async throws -> VerbCall {
         guard case .echo(let text) = call else { return call }
         return .echo(try await templates.render(text))
     }
 
-    package func perform(_ call: VerbCall, inputs: NoInputs, task: TaskSpec, context: VerbContext) async throws -> VerbOutcome {
+    func perform(_ call: VerbCall, inputs: NoInputs, task: TaskSpec, context: VerbContext) async throws -> VerbOutcome {
         guard case .echo(let text) = call else { return .unsupported(task.verb) }
         context.emit(.stdout, text + "\n")
         return VerbOutcome(status: .succeeded, exitCode: 0, stdout: text + "\n")

@@ -2,7 +2,7 @@ import CoxswainTemplating
 
 /// The node's args as a template context for one job, read once and only when a field really is
 /// a template (most RUNs are plain shell). Rendering is strict: an undefined variable fails the job.
-package final class NodeTemplates {
+final class NodeTemplates {
     let store: NodeStore
     /// The template's name in errors: the job's verb.
     let name: String
@@ -18,13 +18,13 @@ package final class NodeTemplates {
     }
 
     /// A verb's field: returned as is unless it holds template syntax.
-    package func render(_ text: String) async throws -> String {
+    func render(_ text: String) async throws -> String {
         guard renderer.isTemplate(text) else { return text }
         return try renderer.render(text, name: name, context: try await nodeArgs())
     }
 
     /// A `--blueprint` file's content (always rendered; its final newline kept).
-    package func renderFile(_ text: String, name: String) async throws -> String {
+    func renderFile(_ text: String, name: String) async throws -> String {
         try fileRenderer.render(text, name: name, context: try await nodeArgs())
     }
 

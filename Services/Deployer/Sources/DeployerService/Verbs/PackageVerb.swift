@@ -3,12 +3,10 @@ import CoxswainOrchestration
 
 /// `PKG`/`DNF [--latest|--absent] [--exclude PKG…] [--clear-metadata] PACKAGE…`: the node's
 /// package manager (apt-get or dnf, detected there).
-package struct PackageVerb: DirectordVerb {
-    package static let verbs: [Verb] = [.pkg, .dnf]
+struct PackageVerb: DirectordVerb {
+    static let verbs: [Verb] = [.pkg, .dnf]
 
-    package init() {}
-
-    package func perform(_ call: VerbCall, inputs: NoInputs, task: TaskSpec, context: VerbContext) async throws -> VerbOutcome {
+    func perform(_ call: VerbCall, inputs: NoInputs, task: TaskSpec, context: VerbContext) async throws -> VerbOutcome {
         guard case .pkg(let packages, let state, let exclude, let clearMetadata) = call else { return .unsupported(task.verb) }
         return try await ShellCommand.runNoninteractive(
             Self.packageCommand(packages: packages, state: state, exclude: exclude, clearMetadata: clearMetadata), task: task, context: context
@@ -24,7 +22,8 @@ package struct PackageVerb: DirectordVerb {
             clearMetadata ? "apt-get clean" : nil,
             state == .latest || clearMetadata ? "apt-get update -q" : nil,
             exclude.isEmpty ? nil : "apt-mark hold " + exclude.map(quote).joined(separator: " "),
-            packages.isEmpty ? nil : (state == .absent ? "apt-get remove -y -q \(names)" : "apt-get install -y -q \(state == .latest ? "--only-upgrade " : "")\(names)"),
+            packages.isEmpty
+                ? nil : (state == .absent ? "apt-get remove -y -q \(names)" : "apt-get install -y -q \(state == .latest ? "--only-upgrade " : "")\(names)"),
         ].compactMap { $0 }
         let dnf: [String] = [
             clearMetadata ? "dnf clean all" : nil,

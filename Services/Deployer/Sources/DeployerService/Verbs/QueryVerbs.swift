@@ -6,15 +6,11 @@ import Foundation
 /// arg's value, which the Scheduler merges into every target's `query` arg), `QUERY_WAIT ITEM`
 /// (polls the query cache until the item is there, for every listed identity) and `JOB_WAIT`
 /// (sent only once the job finished on every identity, so it just reports).
-package struct QueryVerbs: DirectordVerb {
-    package static let verbs: [Verb] = [.query, .queryWait, .jobWait]
+struct QueryVerbs: DirectordVerb {
+    static let verbs: [Verb] = [.query, .queryWait, .jobWait]
     let store: NodeStore
 
-    package init(store: NodeStore) {
-        self.store = store
-    }
-
-    package func perform(_ call: VerbCall, inputs: NoInputs, task: TaskSpec, context: VerbContext) async throws -> VerbOutcome {
+    func perform(_ call: VerbCall, inputs: NoInputs, task: TaskSpec, context: VerbContext) async throws -> VerbOutcome {
         switch call {
         case .query(let key, _):
             let value = try await store.args()[key] ?? .null
@@ -36,7 +32,8 @@ package struct QueryVerbs: DirectordVerb {
                 guard ContinuousClock.now < deadline else {
                     return VerbOutcome(
                         status: .failed,
-                        error: "QUERY_WAIT \(item): not in the query cache\(identities.isEmpty ? "" : " of " + identities.joined(separator: ", ")) within \(Duration.clampedSeconds(timeout)) "
+                        error:
+                            "QUERY_WAIT \(item): not in the query cache\(identities.isEmpty ? "" : " of " + identities.joined(separator: ", ")) within \(Duration.clampedSeconds(timeout)) "
                     )
                 }
                 try await Task.sleep(for: .milliseconds(200))

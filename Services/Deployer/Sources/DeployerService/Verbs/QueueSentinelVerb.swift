@@ -16,6 +16,7 @@ struct QueueSentinelVerb: VerbHandler {
 
     func execute(_ task: TaskSpec, context: VerbContext) async throws -> VerbOutcome {
         try await store.setDropBefore(context.batchIssuedAt)
-        return VerbOutcome(status: .succeeded, exitCode: 0, stdout: "tasks issued before \(WireCoding.formatDate(context.batchIssuedAt)) and not started are dropped\n")
+        return VerbOutcome(
+            status: .succeeded, exitCode: 0, stdout: "tasks issued before \(WireCoding.formatDate(context.batchIssuedAt)) and not started are dropped\n")
     }
 }

@@ -3,12 +3,10 @@ import CoxswainOrchestration
 
 /// `REBOOT [SECONDS]`: runs `deployer.reboot_command` after the delay (default 10 s), detached, and
 /// succeeds at once; the Scheduler holds the node's next work until its next heartbeat.
-package struct RebootVerb: DirectordVerb {
-    package static let verbs: [Verb] = [.reboot]
+struct RebootVerb: DirectordVerb {
+    static let verbs: [Verb] = [.reboot]
 
-    package init() {}
-
-    package func perform(_ call: VerbCall, inputs: NoInputs, task: TaskSpec, context: VerbContext) async throws -> VerbOutcome {
+    func perform(_ call: VerbCall, inputs: NoInputs, task: TaskSpec, context: VerbContext) async throws -> VerbOutcome {
         guard case .reboot(let seconds) = call else { return .unsupported(task.verb) }
         let delay = seconds ?? 10
         let started = try await ShellCommand.run(ShellCommand.detached("sleep \(delay); \(context.rebootCommand)"), task: task, context: context)

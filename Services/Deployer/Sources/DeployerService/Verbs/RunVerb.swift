@@ -3,20 +3,16 @@ import CoxswainOrchestration
 
 /// `RUN [--no-block] CMD`: `/bin/sh -c CMD` (`ShellCommand`) with the ENV cache under the task's
 /// own environment; `--no-block` detaches it in its own session and succeeds at once.
-package struct RunVerb: DirectordVerb {
-    package static let verbs: [Verb] = [.run]
+struct RunVerb: DirectordVerb {
+    static let verbs: [Verb] = [.run]
     let store: NodeStore
 
-    package init(store: NodeStore) {
-        self.store = store
-    }
-
-    package func render(_ call: VerbCall, with templates: NodeTemplates) async throws -> VerbCall {
+    func render(_ call: VerbCall, with templates: NodeTemplates) async throws -> VerbCall {
         guard case .run(let command, let noBlock) = call else { return call }
         return .run(command: try await templates.render(command), noBlock: noBlock)
     }
 
-    package func perform(_ call: VerbCall, inputs: NoInputs, task: TaskSpec, context: VerbContext) async throws -> VerbOutcome {
+    func perform(_ call: VerbCall, inputs: NoInputs, task: TaskSpec, context: VerbContext) async throws -> VerbOutcome {
         guard case .run(let command, let noBlock) = call else { return .unsupported(task.verb) }
         var task = task
         for (k, v) in try await store.envs() where task.environment[k] == nil { task.environment[k] = v }

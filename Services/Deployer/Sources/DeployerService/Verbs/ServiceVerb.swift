@@ -4,12 +4,10 @@ import Foundation
 
 /// `SERVICE [--restarted|--stopped|--reloaded] [--enable|--disable|--mask] [--daemon-reload] NAME…`:
 /// `systemctl` on the node; refused clearly where systemd does not run.
-package struct ServiceVerb: DirectordVerb {
-    package static let verbs: [Verb] = [.service]
+struct ServiceVerb: DirectordVerb {
+    static let verbs: [Verb] = [.service]
 
-    package init() {}
-
-    package func perform(_ call: VerbCall, inputs: NoInputs, task: TaskSpec, context: VerbContext) async throws -> VerbOutcome {
+    func perform(_ call: VerbCall, inputs: NoInputs, task: TaskSpec, context: VerbContext) async throws -> VerbOutcome {
         guard case .service(let services, let running, let enablement, let daemonReload) = call else { return .unsupported(task.verb) }
         guard FileManager.default.fileExists(atPath: "/run/systemd/system") else {
             return VerbOutcome(status: .failed, error: "SERVICE needs systemd, and this node does not run it (no /run/systemd/system)")
@@ -27,12 +25,13 @@ package struct ServiceVerb: DirectordVerb {
         if let enablement { commands.append("systemctl \(enablement.rawValue) \(names)") }
         // A masked unit cannot be started: mask only changes the enablement.
         if !services.isEmpty, enablement != .mask {
-            let action = switch running {
-            case .started: "start"
-            case .restarted: "restart"
-            case .reloaded: "reload"
-            case .stopped: "stop"
-            }
+            let action =
+                switch running {
+                case .started: "start"
+                case .restarted: "restart"
+                case .reloaded: "reload"
+                case .stopped: "stop"
+                }
             commands.append("systemctl \(action) \(names)")
         }
         return commands.joined(separator: " && ")

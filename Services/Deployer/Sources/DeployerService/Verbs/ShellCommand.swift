@@ -19,10 +19,12 @@ enum ShellCommand {
         let stdout = String(decoding: outcome.stdout, as: UTF8.self)
         let stderr = String(decoding: outcome.stderr, as: UTF8.self)
         if outcome.timedOut {
-            return VerbOutcome(status: .timedOut, exitCode: outcome.exitCode, stdout: stdout, stderr: stderr, error: "killed after the \(task.timeoutSeconds) s timeout")
+            return VerbOutcome(
+                status: .timedOut, exitCode: outcome.exitCode, stdout: stdout, stderr: stderr, error: "killed after the \(task.timeoutSeconds) s timeout")
         }
         if let code = outcome.exitCode {
-            return VerbOutcome(status: code == 0 ? .succeeded : .failed, exitCode: code, stdout: stdout, stderr: stderr, error: code == 0 ? nil : "exit code \(code)")
+            return VerbOutcome(
+                status: code == 0 ? .succeeded : .failed, exitCode: code, stdout: stdout, stderr: stderr, error: code == 0 ? nil : "exit code \(code)")
         }
         return VerbOutcome(status: .failed, exitCode: nil, stdout: stdout, stderr: stderr, error: "killed by signal \(outcome.terminationSignal ?? 0)")
     }

@@ -1,6 +1,6 @@
 import CoxswainCore
-import CoxswainTemplating
 import CoxswainOrchestration
+import CoxswainTemplating
 
 /// `ADD`/`COPY [--chown U[:G]] [--chmod MODE] [--blueprint] SRC… DEST`: the job's artifacts,
 /// fetched from the Gateway and digest-checked (`Transfer`). Prepared before the cache check, so
@@ -8,8 +8,6 @@ import CoxswainOrchestration
 /// rendering with the node's args); a destination that already has the content is not fetched.
 struct TransferVerb: DirectordVerb {
     static let verbs: [Verb] = [.add, .copy]
-
-    init() {}
 
     func render(_ call: VerbCall, with templates: NodeTemplates) async throws -> VerbCall {
         switch call {

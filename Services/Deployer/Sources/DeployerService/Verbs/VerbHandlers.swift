@@ -7,7 +7,7 @@ import CoxswainCore
 package enum VerbHandlers {
     /// Every handler, with the node's durable store (args, envs, job cache, queue watermark) and
     /// its keys.
-    static func all(store: NodeStore, trust: TrustStore) -> [any VerbHandler] {
+    static func all(store: NodeStore, trust: TrustStore, engine: NodeEngine) -> [any VerbHandler] {
         [
             VerbPipeline(RunVerb(store: store), store: store),
             VerbPipeline(EchoVerb(), store: store),
@@ -21,14 +21,17 @@ package enum VerbHandlers {
             VerbPipeline(RebootVerb(), store: store),
             QueueSentinelVerb(store: store),
             RekeyVerb(trust: trust),
+            ContainerVerb(engine: engine),
         ]
     }
 
     /// The handlers by verb (a verb claimed twice keeps its first handler; `VerbTableTests`
     /// checks that none is).
-    package static func directord(store: NodeStore, trust: TrustStore) -> [Verb: any VerbHandler] {
+    package static func directord(
+        store: NodeStore, trust: TrustStore, engine: NodeEngine = NodeEngine(unavailable: "this agent has no container engine configured")
+    ) -> [Verb: any VerbHandler] {
         var table: [Verb: any VerbHandler] = [:]
-        for handler in all(store: store, trust: trust) {
+        for handler in all(store: store, trust: trust, engine: engine) {
             for verb in handler.verbs where table[verb] == nil { table[verb] = handler }
         }
         return table

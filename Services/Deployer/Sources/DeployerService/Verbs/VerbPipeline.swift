@@ -10,21 +10,21 @@ import Foundation
 /// unless `--skip-cache` or its verb is `.uncached`; its fingerprint covers the verb, its options
 /// and its **rendered** inputs, so a changed value runs again. On success `--stdout-arg` and
 /// `--stderr-arg` store the trimmed output as args.
-package struct VerbPipeline<Family: DirectordVerb>: VerbHandler {
+struct VerbPipeline<Family: DirectordVerb>: VerbHandler {
     let family: Family
     let store: NodeStore
     let renderer = TemplateRenderer()
     /// Blueprint files keep their final newline (Jinja's `keep_trailing_newline`), as files should.
     let fileRenderer = TemplateRenderer(options: .init(keepTrailingNewline: true))
 
-    package init(_ family: Family, store: NodeStore) {
+    init(_ family: Family, store: NodeStore) {
         self.family = family
         self.store = store
     }
 
-    package var verbs: [Verb] { Family.verbs }
+    var verbs: [Verb] { Family.verbs }
 
-    package func execute(_ task: TaskSpec, context: VerbContext) async throws -> VerbOutcome {
+    func execute(_ task: TaskSpec, context: VerbContext) async throws -> VerbOutcome {
         let call: VerbCall
         let options: JobOptions
         do {

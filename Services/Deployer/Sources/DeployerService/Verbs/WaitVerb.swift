@@ -3,20 +3,19 @@ import CoxswainOrchestration
 
 /// `WAIT --seconds N | --cmd CMD | --url URL [--insecure] [--retry N] [--retry-wait S]`: sleeps, or
 /// checks the command (or the URL with curl) until it succeeds, `retry` extra times at most.
-package struct WaitVerb: DirectordVerb {
-    package static let verbs: [Verb] = [.wait]
+struct WaitVerb: DirectordVerb {
+    static let verbs: [Verb] = [.wait]
 
-    package init() {}
-
-    package func render(_ call: VerbCall, with templates: NodeTemplates) async throws -> VerbCall {
+    func render(_ call: VerbCall, with templates: NodeTemplates) async throws -> VerbCall {
         switch call {
-        case .wait(.url(let url, let insecure), let retry, let retryWait): .wait(.url(try await templates.render(url), insecure: insecure), retry: retry, retryWait: retryWait)
+        case .wait(.url(let url, let insecure), let retry, let retryWait):
+            .wait(.url(try await templates.render(url), insecure: insecure), retry: retry, retryWait: retryWait)
         case .wait(.command(let cmd), let retry, let retryWait): .wait(.command(try await templates.render(cmd)), retry: retry, retryWait: retryWait)
         default: call
         }
     }
 
-    package func perform(_ call: VerbCall, inputs: NoInputs, task: TaskSpec, context: VerbContext) async throws -> VerbOutcome {
+    func perform(_ call: VerbCall, inputs: NoInputs, task: TaskSpec, context: VerbContext) async throws -> VerbOutcome {
         guard case .wait(let condition, let retry, let retryWait) = call else { return .unsupported(task.verb) }
         switch condition {
         case .seconds(let s):

@@ -3,17 +3,15 @@ import CoxswainOrchestration
 import Foundation
 
 /// `WORKDIR [--chown U[:G]] [--chmod MODE] PATH`: creates the directory (and its parents).
-package struct WorkdirVerb: DirectordVerb {
-    package static let verbs: [Verb] = [.workdir]
+struct WorkdirVerb: DirectordVerb {
+    static let verbs: [Verb] = [.workdir]
 
-    package init() {}
-
-    package func render(_ call: VerbCall, with templates: NodeTemplates) async throws -> VerbCall {
+    func render(_ call: VerbCall, with templates: NodeTemplates) async throws -> VerbCall {
         guard case .workdir(let path, let chown, let chmod, let recursive) = call else { return call }
         return .workdir(path: try await templates.render(path), chown: chown, chmod: chmod, recursive: recursive)
     }
 
-    package func perform(_ call: VerbCall, inputs: NoInputs, task: TaskSpec, context: VerbContext) async throws -> VerbOutcome {
+    func perform(_ call: VerbCall, inputs: NoInputs, task: TaskSpec, context: VerbContext) async throws -> VerbOutcome {
         guard case .workdir(let path, let chown, let chmod, _) = call else { return .unsupported(task.verb) }
         do {
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
