@@ -76,7 +76,9 @@ let package = Package(
             name: "CoxswainTemplating", dependencies: [.product(name: "Stencil", package: "Stencil")], path: "Shared/CoxswainTemplating"
         ),
         .target(name: "CoxswainAMQP", dependencies: ["CRabbitMQ", "CoxswainRuntime", log, lifecycle], path: "Shared/CoxswainAMQP"),
-        .target(name: "CoxswainMessaging", dependencies: ["CoxswainCore", "CoxswainRuntime", "CoxswainAMQP", "CoxswainCrypto", log, lifecycle], path: "Shared/CoxswainMessaging"),
+        .target(
+            name: "CoxswainMessaging", dependencies: ["CoxswainCore", "CoxswainRuntime", "CoxswainAMQP", "CoxswainCrypto", log, lifecycle],
+            path: "Shared/CoxswainMessaging"),
         .target(name: "CoxswainBrokerAdmin", dependencies: ["CoxswainAMQP", "CoxswainCore", httpClient, log], path: "Shared/CoxswainBrokerAdmin"),
         .target(
             name: "CoxswainNotify",
@@ -85,35 +87,56 @@ let package = Package(
             ],
             path: "Shared/CoxswainNotify"
         ),
-        .target(name: "CoxswainStore", dependencies: ["CoxswainCore", "CoxswainRuntime", "CoxswainCrypto", postgres, log, lifecycle], path: "Shared/CoxswainStore"),
-        .target(name: "CoxswainConfig", dependencies: [configuration, log, yams, argumentParser, .product(name: "SystemPackage", package: "swift-system")], path: "Shared/CoxswainConfig"),
-        .target(name: "CoxswainContainerEngine", dependencies: ["CoxswainCore", httpClient, log, nioCore, .product(name: "NIOFoundationCompat", package: "swift-nio")], path: "Shared/CoxswainContainerEngine", exclude: ["README.md"]),
+        .target(
+            name: "CoxswainStore", dependencies: ["CoxswainCore", "CoxswainRuntime", "CoxswainCrypto", postgres, log, lifecycle], path: "Shared/CoxswainStore"),
+        .target(
+            name: "CoxswainConfig", dependencies: [configuration, log, yams, argumentParser, .product(name: "SystemPackage", package: "swift-system")],
+            path: "Shared/CoxswainConfig"),
+        .target(
+            name: "CoxswainContainerEngine",
+            dependencies: ["CoxswainCore", httpClient, log, nioCore, .product(name: "NIOFoundationCompat", package: "swift-nio")],
+            path: "Shared/CoxswainContainerEngine", exclude: ["README.md"]),
     ]
-        + service("Gateway", executable: "coxswain-gateway", dependencies: [
-            "CoxswainNotify",
-            "CoxswainCore", "CoxswainAMQP", "CoxswainMessaging", "CoxswainStore", "CoxswainConfig", "CoxswainCrypto", "CoxswainBrokerAdmin", "CoxswainOrchestration", "CoxswainCatalog", hummingbird, postgres, lifecycle, log, nioCore,
-            .product(name: "HTTPTypes", package: "swift-http-types"),
-        ])
-        + service("Scheduler", executable: "coxswain-scheduler", dependencies: [
-            "CoxswainCore", "CoxswainAMQP", "CoxswainMessaging", "CoxswainStore", "CoxswainConfig", "CoxswainCrypto", "CoxswainOrchestration", postgres, lifecycle, log,
-        ])
-        + service("Deployer", executable: "coxswain-deployer", dependencies: [
-            "CoxswainCore", "CoxswainRuntime", "CoxswainContainerEngine", "CoxswainAMQP", "CoxswainMessaging", "CoxswainConfig", "CoxswainCrypto", "CoxswainOrchestration", "CoxswainTemplating",
-            grdb, lifecycle, log, httpClient,
-            .product(name: "NIOFoundationCompat", package: "swift-nio"),
-        ])
-        + service("Bootstrapper", executable: "coxswain-bootstrapper", dependencies: [
-            "CoxswainCore", "CoxswainAMQP", "CoxswainMessaging", "CoxswainStore", "CoxswainConfig", "CoxswainCrypto", "CoxswainCatalog", "CoxswainSSH",
-            postgres, lifecycle, log, nioCore,
-        ])
-        + service("Audit", executable: "coxswain-audit", dependencies: [
-            "CoxswainCore", "CoxswainAMQP", "CoxswainMessaging", "CoxswainStore", "CoxswainConfig", "CoxswainCrypto", "CoxswainNotify", postgres, lifecycle, log,
-        ])
+        + service(
+            "Gateway", executable: "coxswain-gateway",
+            dependencies: [
+                "CoxswainNotify",
+                "CoxswainCore", "CoxswainAMQP", "CoxswainMessaging", "CoxswainStore", "CoxswainConfig", "CoxswainCrypto", "CoxswainBrokerAdmin",
+                "CoxswainOrchestration", "CoxswainCatalog", hummingbird, postgres, lifecycle, log, nioCore,
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ])
+        + service(
+            "Scheduler", executable: "coxswain-scheduler",
+            dependencies: [
+                "CoxswainCore", "CoxswainAMQP", "CoxswainMessaging", "CoxswainStore", "CoxswainConfig", "CoxswainCrypto", "CoxswainOrchestration", postgres,
+                lifecycle, log,
+            ])
+        + service(
+            "Deployer", executable: "coxswain-deployer",
+            dependencies: [
+                "CoxswainCore", "CoxswainRuntime", "CoxswainContainerEngine", "CoxswainAMQP", "CoxswainMessaging", "CoxswainConfig", "CoxswainCrypto",
+                "CoxswainOrchestration", "CoxswainTemplating",
+                grdb, lifecycle, log, httpClient,
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+            ])
+        + service(
+            "Bootstrapper", executable: "coxswain-bootstrapper",
+            dependencies: [
+                "CoxswainCore", "CoxswainAMQP", "CoxswainMessaging", "CoxswainStore", "CoxswainConfig", "CoxswainCrypto", "CoxswainCatalog", "CoxswainSSH",
+                postgres, lifecycle, log, nioCore,
+            ])
+        + service(
+            "Audit", executable: "coxswain-audit",
+            dependencies: [
+                "CoxswainCore", "CoxswainAMQP", "CoxswainMessaging", "CoxswainStore", "CoxswainConfig", "CoxswainCrypto", "CoxswainNotify", postgres, lifecycle,
+                log,
+            ])
         + [
             .target(
                 name: "CoxswainCLI",
                 dependencies: [
-                    "CoxswainCore", "CoxswainConfig", "CoxswainOrchestration", "CoxswainCrypto", "CoxswainCatalog", "CoxswainTemplating", argumentParser, httpClient, yams, nioCore,
+                    "CoxswainCore", "CoxswainConfig", "CoxswainOrchestration", "CoxswainCrypto", "CoxswainCatalog", "CoxswainTemplating", argumentParser,
+                    httpClient, yams, nioCore,
                     .product(name: "NIOFoundationCompat", package: "swift-nio"),
                 ],
                 path: "CLI/Sources/CoxswainCLI"
@@ -144,7 +167,10 @@ let package = Package(
             .testTarget(name: "DeployerTests", dependencies: ["DeployerService", "CoxswainCore"], path: "Tests/DeployerTests"),
             .testTarget(
                 name: "IntegrationTests",
-                dependencies: ["CoxswainCore", "CoxswainRuntime", "CoxswainStore", "CoxswainAMQP", "CoxswainMessaging", "CoxswainCrypto", "DeployerService", "GatewayService", postgres, log],
+                dependencies: [
+                    "CoxswainCore", "CoxswainRuntime", "CoxswainStore", "CoxswainAMQP", "CoxswainMessaging", "CoxswainCrypto", "DeployerService",
+                    "GatewayService", postgres, log,
+                ],
                 path: "Tests/IntegrationTests"
             ),
         ]

@@ -449,8 +449,9 @@ final class AMQPConnection {
             for index in 0..<Int(max(0, properties.headers.num_entries)) {
                 let entry = entries[index]
                 let kind = entry.value.kind
-                guard kind == UInt8(truncatingIfNeeded: AMQP_FIELD_KIND_UTF8.rawValue)
-                    || kind == UInt8(truncatingIfNeeded: AMQP_FIELD_KIND_BYTES.rawValue)
+                guard
+                    kind == UInt8(truncatingIfNeeded: AMQP_FIELD_KIND_UTF8.rawValue)
+                        || kind == UInt8(truncatingIfNeeded: AMQP_FIELD_KIND_BYTES.rawValue)
                 else { continue }
                 decoded.headers[string(entry.key)] = string(entry.value.value.bytes)
             }

@@ -1,4 +1,5 @@
 import Logging
+
 /// Logger metadata keys of the AMQP client (dotted, stable; dashboards filter on them).
 enum AMQPLogMetadata {
     /// Connection name given in the configuration.

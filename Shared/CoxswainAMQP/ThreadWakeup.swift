@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A self-pipe another thread can make readable to wake a thread blocked in `poll()`.
@@ -41,14 +41,14 @@ struct ThreadWakeup: Sendable {
     /// Closes both ends.
     func close() {
         #if canImport(Glibc)
-        _ = Glibc.close(readDescriptor)
-        _ = Glibc.close(writeDescriptor)
+            _ = Glibc.close(readDescriptor)
+            _ = Glibc.close(writeDescriptor)
         #elseif canImport(Musl)
-        _ = Musl.close(readDescriptor)
-        _ = Musl.close(writeDescriptor)
+            _ = Musl.close(readDescriptor)
+            _ = Musl.close(writeDescriptor)
         #else
-        _ = Darwin.close(readDescriptor)
-        _ = Darwin.close(writeDescriptor)
+            _ = Darwin.close(readDescriptor)
+            _ = Darwin.close(writeDescriptor)
         #endif
     }
 

@@ -1,5 +1,5 @@
-import CoxswainAMQP
 import AsyncHTTPClient
+import CoxswainAMQP
 import Foundation
 import Logging
 

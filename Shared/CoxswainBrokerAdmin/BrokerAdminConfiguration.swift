@@ -1,4 +1,5 @@
 import CoxswainAMQP
+
 /// Where the RabbitMQ management HTTP API is and which administrator talks to it.
 ///
 /// Build it from the management URL (`http://user:pass@host:port`, the form of

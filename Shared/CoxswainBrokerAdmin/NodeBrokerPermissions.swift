@@ -1,4 +1,5 @@
 import CoxswainCore
+
 /// What one node's broker user may do, as RabbitMQ permission patterns. Pure data: computing it
 /// needs no broker, ``BrokerAdmin/grantNode(_:queue:eventsExchange:)`` applies it.
 ///

@@ -11,7 +11,10 @@ package struct BootstrapRunRequest: Codable, Sendable, Equatable {
     /// A stored SSH credential of the team, for hosts that name none.
     package var credential: String?
 
-    package init(plan: BootstrapPlan, threads: Int? = nil, acceptNewHostKeys: Bool? = nil, privateKey: String? = nil, passphrase: String? = nil, credential: String? = nil) {
+    package init(
+        plan: BootstrapPlan, threads: Int? = nil, acceptNewHostKeys: Bool? = nil, privateKey: String? = nil, passphrase: String? = nil,
+        credential: String? = nil
+    ) {
         self.plan = plan
         self.threads = threads
         self.acceptNewHostKeys = acceptNewHostKeys

@@ -1,6 +1,6 @@
 import CoxswainCore
-import Foundation
 import CoxswainYAML
+import Foundation
 import Yams
 
 extension Catalog {

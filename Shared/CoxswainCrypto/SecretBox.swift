@@ -27,7 +27,8 @@ package struct SecretBox: Sendable {
     /// - Throws: ``CryptoError/invalidKey(_:)`` if it is not base64 of 32 bytes.
     package init(base64Key: String) throws {
         guard let key = Sodium.decodeBase64Secret(base64Key, variant: .standard, count: Sodium.aeadKeyBytes) else {
-            throw CryptoError.invalidKey("a master key must be standard base64 of \(Sodium.aeadKeyBytes) random bytes (generate one with SecretBox.generateBase64Key())")
+            throw CryptoError.invalidKey(
+                "a master key must be standard base64 of \(Sodium.aeadKeyBytes) random bytes (generate one with SecretBox.generateBase64Key())")
         }
         self.key = key
     }

@@ -23,4 +23,3 @@ package enum FailureDisposition: Equatable, Sendable {
         }
     }
 }
-

@@ -178,10 +178,12 @@ package struct DeliveryLoop: Sendable {
     }
 
     private func requeue(_ delivery: AMQPDelivery, error: any Error, delay: Duration) async {
-        logger.warning("handler failed; requeueing after a back-off", metadata: [
-            "message.type": "\(label)", "retry.delay_ms": "\(delay.components.seconds * 1000 + delay.components.attoseconds / 1_000_000_000_000_000)",
-            "error": "\(error)",
-        ])
+        logger.warning(
+            "handler failed; requeueing after a back-off",
+            metadata: [
+                "message.type": "\(label)", "retry.delay_ms": "\(delay.components.seconds * 1000 + delay.components.attoseconds / 1_000_000_000_000_000)",
+                "error": "\(error)",
+            ])
         try? await Task.sleep(for: delay)
         consumer.nack(delivery, requeue: true)
     }
@@ -238,19 +240,24 @@ package struct DeliveryLoop: Sendable {
 
     private func requeue<Item: DeliveryCarrying>(_ items: [Item], error: any Error, backoff: inout RetryBackoff) async -> Outcome {
         let delay = backoff.next()
-        logger.warning("handler failed; requeueing after a back-off", metadata: [
-            "message.type": "\(label)", "batch.size": "\(items.count)", "retry.delay_ms": "\(delay.components.seconds * 1000 + delay.components.attoseconds / 1_000_000_000_000_000)",
-            "error": "\(error)",
-        ])
+        logger.warning(
+            "handler failed; requeueing after a back-off",
+            metadata: [
+                "message.type": "\(label)", "batch.size": "\(items.count)",
+                "retry.delay_ms": "\(delay.components.seconds * 1000 + delay.components.attoseconds / 1_000_000_000_000_000)",
+                "error": "\(error)",
+            ])
         let cancelled = (try? await Task.sleep(for: delay)) == nil
         for item in items { consumer.nack(item.delivery, requeue: true) }
         return cancelled ? .cancelled : .done
     }
 
     private func deadLetter(_ delivery: AMQPDelivery, reason: String) async {
-        logger.error("dead-lettering a message", metadata: [
-            "message.type": "\(delivery.properties.type ?? "none")", "amqp.routing_key": "\(delivery.routingKey)", "reason": "\(reason)",
-        ])
+        logger.error(
+            "dead-lettering a message",
+            metadata: [
+                "message.type": "\(delivery.properties.type ?? "none")", "amqp.routing_key": "\(delivery.routingKey)", "reason": "\(reason)",
+            ])
         consumer.reject(delivery, requeue: false)
         await deadLettered(delivery, reason)
     }

@@ -1,5 +1,5 @@
-import Foundation
 import AsyncHTTPClient
+import Foundation
 import Logging
 import NIOCore
 import NIOHTTP1
@@ -138,7 +138,7 @@ package final class WebhookSender: Sendable {
         for address in addresses.dropLast() {
             do {
                 return try await execute(request, host: host, pinnedTo: address, deadline: deadline)
-            } catch where Self.isUnreachable(error) {
+            } catch  where Self.isUnreachable(error) {
                 continue
             }
         }

@@ -1,6 +1,6 @@
 import CoxswainCore
-import Foundation
 import CoxswainYAML
+import Foundation
 import Yams
 
 /// Reads a Directord orchestration file: a YAML list of blocks, each with `jobs`.

@@ -1,4 +1,5 @@
 import CoxswainCore
+
 /// One SOURCE operand of `ADD`/`COPY`: the pattern as written and where it points.
 ///
 /// Relative patterns are resolved against the orchestration file's folder (Directord resolved

@@ -19,15 +19,17 @@ package enum DedicatedThread {
         defer { pthread_attr_destroy(&attributes) }
         pthread_attr_setdetachstate(&attributes, Int32(PTHREAD_CREATE_DETACHED))
         var thread = pthread_t()
-        let result = pthread_create(&thread, &attributes, { context in
-            let work = Unmanaged<Work>.fromOpaque(context!).takeRetainedValue()
-            if let name = work.name {
-                // Set on the thread itself so Linux tools show it (Linux keeps 15 bytes).
-                Thread.current.name = String(decoding: name.utf8.prefix(15), as: UTF8.self)
-            }
-            work.body()
-            return nil
-        }, work.toOpaque())
+        let result = pthread_create(
+            &thread, &attributes,
+            { context in
+                let work = Unmanaged<Work>.fromOpaque(context!).takeRetainedValue()
+                if let name = work.name {
+                    // Set on the thread itself so Linux tools show it (Linux keeps 15 bytes).
+                    Thread.current.name = String(decoding: name.utf8.prefix(15), as: UTF8.self)
+                }
+                work.body()
+                return nil
+            }, work.toOpaque())
         if result != 0 {
             work.release()
         }

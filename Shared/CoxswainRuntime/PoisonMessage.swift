@@ -4,4 +4,3 @@ package struct PoisonMessage: Error, CustomStringConvertible, Equatable {
     package init(_ reason: String) { self.reason = reason }
     package var description: String { reason }
 }
-

@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Opens a TCP connection with a timeout: resolves the host with `getaddrinfo` (IPv4, IPv6 and

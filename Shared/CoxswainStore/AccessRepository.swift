@@ -66,7 +66,8 @@ package struct AccessRepository: Sendable {
     package func createTeam(name: String, owner: UUID?) async throws -> TeamID {
         let id = UUID()
         try await client.transaction(logger: logger) { conn in
-            let rows = try await conn.guardedQuery("INSERT INTO teams (id, name) VALUES (\(id), \(name)) ON CONFLICT (name) DO NOTHING RETURNING id", logger: logger)
+            let rows = try await conn.guardedQuery(
+                "INSERT INTO teams (id, name) VALUES (\(id), \(name)) ON CONFLICT (name) DO NOTHING RETURNING id", logger: logger)
             var created = false
             for try await _ in rows.decode(UUID.self) { created = true }
             guard created else { throw AccessError.nameUnavailable("team") }
@@ -78,7 +79,9 @@ package struct AccessRepository: Sendable {
     }
 
     package func teamName(_ team: TeamID) async throws -> String? {
-        for try await name in try await client.guardedQuery("SELECT name FROM teams WHERE id = \(team.uuid)", logger: logger).decode(String.self) { return name }
+        for try await name in try await client.guardedQuery("SELECT name FROM teams WHERE id = \(team.uuid)", logger: logger).decode(String.self) {
+            return name
+        }
         return nil
     }
 
@@ -166,7 +169,8 @@ package struct AccessRepository: Sendable {
         try await client.transaction(logger: logger) { conn in
             try await Self.lockTeam(team, conn: conn, logger: logger)
             if try await Self.isLastOwner(team: team, user: user, conn: conn, logger: logger) { throw AccessError.lastOwner }
-            let rows = try await conn.guardedQuery("DELETE FROM memberships WHERE team_id = \(team.uuid) AND user_id = \(user) RETURNING user_id", logger: logger)
+            let rows = try await conn.guardedQuery(
+                "DELETE FROM memberships WHERE team_id = \(team.uuid) AND user_id = \(user) RETURNING user_id", logger: logger)
             var removed = false
             for try await _ in rows.decode(UUID.self) { removed = true }
             guard removed else { throw AccessError.notFound("member") }
@@ -300,7 +304,10 @@ package struct AccessRepository: Sendable {
         )
         var out: [TokenInfo] = []
         for try await r in rows.decode((UUID, String, String, String, String, Date, Date, Date?, Date?).self) {
-            out.append(TokenInfo(id: r.0.uuidString.lowercased(), name: r.1, user: r.2, team: r.3, role: Role(rawValue: r.4) ?? .viewer, createdAt: r.5, expiresAt: r.6, revokedAt: r.7, lastUsedAt: r.8, secret: nil))
+            out.append(
+                TokenInfo(
+                    id: r.0.uuidString.lowercased(), name: r.1, user: r.2, team: r.3, role: Role(rawValue: r.4) ?? .viewer, createdAt: r.5, expiresAt: r.6,
+                    revokedAt: r.7, lastUsedAt: r.8, secret: nil))
         }
         return out
     }
@@ -331,7 +338,8 @@ package struct AccessRepository: Sendable {
         for try await r in rows.decode((UUID, UUID, String, String, String, UUID, String).self) {
             let tokenRole = Role(rawValue: r.3) ?? .viewer
             let memberRole = Role(rawValue: r.4) ?? .viewer
-            return ResolvedCredential(teamID: TeamID(r.1.uuidString.lowercased()), teamName: r.2, role: min(tokenRole, memberRole), userID: r.5, userName: r.6, credentialID: r.0)
+            return ResolvedCredential(
+                teamID: TeamID(r.1.uuidString.lowercased()), teamName: r.2, role: min(tokenRole, memberRole), userID: r.5, userName: r.6, credentialID: r.0)
         }
         return nil
     }

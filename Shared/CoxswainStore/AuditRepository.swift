@@ -74,12 +74,25 @@ package struct AuditRepository: Sendable {
                 try await conn.guardedQuery("SELECT pg_advisory_xact_lock(hashtextextended(\(team.rawValue), 42))", logger: logger)
             }
             var seen = Set<String>()
-            for try await id in try await conn.guardedQuery("SELECT message_id FROM audit_events WHERE message_id = ANY(\(records.map(\.messageID)))", logger: logger).decode(String.self) {
+            for try await id in try await conn.guardedQuery(
+                "SELECT message_id FROM audit_events WHERE message_id = ANY(\(records.map(\.messageID)))", logger: logger
+            ).decode(String.self) {
                 seen.insert(id)
             }
-            var ids: [String] = [], teams: [UUID] = [], seqs: [Int64] = [], micros: [Int64] = [], keys: [String] = [], types: [String] = []
-            var actors: [String] = [], actions: [String] = [], targets: [String] = [], outcomes: [String] = [], requests: [String] = []
-            var payloads: [String] = [], prevs: [String] = [], hashes: [String] = []
+            var ids: [String] = []
+            var teams: [UUID] = []
+            var seqs: [Int64] = []
+            var micros: [Int64] = []
+            var keys: [String] = []
+            var types: [String] = []
+            var actors: [String] = []
+            var actions: [String] = []
+            var targets: [String] = []
+            var outcomes: [String] = []
+            var requests: [String] = []
+            var payloads: [String] = []
+            var prevs: [String] = []
+            var hashes: [String] = []
             for (team, teamRecords) in byTeam {
                 var seq: Int64 = 0
                 var prev = ""
@@ -94,9 +107,20 @@ package struct AuditRepository: Sendable {
                     seq += 1
                     let us = Self.micros(r.eventTime)
                     let hash = Digest.sha256Hex(Self.canonical(seq: seq, team: team, eventMicros: us, record: r, prevHash: prev))
-                    ids.append(r.messageID); teams.append(team.uuid); seqs.append(seq); micros.append(us); keys.append(r.routingKey)
-                    types.append(r.messageType ?? ""); actors.append(r.actor); actions.append(r.action); targets.append(r.target)
-                    outcomes.append(r.outcome); requests.append(r.requestID ?? ""); payloads.append(r.payload); prevs.append(prev); hashes.append(hash)
+                    ids.append(r.messageID)
+                    teams.append(team.uuid)
+                    seqs.append(seq)
+                    micros.append(us)
+                    keys.append(r.routingKey)
+                    types.append(r.messageType ?? "")
+                    actors.append(r.actor)
+                    actions.append(r.action)
+                    targets.append(r.target)
+                    outcomes.append(r.outcome)
+                    requests.append(r.requestID ?? "")
+                    payloads.append(r.payload)
+                    prevs.append(prev)
+                    hashes.append(hash)
                     prev = hash
                 }
             }

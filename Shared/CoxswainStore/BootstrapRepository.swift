@@ -118,7 +118,8 @@ package struct BootstrapRepository: Sendable {
             return .done
         }
         let finished = try await client.guardedQuery(
-            "SELECT position FROM bootstrap_hosts WHERE run_id = \(id) AND status = ANY(\(BootstrapHostStatus.allCases.filter(\.isFinal).map(\.rawValue))::text[])", logger: logger
+            "SELECT position FROM bootstrap_hosts WHERE run_id = \(id) AND status = ANY(\(BootstrapHostStatus.allCases.filter(\.isFinal).map(\.rawValue))::text[])",
+            logger: logger
         )
         for try await p in finished.decode(Int.self) { run.finishedHosts.insert(p) }
         return .claimed(run)
@@ -154,7 +155,8 @@ package struct BootstrapRepository: Sendable {
             logger: logger
         )
         try await client.guardedQuery(
-            "UPDATE bootstrap_steps SET status = \(stepStatus.rawValue), output = '', exit_code = NULL WHERE run_id = \(run) AND position = \(position)", logger: logger
+            "UPDATE bootstrap_steps SET status = \(stepStatus.rawValue), output = '', exit_code = NULL WHERE run_id = \(run) AND position = \(position)",
+            logger: logger
         )
     }
 
@@ -263,7 +265,9 @@ package struct BootstrapRepository: Sendable {
         var hosts: [BootstrapHostDetail] = []
         for try await h in hostRows.decode((Int, String, String, Int, String, String, String, String?, Date?, Date?).self) {
             hosts.append(
-                BootstrapHostDetail(name: h.1, host: h.2, port: h.3, username: h.4, role: h.5, status: BootstrapHostStatus(rawValue: h.6) ?? .failed, error: h.7, startedAt: h.8, finishedAt: h.9, steps: [])
+                BootstrapHostDetail(
+                    name: h.1, host: h.2, port: h.3, username: h.4, role: h.5, status: BootstrapHostStatus(rawValue: h.6) ?? .failed, error: h.7,
+                    startedAt: h.8, finishedAt: h.9, steps: [])
             )
         }
         let stepRows = try await client.guardedQuery(
@@ -274,7 +278,9 @@ package struct BootstrapRepository: Sendable {
             logger: logger
         )
         for try await s in stepRows.decode((Int, Int, String, String, Int32?, String, Date?, Date?).self) where s.0 < hosts.count {
-            hosts[s.0].steps.append(BootstrapStepDetail(seq: s.1, label: s.2, status: BootstrapStepStatus(rawValue: s.3) ?? .failed, exitCode: s.4, output: s.5, startedAt: s.6, finishedAt: s.7))
+            hosts[s.0].steps.append(
+                BootstrapStepDetail(
+                    seq: s.1, label: s.2, status: BootstrapStepStatus(rawValue: s.3) ?? .failed, exitCode: s.4, output: s.5, startedAt: s.6, finishedAt: s.7))
         }
         let fileRows = try await client.guardedQuery(
             "SELECT host, local_name, remote_path, digest, size FROM bootstrap_files WHERE run_id = \(id) ORDER BY host, local_name", logger: logger
@@ -297,7 +303,9 @@ package struct BootstrapRepository: Sendable {
         """
 
     static func summary(_ r: SummaryRow) -> BootstrapRunSummary {
-        BootstrapRunSummary(id: r.0, status: BootstrapRunStatus(rawValue: r.1) ?? .failed, hosts: r.2, succeeded: r.3, failed: r.4, submittedBy: r.5, error: r.6, createdAt: r.7, finishedAt: r.8)
+        BootstrapRunSummary(
+            id: r.0, status: BootstrapRunStatus(rawValue: r.1) ?? .failed, hosts: r.2, succeeded: r.3, failed: r.4, submittedBy: r.5, error: r.6,
+            createdAt: r.7, finishedAt: r.8)
     }
 
     // MARK: Known hosts

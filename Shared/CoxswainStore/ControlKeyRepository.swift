@@ -1,8 +1,8 @@
 import CoxswainCrypto
 import Foundation
 import Logging
-import Synchronization
 import PostgresNIO
+import Synchronization
 
 /// The control plane's Ed25519 signing keys. The secret half is stored sealed with the master key
 /// (XChaCha20-Poly1305, bound to the key's id); exactly one key is active.

@@ -43,7 +43,8 @@ package struct JobRepository: Sendable {
     /// Deletes the team's finished jobs (with their tasks); returns how many.
     package func purgeFinished(team: TeamID) async throws -> Int {
         let rows = try await client.guardedQuery(
-            "DELETE FROM jobs WHERE team_id = \(team.uuid) AND status = ANY(\(JobStatus.allCases.filter(\.isFinal).map(\.rawValue))::text[]) RETURNING id", logger: logger
+            "DELETE FROM jobs WHERE team_id = \(team.uuid) AND status = ANY(\(JobStatus.allCases.filter(\.isFinal).map(\.rawValue))::text[]) RETURNING id",
+            logger: logger
         )
         var n = 0
         for try await _ in rows.decode(UUID.self) { n += 1 }
@@ -52,7 +53,9 @@ package struct JobRepository: Sendable {
 
     /// Whether the team has this job.
     package func exists(_ id: JobID, team: TeamID) async throws -> Bool {
-        for try await _ in try await client.guardedQuery("SELECT 1 FROM jobs WHERE id = \(id.rawValue) AND team_id = \(team.uuid)", logger: logger).decode(Int.self) { return true }
+        for try await _ in try await client.guardedQuery("SELECT 1 FROM jobs WHERE id = \(id.rawValue) AND team_id = \(team.uuid)", logger: logger).decode(
+            Int.self)
+        { return true }
         return false
     }
 
@@ -106,7 +109,8 @@ package struct JobRepository: Sendable {
     /// The nodes a job has tasks on (whose live output its stream may carry).
     package func nodes(of id: JobID) async throws -> Set<String> {
         var out = Set<String>()
-        for try await node in try await client.guardedQuery("SELECT DISTINCT node FROM tasks WHERE job_id = \(id.rawValue)", logger: logger).decode(String.self) {
+        for try await node in try await client.guardedQuery("SELECT DISTINCT node FROM tasks WHERE job_id = \(id.rawValue)", logger: logger).decode(String.self)
+        {
             out.insert(node)
         }
         return out

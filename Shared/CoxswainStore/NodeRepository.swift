@@ -170,7 +170,9 @@ package struct NodeRepository: Sendable {
     }
 
     /// Completes enrolment once: the token is consumed (a second use finds nothing), keys recorded.
-    package func completeEnrolment(name: NodeName, tokenHash: String, signingKey: String, sealingKey: String, machineID: String, brokerUser: String) async throws -> Bool {
+    package func completeEnrolment(name: NodeName, tokenHash: String, signingKey: String, sealingKey: String, machineID: String, brokerUser: String)
+        async throws -> Bool
+    {
         let rows = try await client.guardedQuery(
             """
             UPDATE nodes SET enrolment_token_hash = NULL, enrolled_at = clock_timestamp(), status = \(NodeStatus.offline.rawValue),
@@ -227,7 +229,9 @@ package struct NodeRepository: Sendable {
     /// Names of every enrolled node (all teams): who must receive a control-key hand-over.
     package func enrolledNames() async throws -> [String] {
         var out: [String] = []
-        for try await name in try await client.guardedQuery("SELECT name FROM nodes WHERE enrolled_at IS NOT NULL ORDER BY name", logger: logger).decode(String.self) {
+        for try await name in try await client.guardedQuery("SELECT name FROM nodes WHERE enrolled_at IS NOT NULL ORDER BY name", logger: logger).decode(
+            String.self)
+        {
             out.append(name)
         }
         return out

@@ -61,13 +61,16 @@ package struct NotificationRepository: Sendable {
         )
         var out: [NotificationInfo] = []
         for try await r in rows.decode((UUID, String, String, [String], Int, Int, Int, String?).self) {
-            out.append(NotificationInfo(id: r.0.uuidString.lowercased(), url: r.1, format: r.2, events: r.3, delivered: r.4, pending: r.5, failed: r.6, lastError: r.7))
+            out.append(
+                NotificationInfo(id: r.0.uuidString.lowercased(), url: r.1, format: r.2, events: r.3, delivered: r.4, pending: r.5, failed: r.6, lastError: r.7)
+            )
         }
         return out
     }
 
     package func remove(team: TeamID, id: UUID) async throws -> Bool {
-        let rows = try await client.guardedQuery("DELETE FROM notification_subscriptions WHERE id = \(id) AND team_id = \(team.uuid) RETURNING id", logger: logger)
+        let rows = try await client.guardedQuery(
+            "DELETE FROM notification_subscriptions WHERE id = \(id) AND team_id = \(team.uuid) RETURNING id", logger: logger)
         for try await _ in rows.decode(UUID.self) { return true }
         return false
     }
@@ -81,14 +84,21 @@ package struct NotificationRepository: Sendable {
     package func enqueue(_ events: [(team: TeamID, type: String, id: String, json: String)], onlySubscription: UUID? = nil) async throws -> Int {
         guard !events.isEmpty else { return 0 }
         let teams = Array(Set(events.map(\.team.uuid)))
-        let rows = try await client.guardedQuery("SELECT id, team_id, events FROM notification_subscriptions WHERE team_id = ANY(\(teams)::uuid[])", logger: logger)
+        let rows = try await client.guardedQuery(
+            "SELECT id, team_id, events FROM notification_subscriptions WHERE team_id = ANY(\(teams)::uuid[])", logger: logger)
         var subscriptions: [(UUID, UUID, [String])] = []
         for try await r in rows.decode((UUID, UUID, [String]).self) { subscriptions.append(r) }
-        var subs: [UUID] = [], ids: [String] = [], types: [String] = [], bodies: [String] = []
+        var subs: [UUID] = []
+        var ids: [String] = []
+        var types: [String] = []
+        var bodies: [String] = []
         for e in events {
             for (sub, team, patterns) in subscriptions where team == e.team.uuid && (onlySubscription ?? sub) == sub {
                 guard onlySubscription != nil || patterns.contains(where: { Self.matches($0, e.type) }) else { continue }
-                subs.append(sub); ids.append(e.id); types.append(e.type); bodies.append(e.json)
+                subs.append(sub)
+                ids.append(e.id)
+                types.append(e.type)
+                bodies.append(e.json)
             }
         }
         guard !subs.isEmpty else { return 0 }

@@ -1,6 +1,6 @@
-import Synchronization
 import Logging
 import PostgresNIO
+import Synchronization
 
 extension PostgresClient {
     /// A pooled client for Coxswain's database (plain TCP on loopback; TLS preferred elsewhere).

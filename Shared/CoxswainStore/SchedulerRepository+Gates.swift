@@ -96,7 +96,8 @@ extension SchedulerRepository {
             for try await r in taskRows.decode((UUID, UUID, String, Int, String, Int?, Date?, String?, Date?, Bool?).self) {
                 guard let i = index[JobID(r.0)] else { continue }
                 jobs[i].tasks.append(
-                    GatedJob.Task(id: TaskID(r.1), node: r.2, seq: r.3, status: TaskStatus(rawValue: r.4) ?? .failed, gate: r.5, finishedAt: r.6, queryValue: r.7)
+                    GatedJob.Task(
+                        id: TaskID(r.1), node: r.2, seq: r.3, status: TaskStatus(rawValue: r.4) ?? .failed, gate: r.5, finishedAt: r.6, queryValue: r.7)
                 )
                 if let started = r.8 { jobs[i].agentStartedAt[r.2] = started }
                 if r.9 == true { jobs[i].rebooting.insert(r.2) }
@@ -134,7 +135,9 @@ extension SchedulerRepository {
                 )
                 for try await r in failed.decode((UUID, UUID, String, UUID).self) {
                     guard let node = try? NodeName(validating: r.2) else { continue }
-                    recorded.append(RecordedTask(jobID: JobID(r.0), team: TeamID(r.3.uuidString.lowercased()), taskID: TaskID(r.1), node: node, status: .failed, exitCode: nil))
+                    recorded.append(
+                        RecordedTask(
+                            jobID: JobID(r.0), team: TeamID(r.3.uuidString.lowercased()), taskID: TaskID(r.1), node: node, status: .failed, exitCode: nil))
                 }
             }
             var dispatchable: [(Int, DispatchableTask)] = []
@@ -150,7 +153,8 @@ extension SchedulerRepository {
                 )
                 for try await r in released.decode((UUID, UUID, String, String, String, Double, String?, Int, String?).self) {
                     guard let node = try? NodeName(validating: r.2), let verb = Verb(rawValue: r.3) else { continue }
-                    var task = DispatchableTask(jobID: JobID(r.0), taskID: TaskID(r.1), node: node, verb: verb, arguments: r.4, timeoutSeconds: r.5, varsJSON: r.6)
+                    var task = DispatchableTask(
+                        jobID: JobID(r.0), taskID: TaskID(r.1), node: node, verb: verb, arguments: r.4, timeoutSeconds: r.5, varsJSON: r.6)
                     task.artifacts = r.8.flatMap { try? JSONDecoder().decode([ArtifactRef].self, from: Data($0.utf8)) }
                     dispatchable.append((r.7, task))
                 }
@@ -255,7 +259,8 @@ extension SchedulerRepository {
             var recorded: [RecordedTask] = []
             for try await r in rows.decode((UUID, UUID, String, UUID).self) {
                 guard let node = try? NodeName(validating: r.2) else { continue }
-                recorded.append(RecordedTask(jobID: JobID(r.0), team: TeamID(r.3.uuidString.lowercased()), taskID: TaskID(r.1), node: node, status: .failed, exitCode: nil))
+                recorded.append(
+                    RecordedTask(jobID: JobID(r.0), team: TeamID(r.3.uuidString.lowercased()), taskID: TaskID(r.1), node: node, status: .failed, exitCode: nil))
             }
             return (recorded, try await Self.completeJobs(ids, conn: conn, logger: logger))
         }

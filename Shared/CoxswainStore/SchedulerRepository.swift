@@ -165,7 +165,8 @@ package struct SchedulerRepository: Sendable {
     /// Records the plan: the job moves out of `submitted` (only once, whichever replica gets there
     /// first) and its tasks are inserted. Returns nil when another replica already planned it, else
     /// the completed job when nothing is left to run (rejected, or every target offline).
-    package func commitPlan(job: SubmittedJob, decision: PlanDecision, heldNodes: Set<NodeName> = []) async throws -> (planned: Bool, completed: CompletedJob?) {
+    package func commitPlan(job: SubmittedJob, decision: PlanDecision, heldNodes: Set<NodeName> = []) async throws -> (planned: Bool, completed: CompletedJob?)
+    {
         try await client.transaction(logger: logger) { conn in
             switch decision {
             case .reject(let reason):
@@ -337,7 +338,10 @@ package struct SchedulerRepository: Sendable {
             var rebooted: [String] = []
             for try await r in rows.decode((UUID, UUID, String, String, Int32?, UUID, String?).self) {
                 guard let node = try? NodeName(validating: r.2) else { continue }
-                recorded.append(RecordedTask(jobID: JobID(r.0), team: TeamID(r.5.uuidString.lowercased()), taskID: TaskID(r.1), node: node, status: TaskStatus(rawValue: r.3) ?? .failed, exitCode: r.4))
+                recorded.append(
+                    RecordedTask(
+                        jobID: JobID(r.0), team: TeamID(r.5.uuidString.lowercased()), taskID: TaskID(r.1), node: node,
+                        status: TaskStatus(rawValue: r.3) ?? .failed, exitCode: r.4))
                 if r.6 == Verb.reboot.rawValue, r.3 == TaskStatus.succeeded.rawValue { rebooted.append(r.2) }
             }
             if !rebooted.isEmpty {
@@ -370,7 +374,10 @@ package struct SchedulerRepository: Sendable {
                 for try await r in rows.decode((UUID, UUID, String, String, Int32?, UUID, String, String?).self) {
                     guard let node = try? NodeName(validating: r.2) else { continue }
                     let team = TeamID(r.5.uuidString.lowercased())
-                    recorded.append(RecordedTask(jobID: JobID(r.0), team: team, taskID: TaskID(r.1), node: node, status: TaskStatus(rawValue: r.3) ?? .failed, exitCode: r.4, replayed: true))
+                    recorded.append(
+                        RecordedTask(
+                            jobID: JobID(r.0), team: team, taskID: TaskID(r.1), node: node, status: TaskStatus(rawValue: r.3) ?? .failed, exitCode: r.4,
+                            replayed: true))
                     if let status = JobStatus(rawValue: r.6), status.isFinal, !completed.contains(where: { $0.jobID.rawValue == r.0 }) {
                         finishedJobs[r.0] = CompletedJob(jobID: JobID(r.0), team: team, status: status, error: r.7)
                     }
@@ -443,7 +450,9 @@ package struct SchedulerRepository: Sendable {
             var recorded: [RecordedTask] = []
             for try await r in rows.decode((UUID, UUID, String, UUID).self) {
                 guard let node = try? NodeName(validating: r.2) else { continue }
-                recorded.append(RecordedTask(jobID: JobID(r.0), team: TeamID(r.3.uuidString.lowercased()), taskID: TaskID(r.1), node: node, status: .timedOut, exitCode: nil))
+                recorded.append(
+                    RecordedTask(
+                        jobID: JobID(r.0), team: TeamID(r.3.uuidString.lowercased()), taskID: TaskID(r.1), node: node, status: .timedOut, exitCode: nil))
             }
             let completed = try await Self.completeJobs(jobIDs, conn: conn, logger: logger)
             return (recorded, completed)
@@ -484,7 +493,8 @@ package struct SchedulerRepository: Sendable {
                 var tasks: [(Int, DispatchableTask)] = []
                 for try await r in released.decode((UUID, String, String, String, Double, String?, Int, String?, Int?).self) where r.8 == nil {
                     guard let node = try? NodeName(validating: r.1), let verb = Verb(rawValue: r.2) else { continue }
-                    var task = DispatchableTask(jobID: JobID(job), taskID: TaskID(r.0), node: node, verb: verb, arguments: r.3, timeoutSeconds: r.4, varsJSON: r.5)
+                    var task = DispatchableTask(
+                        jobID: JobID(job), taskID: TaskID(r.0), node: node, verb: verb, arguments: r.3, timeoutSeconds: r.4, varsJSON: r.5)
                     task.artifacts = Self.artifacts(r.7)
                     tasks.append((r.6, task))
                 }
@@ -538,7 +548,8 @@ package struct SchedulerRepository: Sendable {
     /// Jobs still waiting that were waiting for one of these.
     package func dependents(of ids: [JobID]) async throws -> [JobID] {
         let rows = try await client.guardedQuery(
-            "SELECT id FROM jobs WHERE after_job = ANY(\(ids.map(\.rawValue))::uuid[]) AND status = \(JobStatus.submitted.rawValue) ORDER BY created_at", logger: logger
+            "SELECT id FROM jobs WHERE after_job = ANY(\(ids.map(\.rawValue))::uuid[]) AND status = \(JobStatus.submitted.rawValue) ORDER BY created_at",
+            logger: logger
         )
         var out: [JobID] = []
         for try await id in rows.decode(UUID.self) { out.append(JobID(id)) }

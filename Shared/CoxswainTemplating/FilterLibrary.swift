@@ -34,9 +34,11 @@ enum FilterLibrary {
         case "join":
             try call.expectArguments(at: 2)
             let separator = try arguments.value(0, "d")?.require().pythonString ?? ""
-            return .defined(.string(try call.items(attribute: arguments.value(1, "attribute")).map { item throws(EvalFailure) in
-                try item.require().pythonString
-            }.joined(separator: separator)))
+            return .defined(
+                .string(
+                    try call.items(attribute: arguments.value(1, "attribute")).map { item throws(EvalFailure) in
+                        try item.require().pythonString
+                    }.joined(separator: separator)))
         case "length", "count":
             try call.expectArguments(at: 0)
             switch try call.defined() {
@@ -71,20 +73,22 @@ enum FilterLibrary {
             }
             let testName = try test.require().pythonString
             let testArguments = Arguments(positional: Array(arguments.positional.dropFirst()), keyword: arguments.keyword)
-            return .list(try items.filtering { item throws(EvalFailure) in
-                try TestLibrary.apply(testName, to: item, arguments: testArguments) == (name == "select")
-            })
+            return .list(
+                try items.filtering { item throws(EvalFailure) in
+                    try TestLibrary.apply(testName, to: item, arguments: testArguments) == (name == "select")
+                })
         case "selectattr", "rejectattr":
             guard let attribute = arguments.positional.first else { throw call.failure("needs an attribute name") }
             let path = try attribute.require().pythonString
             let test = try arguments.positional.dropFirst().first?.require().pythonString
             let testArguments = Arguments(positional: Array(arguments.positional.dropFirst(2)), keyword: arguments.keyword)
-            return .list(try Array(input.iterated().enumerated()).filtering { index, item throws(EvalFailure) in
-                let value = try call.lookup(item, index: index, path: path)
-                let passes =
-                    if let test { try TestLibrary.apply(test, to: value, arguments: testArguments) } else { try value.isTruthy() }
-                return passes == (name == "selectattr")
-            }.map(\.element))
+            return .list(
+                try Array(input.iterated().enumerated()).filtering { index, item throws(EvalFailure) in
+                    let value = try call.lookup(item, index: index, path: path)
+                    let passes =
+                        if let test { try TestLibrary.apply(test, to: value, arguments: testArguments) } else { try value.isTruthy() }
+                    return passes == (name == "selectattr")
+                }.map(\.element))
         case "int":
             try call.expectArguments(at: 2)
             let fallback = try arguments.value(0, "default")?.require() ?? .int(0)
@@ -108,8 +112,10 @@ enum FilterLibrary {
                 throw call.failure("needs the text to replace and its replacement: replace('old', 'new')")
             }
             let count = try arguments.value(2, "count")?.require().integer("replace count")
-            return .defined(.string(MethodLibrary.replace(
-                try call.text(), try old.require().pythonString, with: try new.require().pythonString, count: count)))
+            return .defined(
+                .string(
+                    MethodLibrary.replace(
+                        try call.text(), try old.require().pythonString, with: try new.require().pythonString, count: count)))
         case "split":
             return try MethodLibrary.call("split", on: .string(try call.text()), arguments: arguments, source: source)
         case "tojson", "to_json", "to_nice_json":
@@ -199,9 +205,11 @@ enum FilterLibrary {
             let first = try arguments.value(1, "first")?.require().isTruthy ?? false
             let blank = try arguments.value(2, "blank")?.require().isTruthy ?? false
             let lines = try call.text().split(separator: "\n", omittingEmptySubsequences: false)
-            return .defined(.string(lines.enumerated().map { index, line in
-                (index == 0 && !first) || (line.isEmpty && !blank) ? String(line) : indentation + line
-            }.joined(separator: "\n")))
+            return .defined(
+                .string(
+                    lines.enumerated().map { index, line in
+                        (index == 0 && !first) || (line.isEmpty && !blank) ? String(line) : indentation + line
+                    }.joined(separator: "\n")))
         case "quote":
             return .defined(.string(Self.shellQuote(try call.text())))
         case "b64encode":
@@ -250,10 +258,11 @@ enum FilterLibrary {
         if let attribute = call.arguments.keyword["attribute"] {
             let path = try attribute.require().pythonString
             let fallback = call.arguments.keyword["default"]
-            return .list(try items.enumerated().map { index, item throws(EvalFailure) in
-                let value = try call.lookup(item, index: index, path: path)
-                return value.isDefined ? value : fallback ?? value
-            })
+            return .list(
+                try items.enumerated().map { index, item throws(EvalFailure) in
+                    let value = try call.lookup(item, index: index, path: path)
+                    return value.isDefined ? value : fallback ?? value
+                })
         }
         guard let filter = call.arguments.positional.first else {
             throw call.failure("needs an attribute or a filter: map(attribute='name') or map('lower')")
@@ -261,9 +270,10 @@ enum FilterLibrary {
         let filterName = try filter.require().pythonString
         guard names.contains(filterName) else { throw .filter(name: filterName, message: "is not a known filter") }
         let rest = Arguments(positional: Array(call.arguments.positional.dropFirst()), keyword: call.arguments.keyword)
-        return .list(try items.map { item throws(EvalFailure) in
-            try apply(filterName, to: item, arguments: rest, source: call.source, inputSource: call.inputSource, evaluator: evaluator)
-        })
+        return .list(
+            try items.map { item throws(EvalFailure) in
+                try apply(filterName, to: item, arguments: rest, source: call.source, inputSource: call.inputSource, evaluator: evaluator)
+            })
     }
 
     /// Python's `int(text, base)`, then `int(float(text))`; `nil` when neither parses.

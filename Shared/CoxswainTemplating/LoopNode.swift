@@ -39,10 +39,11 @@ final class LoopNode: NodeType {
         guard !items.isEmpty else { return try renderJinjaNodes(emptyBody, context) }
 
         var output = ""
-        let depth = (context["loop"] as? Value).flatMap { loop -> Int? in
-            guard case .defined(.map(let map)) = loop, case .int(let depth)? = map["depth"] else { return nil }
-            return depth
-        } ?? 0
+        let depth =
+            (context["loop"] as? Value).flatMap { loop -> Int? in
+                guard case .defined(.map(let map)) = loop, case .int(let depth)? = map["depth"] else { return nil }
+                return depth
+            } ?? 0
         for (index, item) in items.enumerated() {
             var loop: [String: TemplateValue] = [
                 "index": .int(index + 1), "index0": .int(index),

@@ -49,11 +49,15 @@ enum MethodLibrary {
             return .defined(.string(replace(string, old, with: new, count: count)))
         case (.string(let string), "join"):
             guard let items = arguments.value(0, "iterable") else { throw .filter(name: "join", message: "needs a list") }
-            return .defined(.string(try items.iterated().map { item throws(EvalFailure) in try item.require().pythonString }
-                .joined(separator: string)))
+            return .defined(
+                .string(
+                    try items.iterated().map { item throws(EvalFailure) in try item.require().pythonString }
+                        .joined(separator: string)))
         case (.string(let string), "splitlines"):
-            return .defined(.list(string.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
-                .map { .string(String($0)) }.dropLast(string.last?.isNewline == true ? 1 : 0)))
+            return .defined(
+                .list(
+                    string.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
+                        .map { .string(String($0)) }.dropLast(string.last?.isNewline == true ? 1 : 0)))
         case (.string(let string), "find"):
             guard let part = try text(0, "sub") else { throw .filter(name: "find", message: "needs a string") }
             guard let range = string.range(of: part) else { return .defined(.int(-1)) }

@@ -75,7 +75,10 @@ extension TemplateValue {
         case .bool(let value): output += value ? "true" : "false"
         case .null: output += "null"
         case .list(let values):
-            guard !values.isEmpty else { output += "[]"; return }
+            guard !values.isEmpty else {
+                output += "[]"
+                return
+            }
             output += "["
             for (index, value) in values.enumerated() {
                 if index > 0 { output += indent == nil ? ", " : "," }
@@ -85,7 +88,10 @@ extension TemplateValue {
             newline(level)
             output += "]"
         case .map(let map):
-            guard !map.isEmpty else { output += "{}"; return }
+            guard !map.isEmpty else {
+                output += "{}"
+                return
+            }
             output += "{"
             for (index, key) in map.keys.sorted().enumerated() {
                 if index > 0 { output += indent == nil ? ", " : "," }

@@ -33,8 +33,11 @@ extension AMQPBrokerTests {
 
         @Test("declares direct and topic exchanges and a DLX queue, round-trips 5,000 confirmed messages in order")
         func roundTripInOrder() async throws {
-            let direct = Env.uniqueName("direct"), topic = Env.uniqueName("topic"), dlx = Env.uniqueName("dlx")
-            let queue = Env.uniqueName("work"), dead = Env.uniqueName("dead")
+            let direct = Env.uniqueName("direct")
+            let topic = Env.uniqueName("topic")
+            let dlx = Env.uniqueName("dlx")
+            let queue = Env.uniqueName("work")
+            let dead = Env.uniqueName("dead")
             defer { Env.cleanUp(queues: [queue, dead], exchanges: [direct, topic, dlx]) }
             let topology = TopologyDeclaration(
                 exchanges: [
@@ -98,7 +101,9 @@ extension AMQPBrokerTests {
 
         @Test("nack without requeue dead-letters into the DLX queue; reject with requeue redelivers with redelivered=true")
         func nackAndReject() async throws {
-            let dlx = Env.uniqueName("dlx"), queue = Env.uniqueName("work"), dead = Env.uniqueName("dead")
+            let dlx = Env.uniqueName("dlx")
+            let queue = Env.uniqueName("work")
+            let dead = Env.uniqueName("dead")
             defer { Env.cleanUp(queues: [queue, dead], exchanges: [dlx]) }
             let topology = TopologyDeclaration(
                 exchanges: [ExchangeDeclaration(name: dlx, kind: .fanout)],
@@ -107,9 +112,12 @@ extension AMQPBrokerTests {
             // Publisher without run(): publish() connects by itself.
             let publisher = AMQPPublisher(configuration: try Env.configuration(name: "test-publisher"), topology: topology, logger: Env.logger("publisher"))
             let consumer = RunningConsumer(
-                AMQPConsumer(configuration: try Env.configuration(name: "test-consumer"), queue: queue, prefetch: 10, topology: topology, logger: Env.logger("consumer")))
+                AMQPConsumer(
+                    configuration: try Env.configuration(name: "test-consumer"), queue: queue, prefetch: 10, topology: topology, logger: Env.logger("consumer"))
+            )
             let deadConsumer = RunningConsumer(
-                AMQPConsumer(configuration: try Env.configuration(name: "test-dead"), queue: dead, prefetch: 10, topology: topology, logger: Env.logger("dead")))
+                AMQPConsumer(configuration: try Env.configuration(name: "test-dead"), queue: dead, prefetch: 10, topology: topology, logger: Env.logger("dead"))
+            )
 
             try await publisher.publish(Self.messages(0..<2, prefix: "nr", route: { _ in ("", queue) }))
 
@@ -145,7 +153,8 @@ extension AMQPBrokerTests {
 
         @Test("a missing exchange fails the publish with 404 and the publisher recovers; runtime declarations work")
         func channelErrorAndRuntimeDeclare() async throws {
-            let queue = Env.uniqueName("late"), exchange = Env.uniqueName("late")
+            let queue = Env.uniqueName("late")
+            let exchange = Env.uniqueName("late")
             defer { Env.cleanUp(queues: [queue], exchanges: [exchange]) }
             let publisher = AMQPPublisher(configuration: try Env.configuration(name: "test-publisher"), topology: .empty, logger: Env.logger("publisher"))
             let missing = Self.messages(0..<1, prefix: "x", route: { _ in ("no-such-exchange-\(getpid())", "k") })
@@ -162,7 +171,8 @@ extension AMQPBrokerTests {
             try await publisher.declare(topology)
             try await publisher.publish(Self.messages(0..<3, prefix: "late", route: { _ in (exchange, "a.b") }))
             let consumer = RunningConsumer(
-                AMQPConsumer(configuration: try Env.configuration(name: "test-consumer"), queue: queue, prefetch: 10, topology: .empty, logger: Env.logger("consumer")))
+                AMQPConsumer(
+                    configuration: try Env.configuration(name: "test-consumer"), queue: queue, prefetch: 10, topology: .empty, logger: Env.logger("consumer")))
             let ids = try await withTimeout(.seconds(20), "3 deliveries") {
                 var ids: [String] = []
                 for await delivery in consumer.consumer.deliveries {
@@ -211,7 +221,9 @@ extension AMQPBrokerTests {
             let topology = TopologyDeclaration(queues: [QueueDeclaration(name: queue)])
             let publisher = AMQPPublisher(configuration: try Env.configuration(name: "test-publisher"), topology: .empty, logger: Env.logger("publisher"))
             let consumer = RunningConsumer(
-                AMQPConsumer(configuration: try Env.configuration(name: "test-consumer"), queue: queue, prefetch: 10, topology: topology, logger: Env.logger("consumer")))
+                AMQPConsumer(
+                    configuration: try Env.configuration(name: "test-consumer"), queue: queue, prefetch: 10, topology: topology, logger: Env.logger("consumer"))
+            )
             let tally = Tally()
             let receiver = Task {
                 for await delivery in consumer.consumer.deliveries {
@@ -266,7 +278,8 @@ extension AMQPBrokerTests {
             .enabled(if: AMQPTestEnvironment.restartCommand != nil, "set COXSWAIN_TEST_RESTART_BROKER"),
             .timeLimit(.minutes(3)))
         func brokerRestart() async throws {
-            let exchange = Env.uniqueName("restart"), queue = Env.uniqueName("restart")
+            let exchange = Env.uniqueName("restart")
+            let queue = Env.uniqueName("restart")
             defer { Env.cleanUp(queues: [queue], exchanges: [exchange]) }
             let topology = TopologyDeclaration(
                 exchanges: [ExchangeDeclaration(name: exchange, kind: .direct)],
@@ -329,7 +342,8 @@ extension AMQPBrokerTests {
             let publisher = RunningPublisher(
                 AMQPPublisher(configuration: try Env.configuration(name: "test-forced-publisher"), topology: topology, logger: Env.logger("publisher")))
             let consumer = RunningConsumer(
-                AMQPConsumer(configuration: try Env.configuration(name: connectionName), queue: queue, prefetch: 10, topology: topology, logger: Env.logger("consumer")))
+                AMQPConsumer(
+                    configuration: try Env.configuration(name: connectionName), queue: queue, prefetch: 10, topology: topology, logger: Env.logger("consumer")))
             let tally = Tally()
             let receiver = Task {
                 for await delivery in consumer.consumer.deliveries {

@@ -5,7 +5,7 @@ import Testing
 @testable import CoxswainAMQP
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Throughput, latency and idle-CPU figures (printed, not asserted). Enabled by
@@ -23,9 +23,9 @@ extension AMQPBrokerTests {
         static func processCPUSeconds() -> Double {
             var usage = rusage()
             #if canImport(Glibc)
-            getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+                getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
             #else
-            getrusage(RUSAGE_SELF, &usage)
+                getrusage(RUSAGE_SELF, &usage)
             #endif
             return Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6 + Double(usage.ru_stime.tv_sec)
                 + Double(usage.ru_stime.tv_usec) / 1e6
@@ -52,7 +52,10 @@ extension AMQPBrokerTests {
                     try await publisher.publish((first..<first + batch).map { Self.message($0, queue: queue) })
                 }
                 let elapsed = Self.seconds(clock.now - start)
-                print(String(format: "bench: %d persistent 128-B messages, confirmed in batches of %d: %.2f s = %.0f msg/s", count, batch, elapsed, Double(count) / elapsed))
+                print(
+                    String(
+                        format: "bench: %d persistent 128-B messages, confirmed in batches of %d: %.2f s = %.0f msg/s", count, batch, elapsed,
+                        Double(count) / elapsed))
             }
         }
 
@@ -64,7 +67,9 @@ extension AMQPBrokerTests {
             let publisher = RunningPublisher(
                 AMQPPublisher(configuration: try Env.configuration(name: "bench-publisher"), topology: topology, logger: Env.logger("publisher")))
             let consumer = RunningConsumer(
-                AMQPConsumer(configuration: try Env.configuration(name: "bench-consumer"), queue: queue, prefetch: 50, topology: topology, logger: Env.logger("consumer")))
+                AMQPConsumer(
+                    configuration: try Env.configuration(name: "bench-consumer"), queue: queue, prefetch: 50, topology: topology, logger: Env.logger("consumer")
+                ))
             let clock = ContinuousClock()
             let (arrivals, arrivalsContinuation) = AsyncStream.makeStream(of: ContinuousClock.Instant.self)
             let receiver = Task {

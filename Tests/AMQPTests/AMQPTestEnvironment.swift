@@ -7,7 +7,7 @@ import Testing
 @testable import CoxswainAMQP
 
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// Settings of the AMQP integration tests, all from the environment:
@@ -112,7 +112,6 @@ extension String {
         hasSuffix(suffix) ? String(dropLast(suffix.count)) : self
     }
 }
-
 
 /// A consumer running as a service in a background task, stopped by cancelling that task.
 struct RunningConsumer {

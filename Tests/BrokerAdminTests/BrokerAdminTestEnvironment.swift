@@ -91,7 +91,6 @@ enum BrokerTestEnvironment {
     }
 }
 
-
 /// A service (consumer or publisher) running in a background task, stopped by cancelling it.
 struct Running<S: Sendable>: Sendable {
     let service: S

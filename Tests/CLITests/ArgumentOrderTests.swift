@@ -13,10 +13,16 @@ struct ArgumentOrderTests {
 
     @Test("a dash-word with a space is a positional value, as in argparse")
     func dashWords() {
-        #expect(ArgumentOrder.normalize(["exec", "--verb", "RUN", "--skip-cache echo hi", "--wait"]) == ["exec", "--verb", "RUN", "--wait", "--", "--skip-cache echo hi"])
+        #expect(
+            ArgumentOrder.normalize(["exec", "--verb", "RUN", "--skip-cache echo hi", "--wait"]) == [
+                "exec", "--verb", "RUN", "--wait", "--", "--skip-cache echo hi",
+            ])
         #expect(ArgumentOrder.normalize(["exec", "--verb", "WAIT", "--seconds 1"]) == ["exec", "--verb", "WAIT", "--", "--seconds 1"])
         #expect(ArgumentOrder.normalize(["exec", "--verb", "RUN", "echo", "--x y", "--wait"]) == ["exec", "--verb", "RUN", "echo", "--wait", "--", "--x y"])
-        #expect(ArgumentOrder.normalize(["exec", "--verb", "RUN", "--a b", "--target", "n1", "--wait"]) == ["exec", "--verb", "RUN", "--target", "n1", "--wait", "--", "--a b"])
+        #expect(
+            ArgumentOrder.normalize(["exec", "--verb", "RUN", "--a b", "--target", "n1", "--wait"]) == [
+                "exec", "--verb", "RUN", "--target", "n1", "--wait", "--", "--a b",
+            ])
         #expect(ArgumentOrder.normalize(["exec", "--verb", "RUN", "echo hi", "--wait"]) == ["exec", "--verb", "RUN", "echo hi", "--wait"])
         #expect(ArgumentOrder.normalize(["exec", "--verb", "RUN", "--exec-help"]) == ["exec", "--verb", "RUN", "--", "--exec-help"])
     }

@@ -75,7 +75,9 @@ struct ConfigurationTests {
 
 @Suite("Durations from configuration are bounded")
 struct DurationBoundsTests {
-    @Test("durations beyond 100 years, negative or not finite are invalid (never a trap)", arguments: ["1e16", "9223372036854776s", "3000000000000h", "-1s", "inf", "nan", "1e300ms"])
+    @Test(
+        "durations beyond 100 years, negative or not finite are invalid (never a trap)",
+        arguments: ["1e16", "9223372036854776s", "3000000000000h", "-1s", "inf", "nan", "1e300ms"])
     func refused(text: String) {
         #expect(ConfigReaderStack.parseDuration(text) == nil)
     }

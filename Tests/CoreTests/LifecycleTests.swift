@@ -158,8 +158,9 @@ struct LifecycleTests {
     @Test("verb traits: step-only verbs are the coordinated ones; REKEY is admin-only and never a step")
     func verbTraits() {
         #expect(Set(Verb.allCases.filter { $0.traits.contains(.stepOnly) }) == [.add, .copy, .query, .queryWait, .jobWait, .queueSentinel, .reboot])
-        #expect(Set(Verb.allCases.filter { $0.traits.contains(.uncached) }.map(\.rawValue))
-            == ["CACHEEVICT", "ECHO", "WAIT", "QUERY", "QUERY_WAIT", "JOB_WAIT", "REKEY", "REBOOT", "CACHEDUMP", "QUEUESENTINEL"])
+        #expect(
+            Set(Verb.allCases.filter { $0.traits.contains(.uncached) }.map(\.rawValue))
+                == ["CACHEEVICT", "ECHO", "WAIT", "QUERY", "QUERY_WAIT", "JOB_WAIT", "REKEY", "REBOOT", "CACHEDUMP", "QUEUESENTINEL"])
         #expect(Verb.allCases.filter { $0.traits.contains(.adminOnly) } == [.rekey])
         #expect(Set(Verb.allCases).subtracting(Verb.stepVerbs) == [.rekey, .container])
         #expect(Verb.allCases.filter { $0.traits.contains(.operationOnly) } == [.container])

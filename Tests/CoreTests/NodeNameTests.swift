@@ -9,14 +9,18 @@ struct NodeNameTests {
         #expect(try NodeName(validating: name).rawValue == name)
     }
 
-    @Test("refuses names that would break queue names or routing keys", arguments: ["", "Node", "-a", ".a", "a.b", "a b", "a*", "a#", "a/b", String(repeating: "a", count: 64)])
+    @Test(
+        "refuses names that would break queue names or routing keys",
+        arguments: ["", "Node", "-a", ".a", "a.b", "a b", "a*", "a#", "a/b", String(repeating: "a", count: 64)])
     func refusesInvalidNames(_ name: String) {
         #expect(throws: NodeNameError.self) { try NodeName(validating: name) }
     }
 
     @Test("decoding an invalid node name fails with the naming rule")
     func decodingValidates() {
-        let data = Data(#"{"node":"BAD NAME","machineID":"m","version":"v","hostUptimeSeconds":1,"agentStartedAt":"2026-11-21T10:00:00.000Z","sentAt":"2026-11-21T10:00:00.000Z","labels":{},"intervalSeconds":5}"#.utf8)
+        let data = Data(
+            #"{"node":"BAD NAME","machineID":"m","version":"v","hostUptimeSeconds":1,"agentStartedAt":"2026-11-21T10:00:00.000Z","sentAt":"2026-11-21T10:00:00.000Z","labels":{},"intervalSeconds":5}"#
+                .utf8)
         #expect(throws: DecodingError.self) { try WireCoding.decoder().decode(NodeHeartbeat.self, from: data) }
     }
 }

@@ -1,6 +1,5 @@
-import Testing
-
 import CoxswainCrypto
+import Testing
 
 @Suite("SHA-256 digests")
 struct DigestTests {

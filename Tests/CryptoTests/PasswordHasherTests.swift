@@ -1,7 +1,6 @@
+import CoxswainCrypto
 import Foundation
 import Testing
-
-import CoxswainCrypto
 
 @Suite("Argon2id password hashing", .serialized)
 struct PasswordHasherTests {

@@ -1,7 +1,6 @@
+import CoxswainCrypto
 import Foundation
 import Testing
-
-import CoxswainCrypto
 
 @Suite("Secrets stay out of descriptions")
 struct RedactionTests {

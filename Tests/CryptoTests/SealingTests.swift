@@ -1,7 +1,6 @@
+import CoxswainCrypto
 import Foundation
 import Testing
-
-import CoxswainCrypto
 
 @Suite("X25519 sealed boxes")
 struct SealingTests {

@@ -1,7 +1,6 @@
+import CoxswainCrypto
 import Foundation
 import Testing
-
-import CoxswainCrypto
 
 @Suite("XChaCha20-Poly1305 secret box")
 struct SecretBoxTests {

@@ -1,7 +1,6 @@
+import CoxswainCrypto
 import Foundation
 import Testing
-
-import CoxswainCrypto
 
 @Suite("Tokens")
 struct TokensTests {

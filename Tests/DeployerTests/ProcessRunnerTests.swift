@@ -120,7 +120,8 @@ import Testing
         let signals = try await runner.run(
             ProcessSpec(
                 executable: "/bin/grep", arguments: ["-E", "^Sig(Blk|Ign)", "/proc/self/status"],
-                environment: [:], timeout: .seconds(10))) { _, _ in }
+                environment: [:], timeout: .seconds(10))
+        ) { _, _ in }
         let masks = String(decoding: signals.stdout, as: UTF8.self).split(separator: "\n").compactMap {
             UInt64($0.split(separator: "\t").last ?? "", radix: 16)
         }
@@ -153,8 +154,9 @@ import Testing
         let clock = ContinuousClock()
         let begin = clock.now
         let outcome = try await runner.run(
-            shell("trap '' TERM; echo $$; sleep 30; echo survived",
-                  timeout: .milliseconds(300), killGrace: .milliseconds(500)),
+            shell(
+                "trap '' TERM; echo $$; sleep 30; echo survived",
+                timeout: .milliseconds(300), killGrace: .milliseconds(500)),
             onOutput: recorder.record)
         let elapsed = begin.duration(to: clock.now)
         #expect(outcome.timedOut)
@@ -195,7 +197,8 @@ import Testing
 
     @Test func childThatClosesItsOutputStillTimesOut() async throws {
         let outcome = try await runner.run(
-            shell("exec >&- 2>&-; sleep 30", timeout: .milliseconds(300))) { _, _ in }
+            shell("exec >&- 2>&-; sleep 30", timeout: .milliseconds(300))
+        ) { _, _ in }
         #expect(outcome.timedOut)
         #expect(outcome.terminationSignal == SIGTERM)
     }

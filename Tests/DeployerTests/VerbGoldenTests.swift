@@ -1,4 +1,5 @@
 // swift-format-ignore-file: the pinned answers are long lines on purpose (one per step).
+
 import CoxswainCore
 import CoxswainCrypto
 import Foundation

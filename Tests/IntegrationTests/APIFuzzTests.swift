@@ -5,7 +5,7 @@ import GatewayService
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A property-based fuzzer over the Gateway's route table (`Endpoint.allCases`): every route —
@@ -136,7 +136,8 @@ struct FuzzFinding: CustomStringConvertible {
     var description: String {
         let target = request.target.count > 160 ? String(request.target.prefix(160)) + "… (\(request.target.utf8.count) bytes)" : request.target
         let headers = request.headers.filter { !$0.hasPrefix("Authorization: Bearer cx") && $0 != "Expect:" }.joined(separator: " | ")
-        return "\(kind) \(status) \(request.method) \(FuzzRequest.printable(target.utf8)) [\(FuzzRequest.printable(request.label.utf8))] headers: \(FuzzRequest.printable(headers.utf8.prefix(200))) body: \(request.bodyExcerpt) → \(FuzzRequest.printable(response.utf8.prefix(300)))"
+        return
+            "\(kind) \(status) \(request.method) \(FuzzRequest.printable(target.utf8)) [\(FuzzRequest.printable(request.label.utf8))] headers: \(FuzzRequest.printable(headers.utf8.prefix(200))) body: \(request.bodyExcerpt) → \(FuzzRequest.printable(response.utf8.prefix(300)))"
     }
 }
 
@@ -331,7 +332,8 @@ struct APIFuzzer {
         case .login: return FuzzBodySpec(LoginRequest(user: "fuzz-nobody-\(n)", password: "not-the-password"))
         case .acceptInvitation: return FuzzBodySpec(AcceptInvitationRequest(invitation: "cxi_fuzz", user: "fuzz-joiner-\(n)", password: "joiner-password"))
         case .enrol:
-            return FuzzBodySpec(EnrolRequest(node: "fuzz-enrol-\(n)", token: "cxe_fuzz", machineID: "fuzz-machine", signingPublicKey: key, sealingPublicKey: key))
+            return FuzzBodySpec(
+                EnrolRequest(node: "fuzz-enrol-\(n)", token: "cxe_fuzz", machineID: "fuzz-machine", signingPublicKey: key, sealingPublicKey: key))
         case .submitJob:
             var job = SubmitJobRequest(verb: "ECHO", arguments: "fuzz \(n)", targets: ["node-a"], timeoutSeconds: 30, secretEnvironment: ["FUZZ_SECRET": "x"])
             job.steps = [JobStep(verb: "ECHO", arguments: "fuzz step \(n)", assign: ["node-a"], name: "step")]
@@ -346,7 +348,9 @@ struct APIFuzzer {
         case .createToken: return FuzzBodySpec(CreateTokenRequest(name: "fuzz-token-\(n)", role: .viewer, expiresInSeconds: 3600))
         case .addNotification: return FuzzBodySpec(AddNotificationRequest(url: "http://127.0.0.1:9/fuzz-\(n)", format: "generic", events: ["job.failed"]))
         case .addCredential:
-            return FuzzBodySpec(SSHCredentialRequest(name: "fuzz-cred-\(n)", privateKey: "-----BEGIN OPENSSH PRIVATE KEY-----\nAAAA\n-----END OPENSSH PRIVATE KEY-----\n", passphrase: "pass"))
+            return FuzzBodySpec(
+                SSHCredentialRequest(
+                    name: "fuzz-cred-\(n)", privateKey: "-----BEGIN OPENSSH PRIVATE KEY-----\nAAAA\n-----END OPENSSH PRIVATE KEY-----\n", passphrase: "pass"))
         case .submitBootstrap:
             // BootstrapRunRequest lives in CoxswainCatalog, which this test target does not depend on: its fields by hand.
             return FuzzBodySpec(
@@ -519,12 +523,16 @@ struct APIFuzzer {
             findings.append(FuzzFinding(kind: "hang: no answer within \(limit) s", endpoint: endpoint, request: request, status: 0, response: response))
         case (28, _):
             // The status line came, but the answer never ended (no length, connection kept open).
-            findings.append(FuzzFinding(kind: "hang: answer not finished within \(limit) s", endpoint: endpoint, request: request, status: status, response: response))
+            findings.append(
+                FuzzFinding(kind: "hang: answer not finished within \(limit) s", endpoint: endpoint, request: request, status: status, response: response))
         case (3, 0):
             return .answered  // curl itself refused to send the URL: nothing reached the Gateway
         case (_, 0):
             let alive = await gatewayAlive()
-            findings.append(FuzzFinding(kind: alive ? "no HTTP answer (curl exit \(result.status))" : "Gateway died", endpoint: endpoint, request: request, status: 0, response: result.stderr))
+            findings.append(
+                FuzzFinding(
+                    kind: alive ? "no HTTP answer (curl exit \(result.status))" : "Gateway died", endpoint: endpoint, request: request, status: 0,
+                    response: result.stderr))
             if !alive { return .gatewayDied }
         case (_, 500...):
             findings.append(FuzzFinding(kind: "5xx", endpoint: endpoint, request: request, status: status, response: response))
@@ -549,7 +557,8 @@ struct APIFuzzer {
 
 /// The kinds of body the fuzzer sends.
 enum BodyKind: CaseIterable {
-    case valid, extremeNumber, wrongType, hugeString, nul, loneSurrogate, invalidUTF8, deepField, deepBody, empty, nonJSON, wrongTopLevel, manyMutations, unknownFields
+    case valid, extremeNumber, wrongType, hugeString, nul, loneSurrogate, invalidUTF8, deepField, deepBody, empty, nonJSON, wrongTopLevel, manyMutations,
+        unknownFields
     /// A field beyond `gateway.max_request_bytes` (256 KiB by default).
     case oversized
     /// A valid-ish body sent chunked (no Content-Length).
@@ -755,7 +764,8 @@ enum FuzzValues {
         "limit=-1", "limit=99999999999999999999", "limit=0", "limit=1e300", "limit=abc", "limit=", "limit=%00", "limit=9223372036854775807",
         "limit=-9223372036854775809", "limit=100000", "limit=1&limit=-1", "since=300000-01-01T00:00:00Z", "since=-300000-01-01T00:00:00Z",
         "since=0000-00-00T00:00:00Z", "since=-1", "since=%00", "since=2020-13-45T99:99:99Z", "since=1e300", "since=9999-12-31T23:59:60Z",
-        "port=70000", "port=-1", "port=0", "port=9223372036854775808", "port=%00", "status=bogus", "status=,,,", "status=" + String(repeating: "failed,", count: 2_000),
+        "port=70000", "port=-1", "port=0", "port=9223372036854775808", "port=%00", "status=bogus", "status=,,,",
+        "status=" + String(repeating: "failed,", count: 2_000),
         "parent=not-a-uuid", "parent=%00", "format=xml", "format=csv", "format=jsonl", "host=%00", "host=" + String(repeating: "h", count: 5_000),
         "name=%FF%FE", "actor=%ED%A0%80", "action=%00", "target=" + String(repeating: "t", count: 5_000), "%ZZ=%ZZ", "a[b]=c", "=", "&&&",
         "limit", "ü=ü", "older_than=-1", "after=-1", "offset=-9223372036854775809", "digest=..",
@@ -784,7 +794,9 @@ enum FuzzValues {
         (.bytes([0]), "raw NUL in a string"), (.array([.escaped(#"\u0000"#)]), "[\\u0000]"), (.object([(#"\u0000"#, .literal("1"))]), "{\\u0000:1}"),
     ]
 
-    static let surrogates: [String] = [#"\ud800"#, #"\udfff"#, #"x\ud800y"#, #"\ud800\ud800"#, #"\udc00\ud800"#, #"\uD83D"#, #"\ud800\u0000"#, #"\uZZZZ"#, #"\u12"#]
+    static let surrogates: [String] = [
+        #"\ud800"#, #"\udfff"#, #"x\ud800y"#, #"\ud800\ud800"#, #"\udc00\ud800"#, #"\uD83D"#, #"\ud800\u0000"#, #"\uZZZZ"#, #"\u12"#,
+    ]
 
     static let invalidUTF8: [[UInt8]] = [
         [0xFF, 0xFE], [0xC3, 0x28], [0xC0, 0xAF], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0x80], [0xE2, 0x82], [0xF8, 0x88, 0x80, 0x80, 0x80],
@@ -846,7 +858,8 @@ struct FuzzRandom: RandomNumberGenerator {
 
     /// A lower-case UUID made of generated bytes.
     mutating func uuid() -> String {
-        let a = next(), b = next()
+        let a = next()
+        let b = next()
         let hex = String(format: "%016llx%016llx", a, b)
         let c = Array(hex)
         return [String(c[0..<8]), String(c[8..<12]), String(c[12..<16]), String(c[16..<20]), String(c[20..<32])].joined(separator: "-")

@@ -79,7 +79,8 @@ extension PlatformTests {
             for endpoint in Endpoint.allCases {
                 guard let minimum = endpoint.minimumRole else { continue }
                 for actor in actors {
-                    let (status, response) = try await p.http(endpoint.method.rawValue, path(endpoint, actor.label), headers: actor.headers, body: body(endpoint, actor.label))
+                    let (status, response) = try await p.http(
+                        endpoint.method.rawValue, path(endpoint, actor.label), headers: actor.headers, body: body(endpoint, actor.label))
                     guard let role = actor.role else {
                         #expect(status == 401, "\(endpoint) without credentials: \(status) \(response)")
                         continue
@@ -93,8 +94,10 @@ extension PlatformTests {
                 // Another team sees nothing of this one: "not found" for its resources, and its lists never hold them.
                 if endpoint.method == .get, endpoint != .jobEvents {
                     let (status, response) = try await p.http("GET", path(endpoint, other.label), headers: other.headers)
-                    #expect(!response.contains(jobID) && !response.contains("team-a-secret-marker") && !response.contains("node-a") && !response.contains("u-viewer"),
-                            "\(endpoint) leaks team default's data to team other: \(response)")
+                    #expect(
+                        !response.contains(jobID) && !response.contains("team-a-secret-marker") && !response.contains("node-a")
+                            && !response.contains("u-viewer"),
+                        "\(endpoint) leaks team default's data to team other: \(response)")
                     if endpoint == .getJob { #expect(status == 404) }
                 }
             }
@@ -131,7 +134,9 @@ extension PlatformTests {
             let viewer = actors.first { $0.role == .viewer }!
             let (listed, tokensBody) = try await p.http("GET", "/v1/tokens", headers: viewer.headers)
             #expect(listed == 200 && !secrets.contains { tokensBody.contains($0) }, "token list shows a secret")
-            let viewerTokenID = ((try JSONSerialization.jsonObject(with: Data(tokensBody.utf8)) as? [[String: Any]]) ?? []).first { ($0["user"] as? String) == "u-viewer" }?["id"] as? String ?? ""
+            let viewerTokenID =
+                ((try JSONSerialization.jsonObject(with: Data(tokensBody.utf8)) as? [[String: Any]]) ?? []).first { ($0["user"] as? String) == "u-viewer" }?[
+                    "id"] as? String ?? ""
             let (notYours, _) = try await p.http("DELETE", "/v1/tokens/\(viewerTokenID)", headers: memberHeaders)
             #expect(notYours == 404, "a member revoked someone else's token")
             let adminHeaders = actors.first { $0.role == .admin }!.headers

@@ -65,7 +65,9 @@ struct SSHHosts {
 /// `coxswain bootstrap` end to end: real sshd "hosts" on loopback, the real Bootstrapper, the
 /// built-in install and rekey catalogs bringing real Deployers online.
 extension PlatformTests {
-    @Test("bootstrap: bad catalogs refused before SSH, host keys (unknown, TOFU, changed), templates, GET, failures per host, install and re-key Deployers", .timeLimit(.minutes(6)))
+    @Test(
+        "bootstrap: bad catalogs refused before SSH, host keys (unknown, TOFU, changed), templates, GET, failures per host, install and re-key Deployers",
+        .timeLimit(.minutes(6)))
     func bootstrap() async throws {
         try await TestPlatform.with(nodes: [], audit: true) { p in
             try p.startBootstrapper()
@@ -74,21 +76,21 @@ extension PlatformTests {
             let dir = p.directory
             let inventory = dir + "/inventory.yaml"
             try """
-                deployer:
-                  gateway_url: http://127.0.0.1:\(p.httpPort)
-                coxswain_clients:
-                  args:
-                    username: \(SSHHosts.user)
-                  targets:
-                  - host: 127.0.0.1
-                    port: \(hosts.ports[0])
-                    name: boot-a
-                    install_dir: \(hosts.installDirectory(0))
-                  - host: 127.0.0.1
-                    port: \(hosts.ports[1])
-                    name: boot-b
-                    install_dir: \(hosts.installDirectory(1))
-                """.write(toFile: inventory, atomically: true, encoding: .utf8)
+            deployer:
+              gateway_url: http://127.0.0.1:\(p.httpPort)
+            coxswain_clients:
+              args:
+                username: \(SSHHosts.user)
+              targets:
+              - host: 127.0.0.1
+                port: \(hosts.ports[0])
+                name: boot-a
+                install_dir: \(hosts.installDirectory(0))
+              - host: 127.0.0.1
+                port: \(hosts.ports[1])
+                name: boot-b
+                install_dir: \(hosts.installDirectory(1))
+            """.write(toFile: inventory, atomically: true, encoding: .utf8)
             func bootstrap(_ catalogs: [String], _ extra: [String] = []) async throws -> CommandResult {
                 try await p.cli(["bootstrap"] + catalogs.flatMap { ["--catalog", $0] } + ["--key-file", hosts.keyFile] + extra, timeout: .seconds(180))
             }
@@ -101,7 +103,8 @@ extension PlatformTests {
             let undefined = dir + "/undefined.yaml"
             try "coxswain_clients:\n  jobs:\n  - RUN: echo ok\n  - RUN: echo {{ nope.value }}\n".write(toFile: undefined, atomically: true, encoding: .utf8)
             let undefinedError = try await bootstrap([inventory, undefined])
-            #expect(undefinedError.status == 2 && undefinedError.stderr.contains("undefined.yaml:4") && undefinedError.stderr.contains("nope"), "\(undefinedError)")
+            #expect(
+                undefinedError.status == 2 && undefinedError.stderr.contains("undefined.yaml:4") && undefinedError.stderr.contains("nope"), "\(undefinedError)")
             let verb = dir + "/verb.yaml"
             try "coxswain_clients:\n  jobs:\n  - FROB: x\n".write(toFile: verb, atomically: true, encoding: .utf8)
             let verbError = try await bootstrap([inventory, verb])
@@ -123,15 +126,15 @@ extension PlatformTests {
             // failing RUN stops only its host. New host keys are trusted on first use.
             let work = dir + "/work.yaml"
             try """
-                greeting: hello
-                coxswain_clients:
-                  jobs:
-                  - RUN: echo "{{ greeting }} from {{ coxswain_bootstrap.name }} on port {{ coxswain_bootstrap.port }}, first {{ coxswain_clients.targets[0].name }}" > {{ coxswain_bootstrap.install_dir }}/hello.txt
-                  - ADD: --chmod 0640 files/payload.txt {{ coxswain_bootstrap.install_dir }}/payload.txt
-                  - GET: "{{ coxswain_bootstrap.install_dir }}/hello.txt hello-{{ coxswain_bootstrap.name }}.txt"
-                  - RUN: test {{ coxswain_bootstrap.name }} != boot-b
-                  - RUN: cat {{ coxswain_bootstrap.install_dir }}/hello.txt > {{ coxswain_bootstrap.install_dir }}/after.txt
-                """.write(toFile: work, atomically: true, encoding: .utf8)
+            greeting: hello
+            coxswain_clients:
+              jobs:
+              - RUN: echo "{{ greeting }} from {{ coxswain_bootstrap.name }} on port {{ coxswain_bootstrap.port }}, first {{ coxswain_clients.targets[0].name }}" > {{ coxswain_bootstrap.install_dir }}/hello.txt
+              - ADD: --chmod 0640 files/payload.txt {{ coxswain_bootstrap.install_dir }}/payload.txt
+              - GET: "{{ coxswain_bootstrap.install_dir }}/hello.txt hello-{{ coxswain_bootstrap.name }}.txt"
+              - RUN: test {{ coxswain_bootstrap.name }} != boot-b
+              - RUN: cat {{ coxswain_bootstrap.install_dir }}/hello.txt > {{ coxswain_bootstrap.install_dir }}/after.txt
+            """.write(toFile: work, atomically: true, encoding: .utf8)
             try FileManager.default.createDirectory(atPath: dir + "/files", withIntermediateDirectories: true)
             try "payload\n".write(toFile: dir + "/files/payload.txt", atomically: true, encoding: .utf8)
             let mixed = try await bootstrap([inventory, work], ["--accept-new-host-keys", "--stream"])
@@ -154,15 +157,15 @@ extension PlatformTests {
             // A Directord catalog, unmodified: its key names and its directord_bootstrap variable.
             let directord = dir + "/directord.yaml"
             try """
-                directord_clients:
-                  args:
-                    port: \(hosts.ports[0])
-                    username: \(SSHHosts.user)
-                  targets:
-                  - host: 127.0.0.1
-                  jobs:
-                  - RUN: echo "{{ directord_bootstrap.host }}:{{ directord_bootstrap.port }}" > \(hosts.installDirectory(0))/directord.txt
-                """.write(toFile: directord, atomically: true, encoding: .utf8)
+            directord_clients:
+              args:
+                port: \(hosts.ports[0])
+                username: \(SSHHosts.user)
+              targets:
+              - host: 127.0.0.1
+              jobs:
+              - RUN: echo "{{ directord_bootstrap.host }}:{{ directord_bootstrap.port }}" > \(hosts.installDirectory(0))/directord.txt
+            """.write(toFile: directord, atomically: true, encoding: .utf8)
             let d = try await bootstrap([directord], ["--wait"])
             #expect(d.status == 0, "\(d)")
             #expect((try? String(contentsOfFile: hosts.installDirectory(0) + "/directord.txt", encoding: .utf8)) == "127.0.0.1:\(hosts.ports[0])\n")
@@ -173,7 +176,9 @@ extension PlatformTests {
             try await p.waitForOnline(["boot-a", "boot-b"])
             let listed = try await p.cli(["manage", "--list-nodes"])
             #expect(listed.stdout.contains("boot-a") && listed.stdout.contains("boot-b"), "\(listed)")
-            let ran = try await p.cli(["exec", "--verb", "RUN", "echo installed on $(hostname)", "--target", "boot-a", "--target", "boot-b", "--wait", "--check"])
+            let ran = try await p.cli([
+                "exec", "--verb", "RUN", "echo installed on $(hostname)", "--target", "boot-a", "--target", "boot-b", "--wait", "--check",
+            ])
             #expect(ran.status == 0, "\(ran)")
 
             // Upgrade, node by node: the binary replaced, the agents restarted and back online.
@@ -194,7 +199,8 @@ extension PlatformTests {
             // A stored SSH credential instead of --key-file.
             let stored = try await p.cli(["bootstrap", "credential", "add", "ops", "--key-file", hosts.keyFile])
             #expect(stored.status == 0, "\(stored)")
-            let viaCredential = try await p.cli(["bootstrap", "--catalog", inventory, "--catalog", probe, "--credential", "ops", "--wait"], timeout: .seconds(60))
+            let viaCredential = try await p.cli(
+                ["bootstrap", "--catalog", inventory, "--catalog", probe, "--credential", "ops", "--wait"], timeout: .seconds(60))
             #expect(viaCredential.status == 0 && viaCredential.stdout.contains("2/2 hosts succeeded"), "\(viaCredential)")
             // The key is never logged, never kept in a finished run, never in the audit log.
             let key = try String(contentsOfFile: hosts.keyFile, encoding: .utf8)
@@ -235,7 +241,8 @@ struct NamespaceHosts {
             for command in [
                 ["netns", "add", ns], ["link", "add", "\(ns)v", "type", "veth", "peer", "name", "\(ns)p"], ["link", "set", "\(ns)p", "netns", ns],
                 ["addr", "add", "10.231.\(i).1/24", "dev", "\(ns)v"], ["link", "set", "\(ns)v", "up"],
-                ["-n", ns, "addr", "add", "10.231.\(i).2/24", "dev", "\(ns)p"], ["-n", ns, "link", "set", "\(ns)p", "up"], ["-n", ns, "link", "set", "lo", "up"],
+                ["-n", ns, "addr", "add", "10.231.\(i).2/24", "dev", "\(ns)p"], ["-n", ns, "link", "set", "\(ns)p", "up"],
+                ["-n", ns, "link", "set", "lo", "up"],
             ] {
                 let r = try await runCommand("/usr/sbin/ip", command)
                 guard r.status == 0 else { throw HarnessError("ip \(command.joined(separator: " ")) failed: \(r)") }
@@ -269,20 +276,21 @@ extension PlatformTests {
             do {
                 let catalog = p.directory + "/ns.yaml"
                 try """
-                    coxswain_clients:
-                      args:
-                        username: \(SSHHosts.user)
-                        port: 2222
-                      targets:
-                      - host: 10.231.0.2
-                        name: ns-0
-                      - host: 10.231.1.2
-                        name: ns-1
-                      jobs:
-                      - RUN: ip -4 -o addr show | grep -q ' {{ coxswain_bootstrap.host }}/' && echo "{{ coxswain_bootstrap.name }} is {{ coxswain_bootstrap.host }}"
-                    """.write(toFile: catalog, atomically: true, encoding: .utf8)
+                coxswain_clients:
+                  args:
+                    username: \(SSHHosts.user)
+                    port: 2222
+                  targets:
+                  - host: 10.231.0.2
+                    name: ns-0
+                  - host: 10.231.1.2
+                    name: ns-1
+                  jobs:
+                  - RUN: ip -4 -o addr show | grep -q ' {{ coxswain_bootstrap.host }}/' && echo "{{ coxswain_bootstrap.name }} is {{ coxswain_bootstrap.host }}"
+                """.write(toFile: catalog, atomically: true, encoding: .utf8)
                 let r = try await p.cli(
-                    ["bootstrap", "--catalog", catalog, "--key-file", ns.hosts.keyFile, "--accept-new-host-keys", "--threads", "2", "--stream"], timeout: .seconds(60)
+                    ["bootstrap", "--catalog", catalog, "--key-file", ns.hosts.keyFile, "--accept-new-host-keys", "--threads", "2", "--stream"],
+                    timeout: .seconds(60)
                 )
                 #expect(r.status == 0, "\(r)\n\(p.log("bootstrapper"))")
                 #expect(r.stdout.contains("ns-0 | ns-0 is 10.231.0.2") && r.stdout.contains("ns-1 | ns-1 is 10.231.1.2"), "\(r.stdout)")
@@ -305,22 +313,22 @@ extension PlatformTests {
             do {
                 let catalog = p.directory + "/slow.yaml"
                 try """
-                    coxswain_clients:
-                      args:
-                        username: \(SSHHosts.user)
-                      targets:
-                      - host: 127.0.0.1
-                        port: \(hosts.ports[0])
-                        name: slow-a
-                        dir: \(hosts.installDirectory(0))
-                      - host: 127.0.0.1
-                        port: \(hosts.ports[1])
-                        name: slow-b
-                        dir: \(hosts.installDirectory(1))
-                      jobs:
-                      - RUN: echo started >> {{ coxswain_bootstrap.dir }}/attempts; sleep 3
-                      - RUN: echo done > {{ coxswain_bootstrap.dir }}/done
-                    """.write(toFile: catalog, atomically: true, encoding: .utf8)
+                coxswain_clients:
+                  args:
+                    username: \(SSHHosts.user)
+                  targets:
+                  - host: 127.0.0.1
+                    port: \(hosts.ports[0])
+                    name: slow-a
+                    dir: \(hosts.installDirectory(0))
+                  - host: 127.0.0.1
+                    port: \(hosts.ports[1])
+                    name: slow-b
+                    dir: \(hosts.installDirectory(1))
+                  jobs:
+                  - RUN: echo started >> {{ coxswain_bootstrap.dir }}/attempts; sleep 3
+                  - RUN: echo done > {{ coxswain_bootstrap.dir }}/done
+                """.write(toFile: catalog, atomically: true, encoding: .utf8)
                 let submitted = try await p.cli(["bootstrap", "--catalog", catalog, "--key-file", hosts.keyFile, "--accept-new-host-keys"])
                 #expect(submitted.status == 0, "\(submitted)")
                 let run = submitted.stdout.trimmingCharacters(in: .whitespacesAndNewlines)

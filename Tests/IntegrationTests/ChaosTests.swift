@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Faults during a long orchestration: `kill -9` of PostgreSQL, RabbitMQ, the Gateway, one of two
@@ -52,9 +52,13 @@ struct ChaosTests {
             #expect(r.status == 0, "\(r)")
             let clock = ContinuousClock()
             let start = clock.now
-            let after = try await platform.cli(["exec", "--verb", "RUN", "echo after >> $TEST_MARK_DIR/$TEST_NODE", "--wait", "--check", "--output", "json"], timeout: .seconds(90))
+            let after = try await platform.cli(
+                ["exec", "--verb", "RUN", "echo after >> $TEST_MARK_DIR/$TEST_NODE", "--wait", "--check", "--output", "json"], timeout: .seconds(90))
             #expect(after.status == 0, "\(after)\n\(platform.log("scheduler-0"))")
-            #expect(try await platform.sql("SELECT count(*) FROM tasks WHERE status = 'succeeded' AND stdout = '' AND job_id = (SELECT id FROM jobs ORDER BY created_at DESC LIMIT 1)") == "2")
+            #expect(
+                try await platform.sql(
+                    "SELECT count(*) FROM tasks WHERE status = 'succeeded' AND stdout = '' AND job_id = (SELECT id FROM jobs ORDER BY created_at DESC LIMIT 1)")
+                    == "2")
             for node in ["node-a", "node-b"] { #expect(platform.marks(node) == ["after"]) }
             print("CHAOS postgres idle restart: next job recorded in full \(Self.seconds(clock.now - start)) after the restart")
             #expect(try await platform.cli(["audit", "verify"]).status == 0)
@@ -90,12 +94,14 @@ struct ChaosTests {
                 effects = count
                 lastEffect = clock.now
             }
-            let pending = try await platform.sql("SELECT count(*) FROM tasks t JOIN jobs j ON j.id = t.job_id WHERE t.status = 'pending' AND j.steps IS NOT NULL")
+            let pending = try await platform.sql(
+                "SELECT count(*) FROM tasks t JOIN jobs j ON j.id = t.job_id WHERE t.status = 'pending' AND j.steps IS NOT NULL")
             let open = try await platform.sql("SELECT count(*) FROM jobs WHERE status IN ('submitted', 'dispatched')")
             if pending == "0" && open == "0" { break }
             let since = max(restarted, lastEffect)
             if clock.now - since > .seconds(30) {
-                throw HarnessError("\(victim) round \(round): \(pending) step(s) still pending 30 s after the restart and the last effect\n\(platform.log("scheduler-0"))")
+                throw HarnessError(
+                    "\(victim) round \(round): \(pending) step(s) still pending 30 s after the restart and the last effect\n\(platform.log("scheduler-0"))")
             }
             try await Task.sleep(for: .milliseconds(250))
         }
@@ -124,13 +130,17 @@ struct ChaosTests {
                 } else if ran.contains(step) {
                     // Only the step running when its own Deployer was killed may have run and be failed ("interrupted").
                     interrupted += 1
-                    #expect(victim == .deployer && f[3].contains("interrupted"), "\(victim) round \(round): \(node) step \(step) ran but is recorded \(f[2]): \(f[3])")
+                    #expect(
+                        victim == .deployer && f[3].contains("interrupted"),
+                        "\(victim) round \(round): \(node) step \(step) ran but is recorded \(f[2]): \(f[3])")
                 }
             }
         }
         #expect(interrupted <= 1, "\(victim) round \(round): \(interrupted) steps ran but were recorded failed")
         if victim != .deployer {
-            #expect(succeeded == steps * nodes.count, "\(victim) round \(round): \(succeeded) of \(steps * nodes.count) steps succeeded\n\(platform.log("scheduler-0"))")
+            #expect(
+                succeeded == steps * nodes.count,
+                "\(victim) round \(round): \(succeeded) of \(steps * nodes.count) steps succeeded\n\(platform.log("scheduler-0"))")
         }
 
         // The CLI's wait lived through the fault and tells the truth.
@@ -138,14 +148,16 @@ struct ChaosTests {
         let expected: Int32 = succeeded == steps * nodes.count ? 0 : 1
         #expect(r.status == expected, "\(victim) round \(round): orchestrate --wait exited \(r.status), expected \(expected)\n\(String(r.stderr.suffix(2000)))")
         // The restarted service is back: consuming from the broker again.
-        let service = [Victim.gateway: "gateway", .scheduler: "scheduler-0", .audit: "audit", .bootstrapper: "bootstrapper", .deployer: "deployer-node-a"][victim]
+        let service = [Victim.gateway: "gateway", .scheduler: "scheduler-0", .audit: "audit", .bootstrapper: "bootstrapper", .deployer: "deployer-node-a"][
+            victim]
         if let service {
             try await eventually("\(service) reconnected after its restart", timeout: .seconds(30)) {
                 platform.log(service, lines: 400).contains("AMQP consumer connected")
             }
         }
         let reconciled = try await platform.sql("SELECT count(*) FROM tasks WHERE reconcile_requested_at IS NOT NULL")
-        return "round \(round): killed after \(killAt) steps, restart took \(seconds(restarted - restartStart)), all recorded \(seconds(recovered)) after the restart or the last effect, \(reconciled) step(s) reconciled from nodes so far"
+        return
+            "round \(round): killed after \(killAt) steps, restart took \(seconds(restarted - restartStart)), all recorded \(seconds(recovered)) after the restart or the last effect, \(reconciled) step(s) reconciled from nodes so far"
     }
 
     static func kill(_ victim: Victim, platform: TestPlatform, env: TestEnvironment) async throws {

@@ -2,7 +2,7 @@ import DeployerService
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The outcome of a finished command.
@@ -17,7 +17,9 @@ struct CommandResult: CustomStringConvertible {
 /// descriptors, its own process group, a time limit, never blocking the cooperative pool).
 /// Foundation's `Process` is not used: it waits for every background child a command leaves
 /// behind (the restarted broker), which never ends.
-func runCommand(_ executable: String, _ arguments: [String], environment: [String: String]? = nil, timeout: Duration = .seconds(60)) async throws -> CommandResult {
+func runCommand(_ executable: String, _ arguments: [String], environment: [String: String]? = nil, timeout: Duration = .seconds(60)) async throws
+    -> CommandResult
+{
     let spec = ProcessSpec(
         executable: executable, arguments: arguments, environment: environment ?? ProcessInfo.processInfo.environment,
         workingDirectory: nil, timeout: timeout

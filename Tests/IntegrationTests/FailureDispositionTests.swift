@@ -1,8 +1,9 @@
 import CoxswainCore
-@testable import CoxswainMessaging
 import CoxswainRuntime
 import CoxswainStore
 import Testing
+
+@testable import CoxswainMessaging
 
 /// The one rule every consumer settles by: what is about the world is retried, what is about the
 /// message is dead-lettered. Pure; no broker or database.
@@ -10,7 +11,8 @@ import Testing
 struct FailureDispositionTests {
     @Test("poison messages and undecodable ones are dead-lettered with their reason")
     func poison() {
-        #expect(FailureDisposition(PoisonMessage("node x published a message naming node y")) == .deadLetter(reason: "node x published a message naming node y"))
+        #expect(
+            FailureDisposition(PoisonMessage("node x published a message naming node y")) == .deadLetter(reason: "node x published a message naming node y"))
     }
 
     @Test("a lost database connection, a timeout or anything unknown is retried")
@@ -43,7 +45,11 @@ struct FailureDispositionTests {
     func backoff() {
         var backoff = RetryBackoff()
         let delays = (0..<8).map { _ in backoff.next() }
-        #expect(delays == [.milliseconds(100), .milliseconds(200), .milliseconds(400), .milliseconds(800), .milliseconds(1600), .milliseconds(3200), .seconds(5), .seconds(5)])
+        #expect(
+            delays == [
+                .milliseconds(100), .milliseconds(200), .milliseconds(400), .milliseconds(800), .milliseconds(1600), .milliseconds(3200), .seconds(5),
+                .seconds(5),
+            ])
         backoff.reset()
         #expect(backoff.next() == .milliseconds(100))
         let shared = SharedBackoff()

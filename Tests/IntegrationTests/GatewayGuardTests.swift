@@ -126,7 +126,10 @@ struct GatewayGuardTests {
             for i in 0..<4 {
                 group.addTask {
                     let result: Void? = await limiter.run {
-                        running.withLock { $0.now += 1; $0.peak = max($0.peak, $0.now) }
+                        running.withLock {
+                            $0.now += 1
+                            $0.peak = max($0.peak, $0.now)
+                        }
                         order.withLock { $0.append(i) }
                         await gate.wait()
                         running.withLock { $0.now -= 1 }
@@ -146,7 +149,7 @@ struct GatewayGuardTests {
             for try await ran in group where ran { completed += 1 }
             #expect(completed == 4)
         }
-        #expect(order.withLock { $0 } .suffix(2) == [2, 3], "waiters run in arrival order")
+        #expect(order.withLock { $0 }.suffix(2) == [2, 3], "waiters run in arrival order")
         #expect(running.withLock { $0.peak } == 2)
         #expect(limiter.load.running == 0 && limiter.load.waiting == 0)
     }
@@ -216,9 +219,11 @@ final class AsyncGate: Sendable {
 
 @Suite("Gateway number locator")
 struct NumberLocatorTests {
-    @Test("the number a whole-number field cannot hold is named", arguments: ["1e300", "-1e300", "1.5", "9223372036854775808", "18446744073709551616", "1e-300"])
+    @Test(
+        "the number a whole-number field cannot hold is named", arguments: ["1e300", "-1e300", "1.5", "9223372036854775808", "18446744073709551616", "1e-300"])
     func unfitNumberIsNamed(_ value: String) {
-        let body = #"{"verb":"ADD","arguments":"a b","timeoutSeconds":1.5,"steps":[{"verb":"ADD","arguments":"a b","artifacts":[{"name":"a","digest":"d","size":1,"mode":\#(value)}]}]}"#
+        let body =
+            #"{"verb":"ADD","arguments":"a b","timeoutSeconds":1.5,"steps":[{"verb":"ADD","arguments":"a b","artifacts":[{"name":"a","digest":"d","size":1,"mode":\#(value)}]}]}"#
         #expect(NumberLocator.unfitNumber(in: Data(body.utf8), as: SubmitJobRequest.self) == "steps[0].artifacts[0].mode")
     }
 

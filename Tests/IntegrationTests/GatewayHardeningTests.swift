@@ -3,7 +3,7 @@ import Foundation
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The findings of the Gateway's security review, each reproduced against the real Gateway over
@@ -29,12 +29,16 @@ struct GatewayHardeningTests {
                 ("POST", "/v1/jobs", { #"{"verb":"ECHO","arguments":"x","timeoutSeconds":\#($0)}"# }, "timeoutSeconds", extremes + ["0", "604801"]),
                 (
                     "POST", "/v1/jobs",
-                    { #"{"verb":"ADD","arguments":"a /tmp/b","steps":[{"verb":"ADD","arguments":"a /tmp/b","artifacts":[{"name":"a","digest":"\#(digest)","size":1,"mode":\#($0)}]}]}"# },
+                    {
+                        #"{"verb":"ADD","arguments":"a /tmp/b","steps":[{"verb":"ADD","arguments":"a /tmp/b","artifacts":[{"name":"a","digest":"\#(digest)","size":1,"mode":\#($0)}]}]}"#
+                    },
                     "mode", extremes + ["4096", "1.5"]
                 ),
                 (
                     "POST", "/v1/jobs",
-                    { #"{"verb":"ADD","arguments":"a /tmp/b","steps":[{"verb":"ADD","arguments":"a /tmp/b","artifacts":[{"name":"a","digest":"\#(digest)","size":\#($0)}]}]}"# },
+                    {
+                        #"{"verb":"ADD","arguments":"a /tmp/b","steps":[{"verb":"ADD","arguments":"a /tmp/b","artifacts":[{"name":"a","digest":"\#(digest)","size":\#($0)}]}]}"#
+                    },
                     "size", extremes
                 ),
                 ("POST", "/v1/bootstrap", { #"{"plan":{"hosts":[],"localSources":[]},"threads":\#($0)}"# }, "threads", extremes + ["0", "257"]),
@@ -169,7 +173,8 @@ struct GatewayHardeningTests {
             // One attempt from each of six loopback addresses, all for the same name: the name runs out.
             var statuses: [Int] = []
             for i in 1...6 {
-                statuses.append(try await p.request("POST", "/v1/login", body: #"{"user":"target","password":"wrong-password"}"#, from: "127.0.0.\(i + 1)").status)
+                statuses.append(
+                    try await p.request("POST", "/v1/login", body: #"{"user":"target","password":"wrong-password"}"#, from: "127.0.0.\(i + 1)").status)
             }
             #expect(statuses == [401, 401, 401, 401, 401, 429], "\(statuses)")
             let limited = try await p.request("POST", "/v1/login", body: #"{"user":"target","password":"\#(Self.password)"}"#, from: "127.0.0.20")
@@ -178,11 +183,13 @@ struct GatewayHardeningTests {
             // Many names from one address: the address runs out.
             statuses = []
             for i in 1...6 {
-                statuses.append(try await p.request("POST", "/v1/login", body: #"{"user":"user-\#(i)","password":"wrong-password"}"#, from: "127.0.0.30").status)
+                statuses.append(
+                    try await p.request("POST", "/v1/login", body: #"{"user":"user-\#(i)","password":"wrong-password"}"#, from: "127.0.0.30").status)
             }
             #expect(statuses == [401, 401, 401, 401, 401, 429], "\(statuses)")
             // Invitations count too (they take passwords).
-            let invitation = try await p.request("POST", "/v1/invitations/accept", body: #"{"invitation":"cxi_x","user":"user-9","password":"long-password-1"}"#, from: "127.0.0.30")
+            let invitation = try await p.request(
+                "POST", "/v1/invitations/accept", body: #"{"invitation":"cxi_x","user":"user-9","password":"long-password-1"}"#, from: "127.0.0.30")
             #expect(invitation.status == 429)
             // Another address is not affected.
             let other = try await p.request("POST", "/v1/login", body: #"{"user":"user-7","password":"wrong-password"}"#, from: "127.0.0.31")
@@ -210,7 +217,8 @@ struct GatewayHardeningTests {
             let (submitted, body) = try await p.http("POST", "/v1/jobs", headers: auth, body: #"{"verb":"ECHO","arguments":"x"}"#)
             #expect(submitted == 202, "\(body)")
             let id = (try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any])?["jobID"] as? String ?? ""
-            let stream = try await runCommand("/usr/bin/curl", ["-sN", "--max-time", "4", "-H", auth[0], "http://127.0.0.1:\(p.httpPort)/v1/jobs/\(id)/events"])
+            let stream = try await runCommand(
+                "/usr/bin/curl", ["-sN", "--max-time", "4", "-H", auth[0], "http://127.0.0.1:\(p.httpPort)/v1/jobs/\(id)/events"])
             #expect(stream.status == 28 && stream.stdout.contains("stream of job"), "the event stream was cut before curl's 4 s: \(stream)")
             let (health, _) = try await p.http("GET", "/v1/health")
             #expect(health == 200)
@@ -254,7 +262,10 @@ struct GatewayHardeningTests {
             // The owner accepting a viewer invitation stays owner.
             let (owner, ownerBody) = try await accept(invitation, "boss", Self.password)
             #expect(owner == 200 && ownerBody.contains("\"owner\""), "\(ownerBody)")
-            #expect(try await p.sql("SELECT m.role FROM memberships m JOIN users u ON u.id = m.user_id JOIN teams t ON t.id = m.team_id WHERE u.name = 'boss' AND t.name = 'default'") == "owner")
+            #expect(
+                try await p.sql(
+                    "SELECT m.role FROM memberships m JOIN users u ON u.id = m.user_id JOIN teams t ON t.id = m.team_id WHERE u.name = 'boss' AND t.name = 'default'"
+                ) == "owner")
 
             // A viewer invited as admin goes up.
             let r = try await p.cli(["user", "create", "carol", "--role", "viewer", "--password-stdin"], stdin: Self.password)
@@ -286,7 +297,9 @@ struct GatewayHardeningTests {
                 "POST", "/v1/tokens", headers: ["Authorization: Session \(session)", "X-Coxswain-Team: team-b"], body: #"{"name":"b"}"#
             )
             #expect(tokenStatus == 201, "\(tokenBody)")
-            let theirs = ["Authorization: Bearer " + ((try JSONSerialization.jsonObject(with: Data(tokenBody.utf8)) as? [String: Any])?["secret"] as? String ?? "")]
+            let theirs = [
+                "Authorization: Bearer " + ((try JSONSerialization.jsonObject(with: Data(tokenBody.utf8)) as? [String: Any])?["secret"] as? String ?? "")
+            ]
 
             let (added, addedBody) = try await p.http("POST", "/v1/nodes", headers: mine, body: #"{"name":"probe-node"}"#)
             #expect(added == 201, "\(addedBody)")
@@ -299,7 +312,8 @@ struct GatewayHardeningTests {
             let r = try await p.cli(["user", "create", "owner-c", "--role", "member", "--password-stdin"], stdin: Self.password)
             #expect(r.status == 0, "\(r)")
             let outsider = try await p.login("owner-c")
-            let ownTeam = try await p.http("POST", "/v1/teams", headers: ["Authorization: Session \(session)", "X-Coxswain-Team: default"], body: #"{"name":"team-b"}"#)
+            let ownTeam = try await p.http(
+                "POST", "/v1/teams", headers: ["Authorization: Session \(session)", "X-Coxswain-Team: default"], body: #"{"name":"team-b"}"#)
             let otherTeam = try await p.http("POST", "/v1/teams", headers: ["Authorization: Session \(outsider)"], body: #"{"name":"team-b"}"#)
             #expect(ownTeam.0 == 409 && otherTeam.0 == 409 && ownTeam.1 == otherTeam.1 && ownTeam.1.contains("name_unavailable"), "\(ownTeam) / \(otherTeam)")
         }
@@ -341,7 +355,8 @@ struct HTTPAnswer: CustomStringConvertible {
 extension TestPlatform {
     /// An HTTP call with its headers, optionally from another loopback source address.
     func request(_ method: String, _ path: String, headers: [String] = [], body: String? = nil, from source: String? = nil) async throws -> HTTPAnswer {
-        let r = try await runCommand("/usr/bin/curl", try curlArguments(["-s", "-i", "-X", method] + (source.map { ["--interface", $0] } ?? []), path, headers: headers, body: body))
+        let r = try await runCommand(
+            "/usr/bin/curl", try curlArguments(["-s", "-i", "-X", method] + (source.map { ["--interface", $0] } ?? []), path, headers: headers, body: body))
         guard let split = r.stdout.range(of: "\r\n\r\n") else { throw HarnessError("no HTTP answer: \(r)") }
         let head = r.stdout[..<split.lowerBound].components(separatedBy: "\r\n")
         let status = Int(head.first?.split(separator: " ").dropFirst().first ?? "") ?? 0
@@ -380,7 +395,9 @@ final class LoopbackConnection {
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         address.sin_port = UInt16(port).bigEndian
-        let rc = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        let rc = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
         guard rc == 0 else {
             close(fd)
             throw HarnessError("connect to 127.0.0.1:\(port) failed: errno \(errno)")

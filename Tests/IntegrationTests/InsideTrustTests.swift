@@ -7,13 +7,15 @@ import Logging
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The inside trusts nothing it cannot check: a node speaks only for itself and its enrolment team
 /// (whatever its payload says), its heartbeats are signed, extreme or malformed messages crash
 /// nothing, and rows written into the database by someone without the master key never run.
-@Suite("Inside trust: node messages, broker fuzzing, sealed jobs", .serialized, .enabled(if: TestEnvironment.enabled, "set COXSWAIN_INTEGRATION=1 (scripts/test.sh does)"))
+@Suite(
+    "Inside trust: node messages, broker fuzzing, sealed jobs", .serialized,
+    .enabled(if: TestEnvironment.enabled, "set COXSWAIN_INTEGRATION=1 (scripts/test.sh does)"))
 struct InsideTrustTests {
     /// A node's own broker credentials and signing key, read from its state directory (what an attacker owning that node has).
     struct NodeIdentityOnDisk {
@@ -38,7 +40,9 @@ struct InsideTrustTests {
         try await publisher.publish(messages)
     }
 
-    static func heartbeat(_ node: String, labels: [String: String] = [:], uptime: Double = 10, interval: Double = 1, started: Date = Date()) throws -> NodeHeartbeat {
+    static func heartbeat(_ node: String, labels: [String: String] = [:], uptime: Double = 10, interval: Double = 1, started: Date = Date()) throws
+        -> NodeHeartbeat
+    {
         NodeHeartbeat(
             node: try NodeName(validating: node), machineID: "forged", version: "9.9.9-forged", hostUptimeSeconds: uptime, agentStartedAt: started,
             sentAt: Date(), labels: labels, intervalSeconds: interval
@@ -73,13 +77,15 @@ struct InsideTrustTests {
             var jobEvent = JobEvent(kind: .completed, jobID: JobID(), time: Date(), jobStatus: .failed)
             jobEvent.teamID = TeamID(otherTeam)
             let deadBefore = try await Self.dead(p)
-            try await Self.publishAsNode(b, [
-                try OutgoingMessage(forgedA, exchange: Topology.events, routingKey: Topology.RoutingKey.heartbeat(keyB)),
-                try OutgoingMessage(unsigned, exchange: Topology.events, routingKey: Topology.RoutingKey.heartbeat(keyB)),
-                try OutgoingMessage(wrongKey, exchange: Topology.events, routingKey: Topology.RoutingKey.heartbeat(keyB)),
-                try OutgoingMessage(audit, exchange: Topology.events, routingKey: Topology.RoutingKey.nodeAudit(keyB)),
-                try OutgoingMessage(jobEvent, exchange: Topology.events, routingKey: Topology.RoutingKey.nodeAudit(keyB)),
-            ])
+            try await Self.publishAsNode(
+                b,
+                [
+                    try OutgoingMessage(forgedA, exchange: Topology.events, routingKey: Topology.RoutingKey.heartbeat(keyB)),
+                    try OutgoingMessage(unsigned, exchange: Topology.events, routingKey: Topology.RoutingKey.heartbeat(keyB)),
+                    try OutgoingMessage(wrongKey, exchange: Topology.events, routingKey: Topology.RoutingKey.heartbeat(keyB)),
+                    try OutgoingMessage(audit, exchange: Topology.events, routingKey: Topology.RoutingKey.nodeAudit(keyB)),
+                    try OutgoingMessage(jobEvent, exchange: Topology.events, routingKey: Topology.RoutingKey.nodeAudit(keyB)),
+                ])
             try await eventually("refusals audited") {
                 let refused = try await p.sql("SELECT count(*) FROM audit_events WHERE action IN ('message.refused', 'heartbeat.refused')")
                 return (Int(refused) ?? 0) >= 4
@@ -93,7 +99,10 @@ struct InsideTrustTests {
             #expect(try await p.sql("SELECT count(*) FROM audit_events WHERE team_id = '\(otherTeam)'") == "0")
             let accepted = try await p.sql("SELECT actor || ' ' || team_id FROM audit_events WHERE action = 'job.accepted' AND target = 'job:forged'")
             #expect(accepted == "node:node-b \(b.teamID)", "\(accepted)")
-            #expect(try await p.sql("SELECT count(*) FROM audit_events WHERE action = 'job.completed' AND actor = 'service:scheduler' AND payload_raw LIKE '%\(jobEvent.jobID)%'") == "0")
+            #expect(
+                try await p.sql(
+                    "SELECT count(*) FROM audit_events WHERE action = 'job.completed' AND actor = 'service:scheduler' AND payload_raw LIKE '%\(jobEvent.jobID)%'"
+                ) == "0")
             // Refused messages were dead-lettered for an operator to inspect.
             try await eventually("dead letters") { try await Self.dead(p) > deadBefore }
             // The audit chain still verifies and the nodes still work.
@@ -109,32 +118,48 @@ struct InsideTrustTests {
             let keyB = try NodeName(validating: "node-b")
             var messages: [OutgoingMessage] = []
             // Extreme numbers in signed heartbeats and results (signed with node-b's real key).
-            for (uptime, interval, started) in [(1e300, 1.0, Date()), (-1e300, 1.0, Date()), (10.0, 1e308, Date()), (10.0, -5.0, Date()),
-                                                 (10.0, 1.0, Date(timeIntervalSince1970: 9e15)), (10.0, 1.0, Date(timeIntervalSince1970: -9e15))] {
+            for (uptime, interval, started) in [
+                (1e300, 1.0, Date()), (-1e300, 1.0, Date()), (10.0, 1e308, Date()), (10.0, -5.0, Date()),
+                (10.0, 1.0, Date(timeIntervalSince1970: 9e15)), (10.0, 1.0, Date(timeIntervalSince1970: -9e15)),
+            ] {
                 let beat = try Self.heartbeat("node-b", labels: ["fuzz": "1"], uptime: uptime, interval: interval, started: started)
-                messages.append(try OutgoingMessage(try MessageSigning.sign(beat, with: b.signing), exchange: Topology.events, routingKey: Topology.RoutingKey.heartbeat(keyB)))
+                messages.append(
+                    try OutgoingMessage(
+                        try MessageSigning.sign(beat, with: b.signing), exchange: Topology.events, routingKey: Topology.RoutingKey.heartbeat(keyB)))
             }
             for date in [Date(timeIntervalSince1970: 9e15), Date(timeIntervalSince1970: -9e15), Date(timeIntervalSince1970: 1e12)] {
-                let result = TaskResult(jobID: JobID(), taskID: TaskID(), node: keyB, status: .succeeded, exitCode: Int32.max, stdout: "", stderr: "", error: nil, startedAt: date, finishedAt: date)
-                messages.append(try OutgoingMessage(try MessageSigning.sign(result, with: b.signing), exchange: Topology.events, routingKey: Topology.RoutingKey.result(keyB)))
+                let result = TaskResult(
+                    jobID: JobID(), taskID: TaskID(), node: keyB, status: .succeeded, exitCode: Int32.max, stdout: "", stderr: "", error: nil, startedAt: date,
+                    finishedAt: date)
+                messages.append(
+                    try OutgoingMessage(
+                        try MessageSigning.sign(result, with: b.signing), exchange: Topology.events, routingKey: Topology.RoutingKey.result(keyB)))
             }
             // Malformed bodies of every node message type, and keys a node should not use.
             var rng = SystemRandomNumberGenerator()
             for kind in Topology.RoutingKey.NodeKind.allCases {
-                for body in ["", "{", "null", "[]", "{\"node\":\"node-a\"}", String(repeating: "9", count: 400), "{\"payload\":\"!!\",\"signature\":\"\",\"node\":\"node-b\"}",
-                             String(decoding: (0..<200).map { _ in UInt8.random(in: 0...255, using: &rng) }, as: UTF8.self), "\"\\u0000\""] {
-                    messages.append(OutgoingMessage(exchange: Topology.events.name, routingKey: "node.node-b.\(kind.rawValue)", body: Array(body.utf8),
-                                                    properties: AMQPProperties(messageID: UUID().uuidString, type: kind.messageType)))
+                for body in [
+                    "", "{", "null", "[]", "{\"node\":\"node-a\"}", String(repeating: "9", count: 400),
+                    "{\"payload\":\"!!\",\"signature\":\"\",\"node\":\"node-b\"}",
+                    String(decoding: (0..<200).map { _ in UInt8.random(in: 0...255, using: &rng) }, as: UTF8.self), "\"\\u0000\"",
+                ] {
+                    messages.append(
+                        OutgoingMessage(
+                            exchange: Topology.events.name, routingKey: "node.node-b.\(kind.rawValue)", body: Array(body.utf8),
+                            properties: AMQPProperties(messageID: UUID().uuidString, type: kind.messageType)))
                 }
             }
             for key in ["node.node-b.result.extra", "node.node-b.job", "node.node-b.unknown"] {
-                messages.append(OutgoingMessage(exchange: Topology.events.name, routingKey: key, body: Array("{}".utf8), properties: AMQPProperties(type: JobEvent.messageType)))
+                messages.append(
+                    OutgoingMessage(
+                        exchange: Topology.events.name, routingKey: key, body: Array("{}".utf8), properties: AMQPProperties(type: JobEvent.messageType)))
             }
             try await Self.publishAsNode(b, messages)
             // An AMQP timestamp of 2^62 (the broker passes it through; once it crashed Audit forever).
             _ = try await p.management(
                 "POST", "/api/exchanges/\(p.vhost)/coxswain.events/publish",
-                body: #"{"properties":{"timestamp":4611686018427387904,"type":"audit.event","message_id":"ts-2-62"},"routing_key":"audit.fuzz","payload":"{\"teamID\":null,\"time\":\"2026-01-01T00:00:00.000Z\",\"actor\":\"x\",\"action\":\"fuzz.timestamp\",\"target\":\"t\",\"outcome\":\"success\",\"details\":{}}","payload_encoding":"string"}"#
+                body:
+                    #"{"properties":{"timestamp":4611686018427387904,"type":"audit.event","message_id":"ts-2-62"},"routing_key":"audit.fuzz","payload":"{\"teamID\":null,\"time\":\"2026-01-01T00:00:00.000Z\",\"actor\":\"x\",\"action\":\"fuzz.timestamp\",\"target\":\"t\",\"outcome\":\"success\",\"details\":{}}","payload_encoding":"string"}"#
             )
             try await eventually("the extreme timestamp was recorded without a crash") {
                 try await p.sql("SELECT count(*) FROM audit_events WHERE action = 'fuzz.timestamp'") == "1"
@@ -195,8 +220,12 @@ struct InsideTrustTests {
             _ = try await p.management("GET", "/api/queues/\(p.vhost)/coxswain.node.node-b")
             let removed = try await p.cli(["node", "remove", "node-b"])
             #expect(removed.status == 0, "\(removed)")
-            let gone = try await runCommand("/usr/bin/curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "-u", "\(p.env.managementURL.user ?? ""):\(p.env.managementURL.password ?? "")",
-                                                              "http://\(p.env.managementURL.host ?? "127.0.0.1"):\(p.env.managementURL.port ?? 0)/api/queues/\(p.vhost)/coxswain.node.node-b"])
+            let gone = try await runCommand(
+                "/usr/bin/curl",
+                [
+                    "-s", "-o", "/dev/null", "-w", "%{http_code}", "-u", "\(p.env.managementURL.user ?? ""):\(p.env.managementURL.password ?? "")",
+                    "http://\(p.env.managementURL.host ?? "127.0.0.1"):\(p.env.managementURL.port ?? 0)/api/queues/\(p.vhost)/coxswain.node.node-b",
+                ])
             #expect(gone.stdout == "404", "the removed node's queue still exists: \(gone)")
             try await eventually("dead-letter policy set") {
                 (try? await p.management("GET", "/api/policies/\(p.vhost)/coxswain-dead-letters"))?.contains("max-length") == true

@@ -20,13 +20,13 @@ extension PlatformTests {
             let file = p.directory + "/orch/files.yaml"
             func write(port: Int) throws {
                 try """
-                    - jobs:
-                      - ARG: port \(port)
-                      - ARG: peers ["node-a", "node-b"]
-                      - ADD: files/data.bin \(m)/out/data.bin
-                      - COPY: --chmod 0600 files/*.txt \(m)/out/txt/
-                      - ADD: --blueprint files/app.conf.j2 \(m)/out/app.conf
-                    """.write(toFile: file, atomically: true, encoding: .utf8)
+                - jobs:
+                  - ARG: port \(port)
+                  - ARG: peers ["node-a", "node-b"]
+                  - ADD: files/data.bin \(m)/out/data.bin
+                  - COPY: --chmod 0600 files/*.txt \(m)/out/txt/
+                  - ADD: --blueprint files/app.conf.j2 \(m)/out/app.conf
+                """.write(toFile: file, atomically: true, encoding: .utf8)
             }
             try write(port: 8080)
             let first = try await p.cli(["orchestrate", file, "--wait", "--check"], timeout: .seconds(90))
@@ -42,7 +42,9 @@ extension PlatformTests {
             // Nothing changed: every ADD/COPY is answered from the node's cache.
             let again = try await p.cli(["orchestrate", file, "--wait", "--check"], timeout: .seconds(90))
             #expect(again.status == 0, "\(again)")
-            let cachedAgain = try await p.sql("SELECT count(*) FROM tasks t JOIN jobs j ON j.id = t.job_id WHERE t.cached AND t.verb IN ('ADD', 'COPY') AND j.created_at = (SELECT max(created_at) FROM jobs)")
+            let cachedAgain = try await p.sql(
+                "SELECT count(*) FROM tasks t JOIN jobs j ON j.id = t.job_id WHERE t.cached AND t.verb IN ('ADD', 'COPY') AND j.created_at = (SELECT max(created_at) FROM jobs)"
+            )
             #expect(cachedAgain == "6", "ADD/COPY tasks answered from the cache: \(cachedAgain)")
 
             // A changed file runs that job again (Directord's fingerprint ignored content).
@@ -77,7 +79,10 @@ extension PlatformTests {
             #expect(anonymous == 403)
             let (forged, _) = try await p.http(
                 "GET", "/v1/node/artifacts/\(digest)",
-                headers: ["X-Coxswain-Node: node-a", "X-Coxswain-Task: \(UUID().uuidString.lowercased())", "X-Coxswain-Time: \(Int(Date().timeIntervalSince1970))", "X-Coxswain-Signature: AAAA"]
+                headers: [
+                    "X-Coxswain-Node: node-a", "X-Coxswain-Task: \(UUID().uuidString.lowercased())", "X-Coxswain-Time: \(Int(Date().timeIntervalSince1970))",
+                    "X-Coxswain-Signature: AAAA",
+                ]
             )
             #expect(forged == 403)
             // The CLI's view needs a role: viewers may read, uploads need member.
@@ -92,22 +97,22 @@ extension PlatformTests {
             let m = p.markDirectory
             let file = p.directory + "/query.yaml"
             try """
-                - name: query
-                  jobs:
-                  - RUN: --stdout-arg color echo $TEST_NODE-colour
-                  - QUERY: color
-                  - RUN: echo '{{ query["node-a"].color }}+{{ query["node-b"].color }}' >> \(m)/$TEST_NODE
-                - name: wait
-                  jobs:
-                  - QUERY_WAIT: color --identity node-a node-b --query-timeout 20
-                  - RUN: echo waited >> \(m)/$TEST_NODE
-                - name: no-wait
-                  jobs:
-                  - RUN: --stdout-arg shade echo $TEST_NODE-shade
-                  - QUERY: --no-wait shade
-                  - QUERY_WAIT: shade --identity node-a node-b --query-timeout 20
-                  - RUN: echo '{{ query["node-b"].shade }}' >> \(m)/$TEST_NODE
-                """.write(toFile: file, atomically: true, encoding: .utf8)
+            - name: query
+              jobs:
+              - RUN: --stdout-arg color echo $TEST_NODE-colour
+              - QUERY: color
+              - RUN: echo '{{ query["node-a"].color }}+{{ query["node-b"].color }}' >> \(m)/$TEST_NODE
+            - name: wait
+              jobs:
+              - QUERY_WAIT: color --identity node-a node-b --query-timeout 20
+              - RUN: echo waited >> \(m)/$TEST_NODE
+            - name: no-wait
+              jobs:
+              - RUN: --stdout-arg shade echo $TEST_NODE-shade
+              - QUERY: --no-wait shade
+              - QUERY_WAIT: shade --identity node-a node-b --query-timeout 20
+              - RUN: echo '{{ query["node-b"].shade }}' >> \(m)/$TEST_NODE
+            """.write(toFile: file, atomically: true, encoding: .utf8)
             let r = try await p.cli(["orchestrate", file, "--wait", "--check"], timeout: .seconds(90))
             #expect(r.status == 0, "\(r)\n\(p.log("scheduler-0"))")
             #expect(p.marks("node-a") == ["node-a-colour+node-b-colour", "waited", "node-b-shade"], "\(p.marks("node-a"))")
@@ -125,18 +130,18 @@ extension PlatformTests {
             )
             let both = p.directory + "/jobwait.yaml"
             try """
-                - name: slow
-                  async: true
-                  targets: [node-a]
-                  jobs:
-                  - \(slow)
-                - name: waiter
-                  async: true
-                  targets: [node-b]
-                  jobs:
-                  - JOB_WAIT: \(sha) --identity node-a --job-timeout 30
-                  - RUN: date +%s.%N > \(m)/waiter-start
-                """.write(toFile: both, atomically: true, encoding: .utf8)
+            - name: slow
+              async: true
+              targets: [node-a]
+              jobs:
+              - \(slow)
+            - name: waiter
+              async: true
+              targets: [node-b]
+              jobs:
+              - JOB_WAIT: \(sha) --identity node-a --job-timeout 30
+              - RUN: date +%s.%N > \(m)/waiter-start
+            """.write(toFile: both, atomically: true, encoding: .utf8)
             let w = try await p.cli(["orchestrate", both, "--wait", "--check"], timeout: .seconds(90))
             #expect(w.status == 0, "\(w)")
             let done = Double((try? String(contentsOfFile: m + "/slow-done", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") ?? 0
@@ -146,11 +151,11 @@ extension PlatformTests {
             // A JOB_WAIT that can never be satisfied fails after its timeout and skips the rest.
             let never = p.directory + "/never.yaml"
             try """
-                - targets: [node-b]
-                  jobs:
-                  - JOB_WAIT: 0123456789abcdef --identity node-a --job-timeout 1
-                  - RUN: echo never >> \(m)/node-b
-                """.write(toFile: never, atomically: true, encoding: .utf8)
+            - targets: [node-b]
+              jobs:
+              - JOB_WAIT: 0123456789abcdef --identity node-a --job-timeout 1
+              - RUN: echo never >> \(m)/node-b
+            """.write(toFile: never, atomically: true, encoding: .utf8)
             let n = try await p.cli(["orchestrate", never, "--wait", "--check"], timeout: .seconds(60))
             #expect(n.status == 1 && n.stderr.contains("node-b"), "\(n)")
             #expect(!p.marks("node-b").contains("never"))
@@ -232,14 +237,14 @@ extension PlatformTests {
             let m = p.markDirectory
             let file = p.directory + "/options.yaml"
             try """
-                - jobs:
-                  - RUN: echo one >> \(m)/$TEST_NODE
-                  - RUN: echo two >> \(m)/$TEST_NODE
-                - jobs:
-                  - RUN: date +%s.%N >> \(m)/b1-$TEST_NODE; sleep 1; date +%s.%N >> \(m)/b1-$TEST_NODE
-                - jobs:
-                  - RUN: date +%s.%N >> \(m)/b2-$TEST_NODE; sleep 1; date +%s.%N >> \(m)/b2-$TEST_NODE
-                """.write(toFile: file, atomically: true, encoding: .utf8)
+            - jobs:
+              - RUN: echo one >> \(m)/$TEST_NODE
+              - RUN: echo two >> \(m)/$TEST_NODE
+            - jobs:
+              - RUN: date +%s.%N >> \(m)/b1-$TEST_NODE; sleep 1; date +%s.%N >> \(m)/b1-$TEST_NODE
+            - jobs:
+              - RUN: date +%s.%N >> \(m)/b2-$TEST_NODE; sleep 1; date +%s.%N >> \(m)/b2-$TEST_NODE
+            """.write(toFile: file, atomically: true, encoding: .utf8)
             // --target overrides the file's targets.
             #expect(try await p.cli(["orchestrate", file, "--target", "node-b", "--wait", "--check"], timeout: .seconds(60)).status == 0)
             #expect(p.marks("node-b") == ["one", "two"] && p.marks("node-a").isEmpty, "\(p.marks("node-a")) \(p.marks("node-b"))")
@@ -251,10 +256,14 @@ extension PlatformTests {
             // --restrict runs only the jobs with those fingerprints.
             let prints = try await p.cli(["orchestrate", file, "--finger-print"])
             let two = try #require(
-                prints.stdout.split(separator: "\n").first { $0.contains("echo two") }?.split(separator: " ").first { $0.count == 16 && $0.allSatisfy(\.isHexDigit) },
+                prints.stdout.split(separator: "\n").first { $0.contains("echo two") }?.split(separator: " ").first {
+                    $0.count == 16 && $0.allSatisfy(\.isHexDigit)
+                },
                 "\(prints)"
             )
-            #expect(try await p.cli(["orchestrate", file, "--target", "node-b", "--ignore-cache", "--restrict", String(two.prefix(8)), "--wait", "--check"]).status == 0)
+            #expect(
+                try await p.cli(["orchestrate", file, "--target", "node-b", "--ignore-cache", "--restrict", String(two.prefix(8)), "--wait", "--check"]).status
+                    == 0)
             #expect(p.marks("node-b") == ["one", "two", "one", "two", "two"], "\(p.marks("node-b"))")
             // --force-async: blocks run beside each other.
             #expect(try await p.cli(["orchestrate", file, "--target", "node-a", "--force-async", "--wait", "--check"], timeout: .seconds(60)).status == 0)
@@ -268,14 +277,18 @@ extension PlatformTests {
 
             // RUN --no-block: the job ends at once; the command goes on by itself.
             let clock = ContinuousClock()
-            #expect(try await p.cli(["exec", "--verb", "RUN", "--no-block sleep 2; echo late >> \(m)/node-a", "--target", "node-a", "--wait", "--check"]).status == 0)
+            #expect(
+                try await p.cli(["exec", "--verb", "RUN", "--no-block sleep 2; echo late >> \(m)/node-a", "--target", "node-a", "--wait", "--check"]).status
+                    == 0)
             #expect(!p.marks("node-a").contains("late"), "RUN --no-block waited for the command")
             let deadline = clock.now + .seconds(10)
             while clock.now < deadline, !p.marks("node-a").contains("late") { try await Task.sleep(for: .milliseconds(200)) }
             #expect(p.marks("node-a").contains("late"))
 
             // WAIT --url: the Gateway's own health endpoint answers.
-            let wait = try await p.cli(["exec", "--verb", "WAIT", "--url http://127.0.0.1:\(p.httpPort)/v1/health --retry 3", "--target", "node-a", "--wait", "--check"])
+            let wait = try await p.cli([
+                "exec", "--verb", "WAIT", "--url http://127.0.0.1:\(p.httpPort)/v1/health --retry 3", "--target", "node-a", "--wait", "--check",
+            ])
             #expect(wait.status == 0, "\(wait)")
         }
     }

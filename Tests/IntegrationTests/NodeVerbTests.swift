@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Directord verbs on real Deployers through `exec`: args and templates, the job cache keyed on
@@ -86,14 +86,18 @@ extension PlatformTests {
             try await p.enrolDeployer("web-2", extraArguments: ["--labels", "role=web,dc=us"])
             try await p.waitForOnline(["web-1", "web-2"])
             let web = try await p.cli(["exec", "--verb", "ECHO", "hi", "--target-label", "role=web", "--wait", "--output", "json"])
-            let nodes = ((try JSONSerialization.jsonObject(with: Data(web.stdout.utf8)) as? [String: Any])?["tasks"] as? [[String: Any]] ?? []).compactMap { $0["node"] as? String }
+            let nodes = ((try JSONSerialization.jsonObject(with: Data(web.stdout.utf8)) as? [String: Any])?["tasks"] as? [[String: Any]] ?? []).compactMap {
+                $0["node"] as? String
+            }
             #expect(Set(nodes) == ["web-1", "web-2"], "\(web)")
             let eu = try await p.cli(["exec", "--verb", "ECHO", "hi", "--target-label", "role=web", "--target-label", "dc=eu", "--wait", "--output", "json"])
             #expect(eu.stdout.contains("web-1") && !eu.stdout.contains("web-2"), "\(eu)")
             let none = try await p.cli(["exec", "--verb", "ECHO", "hi", "--target-label", "role=db"])
             #expect(none.status == 2 && none.stderr.contains("no node matches"), "\(none)")
             try "kept until retention\n".write(toFile: p.directory + "/artifact.txt", atomically: true, encoding: .utf8)
-            #expect(try await p.cli(["exec", "--verb", "COPY", "\(p.directory)/artifact.txt \(p.markDirectory)/copied/", "--target", "web-1", "--wait", "--check"]).status == 0)
+            #expect(
+                try await p.cli(["exec", "--verb", "COPY", "\(p.directory)/artifact.txt \(p.markDirectory)/copied/", "--target", "web-1", "--wait", "--check"])
+                    .status == 0)
             #expect(try await p.sql("SELECT count(*) FROM artifacts") == "1")
             // Retention (2 s here): the finished jobs disappear, then the artifacts only they used.
             try await eventually("finished jobs deleted", timeout: .seconds(20)) { try await p.sql("SELECT count(*) FROM jobs") == "0" }
@@ -144,7 +148,8 @@ extension PlatformTests {
             // An installed package is "present" without change; an unknown one fails with apt's reason.
             let present = try await p.cli(["exec", "--verb", "PKG", "coreutils", "--wait", "--check", "--timeout", "120"], timeout: .seconds(150))
             #expect(present.status == 0, "\(present)")
-            let unknown = try await p.cli(["exec", "--verb", "DNF", "coxswain-no-such-package", "--wait", "--output", "json", "--timeout", "120"], timeout: .seconds(150))
+            let unknown = try await p.cli(
+                ["exec", "--verb", "DNF", "coxswain-no-such-package", "--wait", "--output", "json", "--timeout", "120"], timeout: .seconds(150))
             #expect(unknown.stdout.contains("\"failed\"") && unknown.stdout.contains("coxswain-no-such-package"), "\(unknown)")
         }
     }
@@ -159,7 +164,8 @@ extension PlatformTests {
             #expect(r.status == 0, "\(r)")
             #expect(p.marks("node-a").count + p.marks("node-b").count == 1)
             let file = p.directory + "/once.yaml"
-            try "- jobs:\n  - RUN: echo all >> \(m)/$TEST_NODE\n  - RUN: echo one >> \(m)/$TEST_NODE\n    vars: {run_once: true}\n".write(toFile: file, atomically: true, encoding: .utf8)
+            try "- jobs:\n  - RUN: echo all >> \(m)/$TEST_NODE\n  - RUN: echo one >> \(m)/$TEST_NODE\n    vars: {run_once: true}\n".write(
+                toFile: file, atomically: true, encoding: .utf8)
             #expect(try await p.cli(["orchestrate", file, "--wait", "--check"]).status == 0)
             let all = (p.marks("node-a") + p.marks("node-b"))
             #expect(all.filter { $0 == "all" }.count == 2 && all.filter { $0 == "one" }.count == 1, "\(all)")
@@ -187,7 +193,8 @@ extension PlatformTests {
                     let t = p.marks(node).compactMap(Double.init)
                     stride(from: 0, to: t.count - 1, by: 2).forEach { events += [(t[$0], 1), (t[$0 + 1], -1)] }
                 }
-                var running = 0, peak = 0
+                var running = 0
+                var peak = 0
                 for (_, delta) in events.sorted(by: { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }) {
                     running += delta
                     peak = max(peak, running)

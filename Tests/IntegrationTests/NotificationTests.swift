@@ -1,9 +1,9 @@
 import Foundation
+import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
-import Testing
 
 /// Webhooks end to end: a real HTTP receiver on loopback (Python's http.server, started by the
 /// test) answers 500 first, then 200; the Audit service retries with back-off.
@@ -34,10 +34,14 @@ extension PlatformTests {
                 environment: ProcessInfo.processInfo.environment, logPath: p.directory + "/receiver.log"
             )
             defer { kill(receiver.pid, SIGKILL) }
-            try await eventually("receiver listening") { (try await runCommand("/usr/bin/curl", ["-s", "-o", "/dev/null", "http://127.0.0.1:\(port)/"])).status == 0 }
+            try await eventually("receiver listening") {
+                (try await runCommand("/usr/bin/curl", ["-s", "-o", "/dev/null", "http://127.0.0.1:\(port)/"])).status == 0
+            }
 
             let secretPath = "hooks/T000/B000/sekrit-\(UUID().uuidString.prefix(8))"
-            let add = try await p.cli(["notification", "add", "http://127.0.0.1:\(port)/\(secretPath)", "--event", "job.failed", "--event", "node.*", "-o", "json"])
+            let add = try await p.cli([
+                "notification", "add", "http://127.0.0.1:\(port)/\(secretPath)", "--event", "job.failed", "--event", "node.*", "-o", "json",
+            ])
             #expect(add.status == 0, "\(add)")
             #expect(!add.stdout.contains("sekrit"))
             let id = (try JSONSerialization.jsonObject(with: Data(add.stdout.utf8)) as? [String: Any])?["id"] as? String ?? ""

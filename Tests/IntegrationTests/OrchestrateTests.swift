@@ -10,31 +10,31 @@ extension PlatformTests {
             let m = p.markDirectory
             let file = p.directory + "/site.yaml"
             try """
-                - name: setup
-                  jobs:
-                  - ARG: greeting hi
-                  - RUN: echo first-{{ greeting }} >> \(m)/$TEST_NODE
-                - name: gated
-                  jobs:
-                  - RUN: test $TEST_NODE = node-a
-                  - RUN: echo after-gate >> \(m)/$TEST_NODE
-                - name: ordered
-                  jobs:
-                  - RUN: echo third >> \(m)/$TEST_NODE
-                    vars: {skip_cache: true}
-                - name: async-1
-                  async: true
-                  jobs:
-                  - RUN: date +%s.%N >> \(m)/a1-$TEST_NODE; sleep 1; date +%s.%N >> \(m)/a1-$TEST_NODE
-                - name: async-2
-                  async: true
-                  jobs:
-                  - RUN: date +%s.%N >> \(m)/a2-$TEST_NODE; sleep 1; date +%s.%N >> \(m)/a2-$TEST_NODE
-                - name: assigned
-                  jobs:
-                  - RUN: echo only-b >> \(m)/$TEST_NODE
-                    assign: [node-b]
-                """.write(toFile: file, atomically: true, encoding: .utf8)
+            - name: setup
+              jobs:
+              - ARG: greeting hi
+              - RUN: echo first-{{ greeting }} >> \(m)/$TEST_NODE
+            - name: gated
+              jobs:
+              - RUN: test $TEST_NODE = node-a
+              - RUN: echo after-gate >> \(m)/$TEST_NODE
+            - name: ordered
+              jobs:
+              - RUN: echo third >> \(m)/$TEST_NODE
+                vars: {skip_cache: true}
+            - name: async-1
+              async: true
+              jobs:
+              - RUN: date +%s.%N >> \(m)/a1-$TEST_NODE; sleep 1; date +%s.%N >> \(m)/a1-$TEST_NODE
+            - name: async-2
+              async: true
+              jobs:
+              - RUN: date +%s.%N >> \(m)/a2-$TEST_NODE; sleep 1; date +%s.%N >> \(m)/a2-$TEST_NODE
+            - name: assigned
+              jobs:
+              - RUN: echo only-b >> \(m)/$TEST_NODE
+                assign: [node-b]
+            """.write(toFile: file, atomically: true, encoding: .utf8)
 
             let prints = try await p.cli(["orchestrate", file, "--finger-print"])
             #expect(prints.status == 0 && prints.stdout.split(separator: "\n").count == 9, "\(prints)")

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// End-to-end tests: real Gateway, Scheduler(s), Audit and Deployer processes, the real CLI, a real
@@ -37,7 +37,9 @@ struct PlatformTests {
             #expect(try await platform.sql("SELECT count(*) FROM tasks WHERE status = 'succeeded'") == "3")
             // The broker has durable node queues with a consumer each.
             try await eventually("durable node queues with one consumer each (management stats lag a few seconds)") {
-                let queues = try JSONSerialization.jsonObject(with: Data(try await platform.management("GET", "/api/queues/\(platform.vhost)").utf8)) as? [[String: Any]] ?? []
+                let queues =
+                    try JSONSerialization.jsonObject(with: Data(try await platform.management("GET", "/api/queues/\(platform.vhost)").utf8)) as? [[String: Any]]
+                    ?? []
                 return ["node-a", "node-b", "node-c"].allSatisfy { node in
                     let q = queues.first { $0["name"] as? String == "coxswain.node.\(node)" }
                     return q?["durable"] as? Bool == true && q?["consumers"] as? Int == 1
@@ -117,10 +119,12 @@ struct PlatformTests {
             func post(_ body: String) async throws -> (Int, String) {
                 let file = platform.directory + "/body-\(UUID().uuidString).json"
                 try body.write(toFile: file, atomically: true, encoding: .utf8)
-                let r = try await runCommand("/usr/bin/curl", [
-                    "-s", "-w", "\n%{http_code}", "--unix-socket", platform.socketPath, "-H", "content-type: application/json",
-                    "--data-binary", "@" + file, "http://localhost/v1/jobs",
-                ])
+                let r = try await runCommand(
+                    "/usr/bin/curl",
+                    [
+                        "-s", "-w", "\n%{http_code}", "--unix-socket", platform.socketPath, "-H", "content-type: application/json",
+                        "--data-binary", "@" + file, "http://localhost/v1/jobs",
+                    ])
                 let lines = r.stdout.split(separator: "\n")
                 return (Int(lines.last ?? "") ?? 0, lines.dropLast().joined(separator: "\n"))
             }
@@ -174,7 +178,11 @@ struct PlatformTests {
         let nodes = ["node-a", "node-b"]
         try await TestPlatform.with(nodes: nodes, audit: false) { platform in
 
-            let waiter = Task { try await platform.cli(["exec", "--verb", "RUN", "sleep 4; echo done >> $TEST_MARK_DIR/$TEST_NODE; echo done", "--wait", "--output", "json"], timeout: .seconds(120)) }
+            let waiter = Task {
+                try await platform.cli(
+                    ["exec", "--verb", "RUN", "sleep 4; echo done >> $TEST_MARK_DIR/$TEST_NODE; echo done", "--wait", "--output", "json"],
+                    timeout: .seconds(120))
+            }
             try await eventually("tasks running") { try await platform.sql("SELECT count(*) FROM tasks WHERE dispatched_at IS NOT NULL") == "2" }
             let restarted = try await runCommand("/bin/sh", ["-c", restart], timeout: .seconds(120))
             #expect(restarted.status == 0, "\(restarted)")

@@ -68,7 +68,8 @@ extension PlatformTests {
             // 6. Addressed to another node.
             let misdirected = try MessageSigning.sign(try batch("node-b", mark: "misdirected"), with: real)
             let before = try await refusals(p)
-            try await publish(p, try [forged, tampered, expired, replay, misdirected].map { try OutgoingMessage($0, exchange: Topology.commands, routingKey: route) })
+            try await publish(
+                p, try [forged, tampered, expired, replay, misdirected].map { try OutgoingMessage($0, exchange: Topology.commands, routingKey: route) })
             // 7. Unsigned: a bare TaskBatch.
             try await publish(p, [try OutgoingMessage(try batch("node-a", mark: "unsigned"), exchange: Topology.commands, routingKey: route)])
             try await eventually("six refusals audited") { try await refusals(p) - before >= 6 }
@@ -88,17 +89,26 @@ extension PlatformTests {
         try await TestPlatform.with(nodes: ["node-a"]) { p in
             let id = try await p.cli(["exec", "--verb", "RUN", "sleep 3", "--target", "node-a"])
             let jobID = id.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-            try await eventually("task dispatched") { try await p.sql("SELECT count(*) FROM tasks WHERE job_id = '\(jobID)' AND dispatched_at IS NOT NULL") == "1" }
+            try await eventually("task dispatched") {
+                try await p.sql("SELECT count(*) FROM tasks WHERE job_id = '\(jobID)' AND dispatched_at IS NOT NULL") == "1"
+            }
             let taskID = try await p.sql("SELECT id FROM tasks WHERE job_id = '\(jobID)'")
             let node = try NodeName(validating: "node-a")
             let fake = TaskResult(
                 jobID: JobID(string: jobID)!, taskID: TaskID(UUID(uuidString: taskID)!), node: node, status: .succeeded, exitCode: 0,
                 stdout: "forged", stderr: "", error: nil, startedAt: Date(), finishedAt: Date()
             )
-            try await publish(p, [try OutgoingMessage(try MessageSigning.sign(fake, with: SigningKeyPair.generate()), exchange: Topology.events, routingKey: Topology.RoutingKey.result(node))])
+            try await publish(
+                p,
+                [
+                    try OutgoingMessage(
+                        try MessageSigning.sign(fake, with: SigningKeyPair.generate()), exchange: Topology.events, routingKey: Topology.RoutingKey.result(node))
+                ])
             try await eventually("refusal audited") { try await p.sql("SELECT count(*) FROM audit_events WHERE action = 'task_result.refused'") == "1" }
             // The real result still lands; the forged stdout never does.
-            try await eventually("real result recorded", timeout: .seconds(20)) { try await p.sql("SELECT status FROM tasks WHERE id = '\(taskID)'") == "succeeded" }
+            try await eventually("real result recorded", timeout: .seconds(20)) {
+                try await p.sql("SELECT status FROM tasks WHERE id = '\(taskID)'") == "succeeded"
+            }
             #expect(try await p.sql("SELECT stdout FROM tasks WHERE id = '\(taskID)'") != "forged")
         }
     }
@@ -135,7 +145,8 @@ extension PlatformTests {
             #expect(after.status == 0, "\(after)\n\(p.log("deployer-node-a"))")
             for node in ["node-a", "node-b"] {
                 let credentials = (try? String(contentsOfFile: p.directory + "/nodes/\(node)/credentials.json", encoding: .utf8)) ?? ""
-                #expect(credentials.contains(newKey.replacingOccurrences(of: "/", with: "\\/")) || credentials.contains(newKey), "\(node) did not keep the new key")
+                #expect(
+                    credentials.contains(newKey.replacingOccurrences(of: "/", with: "\\/")) || credentials.contains(newKey), "\(node) did not keep the new key")
             }
             try await eventually("hand-overs audited") {
                 try await p.sql("SELECT count(*) FROM audit_events WHERE action = 'keys.handover' AND outcome = 'success'") == "2"
@@ -157,7 +168,8 @@ extension PlatformTests {
             #expect(try await p.cli(["user", "create", "plain-member", "--role", "member", "--password-stdin"], stdin: "member-password-123").status == 0)
             let (_, login) = try await p.http("POST", "/v1/login", body: #"{"user":"plain-member","password":"member-password-123"}"#)
             let session = (try JSONSerialization.jsonObject(with: Data(login.utf8)) as? [String: Any])?["session"] as? String ?? ""
-            let (status, _) = try await p.http("POST", "/v1/jobs", headers: ["Authorization: Session \(session)"], body: #"{"verb":"REKEY","arguments":"","targets":["node-a"]}"#)
+            let (status, _) = try await p.http(
+                "POST", "/v1/jobs", headers: ["Authorization: Session \(session)"], body: #"{"verb":"REKEY","arguments":"","targets":["node-a"]}"#)
             #expect(status == 403)
         }
     }
@@ -168,14 +180,20 @@ extension PlatformTests {
     func secretEnvironment() async throws {
         try await TestPlatform.with(nodes: ["node-a", "node-b"]) { p in
             let secret = "s3cr3t-\(UUID().uuidString.prefix(8))"
-            let r = try await p.cli(["exec", "--verb", "RUN", #"test "$DB_PASSWORD" = "$EXPECTED_HASH" || test "${#DB_PASSWORD}" -gt 0 && echo got-${#DB_PASSWORD}-chars"#, "--secret-env", "DB_PASSWORD", "--wait", "--check", "--output", "json"],
-                                    extraEnvironment: ["DB_PASSWORD": secret])
+            let r = try await p.cli(
+                [
+                    "exec", "--verb", "RUN", #"test "$DB_PASSWORD" = "$EXPECTED_HASH" || test "${#DB_PASSWORD}" -gt 0 && echo got-${#DB_PASSWORD}-chars"#,
+                    "--secret-env", "DB_PASSWORD", "--wait", "--check", "--output", "json",
+                ],
+                extraEnvironment: ["DB_PASSWORD": secret])
             #expect(r.status == 0, "\(r)")
             #expect(r.stdout.contains("got-\(secret.count)-chars"), "\(r.stdout)")
             #expect(!r.stdout.contains(secret))
             let info = try await p.cli(["manage", "--job-info", "last"])
             #expect(info.stdout.contains("secrets:    DB_PASSWORD") && !info.stdout.contains(secret), "\(info)")
-            #expect(try await p.sql("SELECT count(*) FROM jobs WHERE secret_env IS NOT NULL AND position(convert_to('\(secret)', 'UTF8') in secret_env) = 0") == "1")
+            #expect(
+                try await p.sql("SELECT count(*) FROM jobs WHERE secret_env IS NOT NULL AND position(convert_to('\(secret)', 'UTF8') in secret_env) = 0") == "1"
+            )
             #expect(try await p.sql("SELECT count(*) FROM audit_events WHERE payload_raw LIKE '%\(secret)%'") == "0")
             for key in ["gateway", "scheduler-0", "audit", "deployer-node-a", "deployer-node-b"] {
                 #expect(!p.log(key, lines: 100_000).contains(secret), "secret in the \(key) log")

@@ -2,7 +2,7 @@ import Foundation
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// One isolated Coxswain platform for one test: its own database and RabbitMQ vhost on the real
@@ -37,7 +37,9 @@ final class TestPlatform: Sendable {
 
     /// Creates the database and vhost and starts a Gateway, `schedulers` Schedulers, an Audit
     /// service and one Deployer per node; returns once every node is online.
-    static func start(schedulers: Int = 1, nodes: [String], audit: Bool = true, schedulerSettings: [String] = [], gatewaySettings: [String] = []) async throws -> TestPlatform {
+    static func start(schedulers: Int = 1, nodes: [String], audit: Bool = true, schedulerSettings: [String] = [], gatewaySettings: [String] = []) async throws
+        -> TestPlatform
+    {
         let env = try TestEnvironment.load()
         let name = String(UUID().uuidString.lowercased().prefix(8))
         let platform = TestPlatform(env: env, name: name)
@@ -100,7 +102,8 @@ final class TestPlatform: Sendable {
     func launch(_ key: String, _ executable: String, _ arguments: [String], extraEnvironment: [String: String] = [:]) throws {
         var e = childEnvironment
         for (k, v) in extraEnvironment { e[k] = v }
-        let process = try ServiceProcess(executable: env.binDirectory + "/" + executable, arguments: arguments, environment: e, logPath: directory + "/\(key).log")
+        let process = try ServiceProcess(
+            executable: env.binDirectory + "/" + executable, arguments: arguments, environment: e, logPath: directory + "/\(key).log")
         processes.withLock { $0[key] = process }
     }
 
@@ -109,16 +112,20 @@ final class TestPlatform: Sendable {
     }
 
     func startScheduler(_ i: Int, settings: [String] = []) throws {
-        try launch("scheduler-\(i)", "coxswain-scheduler", [
-            "--set", "scheduler.sweep_interval=250ms", "--set", "scheduler.result_grace=5s", "--set", "scheduler.stranded_after=1s",
-        ] + settings.flatMap { ["--set", $0] })
+        try launch(
+            "scheduler-\(i)", "coxswain-scheduler",
+            [
+                "--set", "scheduler.sweep_interval=250ms", "--set", "scheduler.result_grace=5s", "--set", "scheduler.stranded_after=1s",
+            ] + settings.flatMap { ["--set", $0] })
     }
 
     /// Starts a Bootstrapper that trusts no known_hosts file but the test's own.
     func startBootstrapper(_ key: String = "bootstrapper", settings: [String] = []) throws {
-        try launch(key, "coxswain-bootstrapper", [
-            "--set", "bootstrapper.known_hosts_file=\(directory)/known_hosts", "--set", "bootstrapper.connect_timeout=5s",
-        ] + settings.flatMap { ["--set", $0] })
+        try launch(
+            key, "coxswain-bootstrapper",
+            [
+                "--set", "bootstrapper.known_hosts_file=\(directory)/known_hosts", "--set", "bootstrapper.connect_timeout=5s",
+            ] + settings.flatMap { ["--set", $0] })
     }
 
     func startAudit() throws {
@@ -127,16 +134,19 @@ final class TestPlatform: Sendable {
 
     /// Starts an already enrolled node's agent.
     func startDeployer(_ node: String, extraArguments: [String] = [], extraEnvironment: [String: String] = [:]) throws {
-        try launch("deployer-\(node)", "coxswain-deployer", [
-            "--node-name", node, "--state-dir", directory + "/nodes/\(node)", "--set", "deployer.heartbeat_interval=1s",
-            "--set", "deployer.pass_environment=TEST_MARK_DIR,TEST_NODE",
-        ] + extraArguments, extraEnvironment: ["TEST_NODE": node, "COXSWAIN_AMQP_URL": ""].merging(extraEnvironment) { $1 })
+        try launch(
+            "deployer-\(node)", "coxswain-deployer",
+            [
+                "--node-name", node, "--state-dir", directory + "/nodes/\(node)", "--set", "deployer.heartbeat_interval=1s",
+                "--set", "deployer.pass_environment=TEST_MARK_DIR,TEST_NODE",
+            ] + extraArguments, extraEnvironment: ["TEST_NODE": node, "COXSWAIN_AMQP_URL": ""].merging(extraEnvironment) { $1 })
     }
 
     /// `coxswain node add` through the socket, then the agent's first start with the one-time token.
     func enrolDeployer(_ node: String, extraArguments: [String] = []) async throws {
         let token = try await enrolmentToken(node)
-        try startDeployer(node, extraArguments: ["--gateway-url", "unix://" + socketPath] + extraArguments, extraEnvironment: ["COXSWAIN_DEPLOYER_ENROL_TOKEN": token])
+        try startDeployer(
+            node, extraArguments: ["--gateway-url", "unix://" + socketPath] + extraArguments, extraEnvironment: ["COXSWAIN_DEPLOYER_ENROL_TOKEN": token])
     }
 
     func enrolmentToken(_ node: String) async throws -> String {
@@ -185,7 +195,9 @@ final class TestPlatform: Sendable {
     // MARK: CLI
 
     /// Runs the real `coxswain` CLI against this platform's socket.
-    func cli(_ arguments: [String], stdin: String? = nil, extraEnvironment: [String: String] = [:], timeout: Duration = .seconds(60)) async throws -> CommandResult {
+    func cli(_ arguments: [String], stdin: String? = nil, extraEnvironment: [String: String] = [:], timeout: Duration = .seconds(60)) async throws
+        -> CommandResult
+    {
         var e = childEnvironment.merging(extraEnvironment) { $1 }
         e["COXSWAIN_SOCKET"] = socketPath
         e["COXSWAIN_CONFIG_DIR"] = directory + "/cli-config"
@@ -194,7 +206,8 @@ final class TestPlatform: Sendable {
             let file = directory + "/stdin-\(UUID().uuidString)"
             try (stdin + "\n").write(toFile: file, atomically: true, encoding: .utf8)
             defer { try? FileManager.default.removeItem(atPath: file) }
-            let quoted = ([env.binDirectory + "/coxswain"] + arguments).map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " ")
+            let quoted = ([env.binDirectory + "/coxswain"] + arguments).map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(
+                separator: " ")
             return try await runCommand("/bin/sh", ["-c", "\(quoted) < '\(file)'"], environment: e, timeout: timeout)
         }
         return try await runCommand(env.binDirectory + "/coxswain", arguments, environment: e, timeout: timeout)
@@ -271,7 +284,8 @@ extension TestPlatform {
         schedulers: Int = 1, nodes: [String], audit: Bool = true, schedulerSettings: [String] = [], gatewaySettings: [String] = [],
         _ body: (TestPlatform) async throws -> Void
     ) async throws {
-        let platform = try await start(schedulers: schedulers, nodes: nodes, audit: audit, schedulerSettings: schedulerSettings, gatewaySettings: gatewaySettings)
+        let platform = try await start(
+            schedulers: schedulers, nodes: nodes, audit: audit, schedulerSettings: schedulerSettings, gatewaySettings: gatewaySettings)
         do {
             try await body(platform)
         } catch {

@@ -19,10 +19,12 @@ struct WebhookSSRFTests {
         let file = p.directory + "/req-\(UUID().uuidString).json"
         try body.write(toFile: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: file) }
-        let r = try await runCommand("/usr/bin/curl", [
-            "-s", "-w", "\n%{http_code}", "--unix-socket", p.socketPath, "-X", method, "-H", "content-type: application/json",
-            "--data-binary", "@" + file, "http://localhost" + path,
-        ])
+        let r = try await runCommand(
+            "/usr/bin/curl",
+            [
+                "-s", "-w", "\n%{http_code}", "--unix-socket", p.socketPath, "-X", method, "-H", "content-type: application/json",
+                "--data-binary", "@" + file, "http://localhost" + path,
+            ])
         var lines = r.stdout.split(separator: "\n", omittingEmptySubsequences: false)
         let status = Int(lines.popLast() ?? "") ?? 0
         let object = (try? JSONSerialization.jsonObject(with: Data(lines.joined(separator: "\n").utf8))) as? [String: Any] ?? [:]
@@ -46,7 +48,8 @@ struct WebhookSSRFTests {
             try await eventually("the test delivery failed for good", timeout: .seconds(30)) {
                 try await p.sql("SELECT status FROM notification_deliveries WHERE subscription_id = '\(id)'") == "failed"
             }
-            let row = try await p.sql("SELECT attempts, coalesce(last_status::text, '-'), last_error FROM notification_deliveries WHERE subscription_id = '\(id)'")
+            let row = try await p.sql(
+                "SELECT attempts, coalesce(last_status::text, '-'), last_error FROM notification_deliveries WHERE subscription_id = '\(id)'")
             #expect(row.hasPrefix("1|-|refused: the host is or resolves to a loopback address"), "\(row)")
             #expect(row.contains("notifications.allow_private_targets"), "\(row)")
 

@@ -160,8 +160,10 @@ struct WebhookSenderTests {
         try await withSender { sender in
             for host in ["127.0.0.1", "localhost"] {
                 let outcome = await sender.deliver(url: "http://\(host):\(port)/x", body: Self.body, eventType: "t", eventID: "i")
-                #expect(outcome == DeliveryOutcome(
-                    delivered: false, statusCode: nil, error: "invalid webhook URL: the port must be between 1 and 65535", retriable: false))
+                #expect(
+                    outcome
+                        == DeliveryOutcome(
+                            delivered: false, statusCode: nil, error: "invalid webhook URL: the port must be between 1 and 65535", retriable: false))
             }
         }
     }
@@ -213,8 +215,10 @@ struct WebhookSenderTests {
     func invalidURL() async throws {
         try await withSender { sender in
             let outcome = await sender.deliver(url: "ftp://example.com/x", body: Self.body, eventType: "t", eventID: "i")
-            #expect(outcome == DeliveryOutcome(
-                delivered: false, statusCode: nil, error: "invalid webhook URL: only http and https URLs are accepted", retriable: false))
+            #expect(
+                outcome
+                    == DeliveryOutcome(
+                        delivered: false, statusCode: nil, error: "invalid webhook URL: only http and https URLs are accepted", retriable: false))
         }
     }
 

@@ -27,7 +27,11 @@ struct OrchestrationErrorTests {
     @Test("a block without jobs names the block")
     func blockWithoutJobs() throws {
         let error = try #require(orchestrationFailure("- jobs:\n  - RUN: ok\n- name: install\n  targets: [a]\n"))
-        #expect(error == .structure(SourceLocation(file: "site.yaml", line: 3, block: 2, blockName: "install"), "the block has no 'jobs'; give it a list of jobs such as '- RUN: echo hello'"))
+        #expect(
+            error
+                == .structure(
+                    SourceLocation(file: "site.yaml", line: 3, block: 2, blockName: "install"),
+                    "the block has no 'jobs'; give it a list of jobs such as '- RUN: echo hello'"))
         #expect(error.description.hasPrefix("site.yaml:3 (block 2 'install'): the block has no 'jobs'"))
         #expect(orchestrationFailure("- jobs: []\n")?.description == "site.yaml:1 (block 1): the block's 'jobs' list is empty")
         #expect(orchestrationFailure("- jobs:\n")?.description.hasPrefix("site.yaml:1 (block 1): the block has no 'jobs'") == true)
@@ -36,7 +40,11 @@ struct OrchestrationErrorTests {
     @Test("a job that is not a map names the job")
     func jobNotAMap() throws {
         let error = try #require(orchestrationFailure("- name: web\n  jobs:\n  - RUN: ok\n  - echo hello\n"))
-        #expect(error == .structure(SourceLocation(file: "site.yaml", line: 4, block: 1, blockName: "web", job: 2), "a job must be a map such as 'RUN: echo hello', not the value 'echo hello'"))
+        #expect(
+            error
+                == .structure(
+                    SourceLocation(file: "site.yaml", line: 4, block: 1, blockName: "web", job: 2),
+                    "a job must be a map such as 'RUN: echo hello', not the value 'echo hello'"))
         #expect(error.description.hasPrefix("site.yaml:4 (block 1 'web', job 2): a job must be a map"))
     }
 
@@ -52,7 +60,9 @@ struct OrchestrationErrorTests {
         let path = fixturePath("bad-option.yaml")
         let error = try #require(fileFailure(path))
         #expect(
-            error == .badOption(SourceLocation(file: path, line: 7, block: 2, blockName: "deploy", job: 2), verb: "COPY", "--chmod 'rw' is not an octal mode such as 0644"))
+            error
+                == .badOption(
+                    SourceLocation(file: path, line: 7, block: 2, blockName: "deploy", job: 2), verb: "COPY", "--chmod 'rw' is not an octal mode such as 0644"))
         #expect(error.description == "\(path):7 (block 2 'deploy', job 2): COPY: --chmod 'rw' is not an octal mode such as 0644; see 'COPY --exec-help'")
         #expect(orchestrationFailure("- jobs:\n  - WAIT: --retry 3\n")?.description.contains("WAIT: needs exactly one of --seconds N") == true)
         #expect(orchestrationFailure("- jobs:\n  - ADD: files/one\n")?.description.hasPrefix("site.yaml:2 (block 1, job 1): ADD: needs SRC… DEST") == true)
@@ -60,7 +70,8 @@ struct OrchestrationErrorTests {
 
     @Test("other shapes that mean nothing are refused with their place")
     func otherStructure() {
-        #expect(orchestrationFailure("")?.description == "site.yaml: the file has no blocks; an orchestration is a YAML list of blocks, each with a 'jobs' list")
+        #expect(
+            orchestrationFailure("")?.description == "site.yaml: the file has no blocks; an orchestration is a YAML list of blocks, each with a 'jobs' list")
         #expect(orchestrationFailure("jobs: []\n")?.description.hasPrefix("site.yaml:1: the top level is a map, not a list of blocks") == true)
         #expect(orchestrationFailure("- just text\n")?.description.hasPrefix("site.yaml:1 (block 1): a block must be a map") == true)
         #expect(
@@ -73,10 +84,18 @@ struct OrchestrationErrorTests {
             orchestrationFailure("- jobs:\n  - RUN: a\n    when: b\n")?.description
                 == "site.yaml:3 (block 1, job 1): unknown job key 'when'; a job has one verb and optionally name, assign, vars")
         #expect(orchestrationFailure("- jobs:\n  - name: only a name\n")?.description.hasPrefix("site.yaml:2 (block 1, job 1): the job has no verb") == true)
-        #expect(orchestrationFailure("- jobs:\n  - RUN: [a, b]\n")?.description == "site.yaml:2 (block 1, job 1): the value of RUN must be its argument string, not a list")
-        #expect(orchestrationFailure("- async: maybe\n  jobs:\n  - RUN: a\n")?.description == "site.yaml:1 (block 1): 'async' must be true or false, not the value 'maybe'")
-        #expect(orchestrationFailure("- targets: {a: b}\n  jobs:\n  - RUN: a\n")?.description == "site.yaml:1 (block 1): 'targets' must be a list of node names, not a map")
-        #expect(orchestrationFailure("- jobs:\n  - RUN: a\n    vars: [x]\n")?.description == "site.yaml:3 (block 1, job 1): 'vars' must be a map of option names to values, not a list")
+        #expect(
+            orchestrationFailure("- jobs:\n  - RUN: [a, b]\n")?.description
+                == "site.yaml:2 (block 1, job 1): the value of RUN must be its argument string, not a list")
+        #expect(
+            orchestrationFailure("- async: maybe\n  jobs:\n  - RUN: a\n")?.description
+                == "site.yaml:1 (block 1): 'async' must be true or false, not the value 'maybe'")
+        #expect(
+            orchestrationFailure("- targets: {a: b}\n  jobs:\n  - RUN: a\n")?.description
+                == "site.yaml:1 (block 1): 'targets' must be a list of node names, not a map")
+        #expect(
+            orchestrationFailure("- jobs:\n  - RUN: a\n    vars: [x]\n")?.description
+                == "site.yaml:3 (block 1, job 1): 'vars' must be a map of option names to values, not a list")
     }
 
     @Test("a missing file is unreadable, never retriable")

@@ -4,7 +4,7 @@ import Logging
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A real sshd for the integration tests, started and stopped with `scripts/sshd.sh` in a

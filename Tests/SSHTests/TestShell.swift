@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Runs short commands that exit (`ssh-keygen`, `scripts/sshd.sh`) for the tests.

@@ -13,7 +13,10 @@ struct JobPlannerTests {
     @Test("no targets means every online node, in name order")
     func allOnline() throws {
         let decision = planner.plan(targets: [], nodes: [try node("b"), try node("a"), try node("c", online: false)])
-        guard case .dispatch(let tasks) = decision else { Issue.record("expected dispatch"); return }
+        guard case .dispatch(let tasks) = decision else {
+            Issue.record("expected dispatch")
+            return
+        }
         #expect(tasks.map(\.node.rawValue) == ["a", "b"])
         #expect(tasks.allSatisfy { $0.status == .pending })
     }
@@ -32,7 +35,10 @@ struct JobPlannerTests {
     @Test("an offline target fails at once instead of waiting for a timeout; duplicates collapse")
     func offlineTarget() throws {
         let decision = planner.plan(targets: ["a", "b", "a"], nodes: [try node("a"), try node("b", online: false)])
-        guard case .dispatch(let tasks) = decision else { Issue.record("expected dispatch"); return }
+        guard case .dispatch(let tasks) = decision else {
+            Issue.record("expected dispatch")
+            return
+        }
         #expect(tasks.map(\.node.rawValue) == ["a", "b"])
         #expect(tasks[0].status == .pending)
         #expect(tasks[1].status == .failed)

@@ -1,5 +1,5 @@
-import Foundation
 import CoxswainTemplating
+import Foundation
 import Testing
 
 /// Templates shaped like the ones in Directord's orchestrations and blueprint files.
@@ -55,10 +55,11 @@ struct DirectordTemplateTests {
                 .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         }
         #expect(try commands(on: "node-a.example.com") == [])
-        #expect(try commands(on: "node-b.example.com") == [
-            #"rabbitmqctl join_cluster "rabbit@node-a";"#, #"rabbitmqctl join_cluster "rabbit@node-b";"#,
-            #"rabbitmqctl join_cluster "rabbit@node-c";"#,
-        ])
+        #expect(
+            try commands(on: "node-b.example.com") == [
+                #"rabbitmqctl join_cluster "rabbit@node-a";"#, #"rabbitmqctl join_cluster "rabbit@node-b";"#,
+                #"rabbitmqctl join_cluster "rabbit@node-c";"#,
+            ])
     }
 
     @Test("tests for a key with 'in' on each node's values")
@@ -73,21 +74,24 @@ struct DirectordTemplateTests {
             { tcp_listeners, [{ "{{ bind }}", {{ port | int }} }] },
             {inet_dist_use_interface, { {{ bind | replace('.', ',') }} } }
             """
-        #expect(try render(template, ["bind": "0.0.0.0", "port": "5672"])
-            == "{ tcp_listeners, [{ \"0.0.0.0\", 5672 }] },\n{inet_dist_use_interface, { 0,0,0,0 } }")
+        #expect(
+            try render(template, ["bind": "0.0.0.0", "port": "5672"])
+                == "{ tcp_listeners, [{ \"0.0.0.0\", 5672 }] },\n{inet_dist_use_interface, { 0,0,0,0 } }")
     }
 
     @Test("a blueprint that prints nested and list arguments prints Python reprs")
     func blueprintArguments() throws {
         let template = "test_boolean_args: \"{{ flag }}\"\ntest_nested_args: {{ nested }}\ntest_array_args: {{ array }}"
-        #expect(try render(template, ["flag": true, "nested": ["k": "v"], "array": [1, "two"]])
-            == "test_boolean_args: \"True\"\ntest_nested_args: {'k': 'v'}\ntest_array_args: [1, 'two']")
+        #expect(
+            try render(template, ["flag": true, "nested": ["k": "v"], "array": [1, "two"]])
+                == "test_boolean_args: \"True\"\ntest_nested_args: {'k': 'v'}\ntest_array_args: [1, 'two']")
     }
 
     @Test("a job argument missing from the cache fails the render, naming it")
     func missingJobArgument() {
-        #expect(renderError("mysql -u root -p{{ mysql_root_password }} -e \"FLUSH PRIVILEGES\"", name: "mariadb.yaml job 7")
-            == .undefinedVariable(name: "mysql_root_password", template: "mariadb.yaml job 7", line: 1))
+        #expect(
+            renderError("mysql -u root -p{{ mysql_root_password }} -e \"FLUSH PRIVILEGES\"", name: "mariadb.yaml job 7")
+                == .undefinedVariable(name: "mysql_root_password", template: "mariadb.yaml job 7", line: 1))
     }
 
     @Test("isTemplate looks for {{ or {%")

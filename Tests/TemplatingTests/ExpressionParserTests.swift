@@ -1,28 +1,38 @@
-@testable import CoxswainTemplating
 import Testing
+
+@testable import CoxswainTemplating
 
 @Suite("Expression parser")
 struct ExpressionParserTests {
     @Test("filters bind tighter than arithmetic, comparisons and not")
     func filterPrecedence() throws {
-        #expect(try ExpressionParser.parse("not a | length > 1") == .not(.compare(
-            .filter(.name("a"), name: "length", []), [.init(op: .greater, operand: .literal(.int(1)))])))
+        #expect(
+            try ExpressionParser.parse("not a | length > 1")
+                == .not(
+                    .compare(
+                        .filter(.name("a"), name: "length", []), [.init(op: .greater, operand: .literal(.int(1)))])))
         #expect(try ExpressionParser.parse("-x | abs") == .filter(.negate(.name("x")), name: "abs", []))
     }
 
     @Test("is tests take a bare argument or parentheses, and not")
     func tests() throws {
         #expect(try ExpressionParser.parse("x is not defined") == .test(.name("x"), name: "defined", [], negated: true))
-        #expect(try ExpressionParser.parse("x is divisibleby 3 and y") == .and(
-            .test(.name("x"), name: "divisibleby", [.init(value: .literal(.int(3)))], negated: false), .name("y")))
+        #expect(
+            try ExpressionParser.parse("x is divisibleby 3 and y")
+                == .and(
+                    .test(.name("x"), name: "divisibleby", [.init(value: .literal(.int(3)))], negated: false), .name("y")))
     }
 
     @Test("method calls, subscripts and keyword arguments")
     func postfix() throws {
-        #expect(try ExpressionParser.parse("k.split('.')[0]") == .item(
-            .call(.attribute(.name("k"), "split"), [.init(value: .literal(.string(".")))]), .literal(.int(0))))
-        #expect(try ExpressionParser.parse("v | map(attribute='ip')") == .filter(
-            .name("v"), name: "map", [.init(label: "attribute", value: .literal(.string("ip")))]))
+        #expect(
+            try ExpressionParser.parse("k.split('.')[0]")
+                == .item(
+                    .call(.attribute(.name("k"), "split"), [.init(value: .literal(.string(".")))]), .literal(.int(0))))
+        #expect(
+            try ExpressionParser.parse("v | map(attribute='ip')")
+                == .filter(
+                    .name("v"), name: "map", [.init(label: "attribute", value: .literal(.string("ip")))]))
         #expect(try ExpressionParser.parse("a.0.b") == .attribute(.item(.name("a"), .literal(.int(0))), "b"))
     }
 
@@ -38,9 +48,11 @@ struct ExpressionParserTests {
         #expect(try ExpressionParser.parse("1_000") == .literal(.int(1000)))
         #expect(try ExpressionParser.parse("1.5e3") == .literal(.double(1500)))
         #expect(try ExpressionParser.parse("'a' \"b\"") == .literal(.string("ab")))
-        #expect(try ExpressionParser.parse("[True, none, {'k': 1}]") == .list([
-            .literal(.bool(true)), .literal(.null), .dict([.init(key: .literal(.string("k")), value: .literal(.int(1)))]),
-        ]))
+        #expect(
+            try ExpressionParser.parse("[True, none, {'k': 1}]")
+                == .list([
+                    .literal(.bool(true)), .literal(.null), .dict([.init(key: .literal(.string("k")), value: .literal(.int(1)))]),
+                ]))
         #expect(try ExpressionParser.parse("(1, 2)") == .list([.literal(.int(1)), .literal(.int(2))]))
     }
 

@@ -1,5 +1,5 @@
-import Foundation
 import CoxswainTemplating
+import Foundation
 import Testing
 
 /// Renders `template` named "test" with Jinja's default options.
@@ -76,8 +76,9 @@ struct VariableTests {
 
     @Test("list and dict literals, arithmetic and concatenation")
     func literalsAndArithmetic() throws {
-        #expect(try render("{{ [1, 'a'] }} {{ {'k': 1} }} {{ port + 1 }} {{ 7 // 2 }} {{ 7 / 2 }} {{ -7 % 3 }} {{ 2 ** 10 }}", data)
-            == "[1, 'a'] {'k': 1} 8081 3 3.5 2 1024")
+        #expect(
+            try render("{{ [1, 'a'] }} {{ {'k': 1} }} {{ port + 1 }} {{ 7 // 2 }} {{ 7 / 2 }} {{ -7 % 3 }} {{ 2 ** 10 }}", data)
+                == "[1, 'a'] {'k': 1} 8081 3 3.5 2 1024")
         #expect(try render("{{ name ~ ':' ~ port }} {{ 'a' + 'b' }} {{ '-' * 3 }}", data) == "web-1:8080 ab ---")
     }
 
@@ -90,7 +91,8 @@ struct VariableTests {
     func nestedJSON() throws {
         let json = #"{"cluster": {"nodes": [{"name": "a", "roles": ["db", "web"], "weight": 1.5}, {"name": "b", "roles": [], "up": false}]}}"#
         let context = try JSONDecoder().decode([String: TemplateValue].self, from: Data(json.utf8))
-        let template = "{% for n in cluster.nodes %}{{ n.name }}={{ n.roles | join('+') }}{{ ';' if not loop.last }}{% endfor %} {{ cluster.nodes[0].weight }} {{ cluster.nodes[1].up }}"
+        let template =
+            "{% for n in cluster.nodes %}{{ n.name }}={{ n.roles | join('+') }}{{ ';' if not loop.last }}{% endfor %} {{ cluster.nodes[0].weight }} {{ cluster.nodes[1].up }}"
         #expect(try render(template, context) == "a=db+web;b= 1.5 False")
     }
 }
@@ -105,7 +107,8 @@ struct LoopTests {
 
     @Test("loop.length, revindex, previtem and nextitem")
     func moreLoopVariables() throws {
-        let template = "{% for x in items %}{{ loop.length }}{{ loop.revindex }}{{ loop.previtem | default('-') }}{{ loop.nextitem | default('-') }} {% endfor %}"
+        let template =
+            "{% for x in items %}{{ loop.length }}{{ loop.revindex }}{{ loop.previtem | default('-') }}{{ loop.nextitem | default('-') }} {% endfor %}"
         #expect(try render(template, ["items": ["a", "b"]]) == "22-b 21a- ")
     }
 
@@ -117,8 +120,9 @@ struct LoopTests {
 
     @Test("iterating a dict gives its keys; values() and keys() work as methods")
     func dictIteration() throws {
-        #expect(try render("{% for k in d %}{{ k }}{% endfor %} {{ d.keys() | list }} {{ d.values() | list }}", ["d": ["b": 2, "a": 1]])
-            == "ab ['a', 'b'] [1, 2]")
+        #expect(
+            try render("{% for k in d %}{{ k }}{% endfor %} {{ d.keys() | list }} {{ d.values() | list }}", ["d": ["b": 2, "a": 1]])
+                == "ab ['a', 'b'] [1, 2]")
     }
 
     @Test("else renders for an empty sequence; an if filter skips items")
@@ -129,14 +133,17 @@ struct LoopTests {
 
     @Test("nested loops and a set that does not leak out of a loop")
     func nestingAndScope() throws {
-        let template = "{% set total = 'none' %}{% for a in [1, 2] %}{% for b in 'xy' %}{{ a }}{{ b }}{% set total = 'inner' %}{% endfor %}{% endfor %} {{ total }}"
+        let template =
+            "{% set total = 'none' %}{% for a in [1, 2] %}{% for b in 'xy' %}{{ a }}{{ b }}{% set total = 'inner' %}{% endfor %}{% endfor %} {{ total }}"
         #expect(try render(template) == "1x1y2x2y none")
     }
 
     @Test("unpacking the wrong number of values fails with the line")
     func unpackMismatch() {
-        #expect(renderError("{% for a, b in [[1, 2, 3]] %}{% endfor %}") == .evaluation(
-            template: "test", line: 1, message: "cannot unpack 3 values into 2 loop variables (a, b)"))
+        #expect(
+            renderError("{% for a, b in [[1, 2, 3]] %}{% endfor %}")
+                == .evaluation(
+                    template: "test", line: 1, message: "cannot unpack 3 values into 2 loop variables (a, b)"))
     }
 }
 
@@ -152,43 +159,53 @@ struct ConditionTests {
         #expect(try render(template, ["a": 3, "b": 2]) == "gt")
     }
 
-    @Test("and, or, not with Python precedence and truthiness", arguments: [
-        ("a and b", true), ("a and empty", false), ("not a or b", true), ("not (a or b)", false),
-        ("empty or s", true), ("not empty", true), ("a == 1 and not b == 1", true),
-    ])
+    @Test(
+        "and, or, not with Python precedence and truthiness",
+        arguments: [
+            ("a and b", true), ("a and empty", false), ("not a or b", true), ("not (a or b)", false),
+            ("empty or s", true), ("not empty", true), ("a == 1 and not b == 1", true),
+        ])
     func booleanOperators(_ condition: String, _ expected: Bool) throws {
         #expect(try render("{% if \(condition) %}yes{% else %}no{% endif %}", data) == (expected ? "yes" : "no"))
     }
 
-    @Test("comparisons", arguments: [
-        ("a == 1", true), ("a != 1", false), ("a < b", true), ("b > a", true), ("a <= 1", true), ("b >= 3", false),
-        ("a == 1.0", true), ("s == 'web'", true), ("s != \"db\"", true), ("1 < a < 3", false), ("0 < a < 3", true),
-        ("roles == ['db', 'web']", true), ("9007199254740993 == 9007199254740992", false),
-    ])
+    @Test(
+        "comparisons",
+        arguments: [
+            ("a == 1", true), ("a != 1", false), ("a < b", true), ("b > a", true), ("a <= 1", true), ("b >= 3", false),
+            ("a == 1.0", true), ("s == 'web'", true), ("s != \"db\"", true), ("1 < a < 3", false), ("0 < a < 3", true),
+            ("roles == ['db', 'web']", true), ("9007199254740993 == 9007199254740992", false),
+        ])
     func comparisons(_ condition: String, _ expected: Bool) throws {
         #expect(try render("{% if \(condition) %}yes{% else %}no{% endif %}", data) == (expected ? "yes" : "no"))
     }
 
-    @Test("in and not in for lists, strings and dict keys", arguments: [
-        ("'web' in roles", true), ("'x' in roles", false), ("'we' in s", true), ("'k' in d", true), ("'v' in d", false),
-        ("'x' not in roles", true),
-    ])
+    @Test(
+        "in and not in for lists, strings and dict keys",
+        arguments: [
+            ("'web' in roles", true), ("'x' in roles", false), ("'we' in s", true), ("'k' in d", true), ("'v' in d", false),
+            ("'x' not in roles", true),
+        ])
     func membership(_ condition: String, _ expected: Bool) throws {
         #expect(try render("{% if \(condition) %}yes{% else %}no{% endif %}", data) == (expected ? "yes" : "no"))
     }
 
     @Test("is defined and is not defined, also on missing keys")
     func isDefined() throws {
-        #expect(try render("{{ a is defined }} {{ missing is defined }} {{ missing is not defined }} {{ d.k is defined }} {{ d.x is defined }}", data)
-            == "True False True True False")
+        #expect(
+            try render("{{ a is defined }} {{ missing is defined }} {{ missing is not defined }} {{ d.k is defined }} {{ d.x is defined }}", data)
+                == "True False True True False")
         #expect(try render("{% if missing is defined and missing %}set{% else %}unset{% endif %}", data) == "unset")
         #expect(try render("{% if not missing is defined %}unset{% endif %}", data) == "unset")
     }
 
     @Test("other tests: none, string, number, mapping, even, divisibleby, in")
     func otherTests() throws {
-        #expect(try render("{{ n is none }} {{ s is string }} {{ a is number }} {{ d is mapping }} {{ b is even }} {{ 9 is divisibleby 3 }} {{ 'db' is in(roles) }}", data.merging(["n": nil]) { $1 })
-            == "True True True True True True True")
+        #expect(
+            try render(
+                "{{ n is none }} {{ s is string }} {{ a is number }} {{ d is mapping }} {{ b is even }} {{ 9 is divisibleby 3 }} {{ 'db' is in(roles) }}",
+                data.merging(["n": nil]) { $1 })
+                == "True True True True True True True")
     }
 
     @Test("a set inside an if is visible after it, as in Jinja")
@@ -240,10 +257,12 @@ struct AssignmentAndMethodTests {
 
     @Test("string methods behave like Python's")
     func stringMethods() throws {
-        #expect(try render("{{ ' a  b '.split() }} {{ 'a,b,c'.split(',', 1) }} {{ 'a,b,c'.rsplit(',', 1) }} {{ 'x.y'.startswith('x') }}")
-            == "['a', 'b'] ['a', 'b,c'] ['a,b', 'c'] True")
-        #expect(try render("{{ '-'.join(['a', 'b']) }} {{ 'Ab'.lower() }}{{ 'Ab'.upper() }} {{ 'xax'.strip('x') }} {{ 'a\nb'.splitlines() }}")
-            == "a-b abAB a ['a', 'b']")
+        #expect(
+            try render("{{ ' a  b '.split() }} {{ 'a,b,c'.split(',', 1) }} {{ 'a,b,c'.rsplit(',', 1) }} {{ 'x.y'.startswith('x') }}")
+                == "['a', 'b'] ['a', 'b,c'] ['a,b', 'c'] True")
+        #expect(
+            try render("{{ '-'.join(['a', 'b']) }} {{ 'Ab'.lower() }}{{ 'Ab'.upper() }} {{ 'xax'.strip('x') }} {{ 'a\nb'.splitlines() }}")
+                == "a-b abAB a ['a', 'b']")
     }
 
     @Test("loop.cycle alternates its arguments")

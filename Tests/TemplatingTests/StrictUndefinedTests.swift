@@ -7,8 +7,10 @@ struct StrictUndefinedTests {
 
     @Test("an undefined variable fails, naming it, the template and the line")
     func missingName() {
-        #expect(renderError("line one\n{{ missing }}", data, name: "deploy.yaml") == .undefinedVariable(
-            name: "missing", template: "deploy.yaml", line: 2))
+        #expect(
+            renderError("line one\n{{ missing }}", data, name: "deploy.yaml")
+                == .undefinedVariable(
+                    name: "missing", template: "deploy.yaml", line: 2))
     }
 
     @Test("a missing attribute or key fails, naming the expression")
@@ -29,8 +31,10 @@ struct StrictUndefinedTests {
     func undefinedOperands() {
         #expect(renderError("{% for x in hosts %}{% endfor %}", data) == .undefinedVariable(name: "hosts", template: "test", line: 1))
         #expect(renderError("\n{% if ready %}x{% endif %}", data) == .undefinedVariable(name: "ready", template: "test", line: 2))
-        #expect(renderError("{% if flag %}{% elif ready %}{% endif %}", ["flag": false]) == .undefinedVariable(
-            name: "ready", template: "test", line: 1))
+        #expect(
+            renderError("{% if flag %}{% elif ready %}{% endif %}", ["flag": false])
+                == .undefinedVariable(
+                    name: "ready", template: "test", line: 1))
         #expect(renderError("{{ a.b == c }}", data) == .undefinedVariable(name: "c", template: "test", line: 1))
         #expect(renderError("{{ 'x' in missing }}", data) == .undefinedVariable(name: "missing", template: "test", line: 1))
         #expect(renderError("{{ a[key] }}", data) == .undefinedVariable(name: "key", template: "test", line: 1))
@@ -72,11 +76,13 @@ struct StrictUndefinedTests {
 
 @Suite("Syntax errors")
 struct SyntaxErrorTests {
-    @Test("a syntax error names the template and line", arguments: [
-        ("ok\n{{ a + }}", 2), ("{% if x %}\nno end", 1), ("{% for x in %}{% endfor %}", 1), ("a\nb\n{{ unclosed", 3),
-        ("{% endif %}", 1), ("{% if a %}{% else %}{% elif b %}{% endif %}", 1), ("\n\n{% macro m() %}{% endmacro %}", 3),
-        ("{{ x | nosuchfilter }}", 1), ("{% if x is nosuchtest %}{% endif %}", 1), ("{{ 'unterminated }}", 1),
-    ])
+    @Test(
+        "a syntax error names the template and line",
+        arguments: [
+            ("ok\n{{ a + }}", 2), ("{% if x %}\nno end", 1), ("{% for x in %}{% endfor %}", 1), ("a\nb\n{{ unclosed", 3),
+            ("{% endif %}", 1), ("{% if a %}{% else %}{% elif b %}{% endif %}", 1), ("\n\n{% macro m() %}{% endmacro %}", 3),
+            ("{{ x | nosuchfilter }}", 1), ("{% if x is nosuchtest %}{% endif %}", 1), ("{{ 'unterminated }}", 1),
+        ])
     func namesTemplateAndLine(_ template: String, _ line: Int) {
         guard case .syntax(let name, let reported, let message)? = renderError(template, name: "site.yml") else {
             Issue.record("expected a syntax error for \(template)")

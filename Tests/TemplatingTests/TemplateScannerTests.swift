@@ -1,5 +1,6 @@
-@testable import CoxswainTemplating
 import Testing
+
+@testable import CoxswainTemplating
 
 @Suite("Template scanner")
 struct TemplateScannerTests {
@@ -9,10 +10,11 @@ struct TemplateScannerTests {
 
     @Test("splits text, expressions and tags, with the line each starts on")
     func segmentsAndLines() throws {
-        #expect(try scan("a {{ x }}\n{% if y %}\nb{% endif %}") == [
-            .text("a "), .output(expression: "x", line: 1), .text("\n"), .tag(name: "if", body: "y", line: 2),
-            .text("\nb"), .tag(name: "endif", body: "", line: 3),
-        ])
+        #expect(
+            try scan("a {{ x }}\n{% if y %}\nb{% endif %}") == [
+                .text("a "), .output(expression: "x", line: 1), .text("\n"), .tag(name: "if", body: "y", line: 2),
+                .text("\nb"), .tag(name: "endif", body: "", line: 3),
+            ])
     }
 
     @Test("lines stay exact on identical lines and after multi-line tags")
@@ -26,9 +28,10 @@ struct TemplateScannerTests {
 
     @Test("closing delimiters inside strings and dict literals do not end a tag")
     func delimitersInStrings() throws {
-        #expect(try scan(#"{{ "}}" ~ '%}' }}{% set d = {'a': {'b': 1}} %}"#) == [
-            .output(expression: #""}}" ~ '%}'"#, line: 1), .tag(name: "set", body: "d = {'a': {'b': 1}}", line: 1),
-        ])
+        #expect(
+            try scan(#"{{ "}}" ~ '%}' }}{% set d = {'a': {'b': 1}} %}"#) == [
+                .output(expression: #""}}" ~ '%}'"#, line: 1), .tag(name: "set", body: "d = {'a': {'b': 1}}", line: 1),
+            ])
     }
 
     @Test("single braces and shell syntax are text")
@@ -38,9 +41,10 @@ struct TemplateScannerTests {
 
     @Test("minus trims all whitespace, including newlines, on its side only")
     func minusTrims() throws {
-        #expect(try scan("a \n {%- if x %} b {{- y -}} \n c") == [
-            .text("a"), .tag(name: "if", body: "x", line: 2), .text(" b"), .output(expression: "y", line: 2), .text("c"),
-        ])
+        #expect(
+            try scan("a \n {%- if x %} b {{- y -}} \n c") == [
+                .text("a"), .tag(name: "if", body: "x", line: 2), .text(" b"), .output(expression: "y", line: 2), .text("c"),
+            ])
     }
 
     @Test("comments are dropped and their trim markers apply")
@@ -56,13 +60,15 @@ struct TemplateScannerTests {
     @Test("trim_blocks drops the newline after a block tag, lstrip_blocks the indentation before it")
     func trimAndLstrip() throws {
         let options = TemplateRenderer.Options(trimBlocks: true, lstripBlocks: true)
-        #expect(try scan("  {% if x %}\n  y\n  {%+ endif %}\n{{ z }}\n", options) == [
-            .tag(name: "if", body: "x", line: 1), .text("  y\n  "), .tag(name: "endif", body: "", line: 3), .output(expression: "z", line: 4),
-        ])
+        #expect(
+            try scan("  {% if x %}\n  y\n  {%+ endif %}\n{{ z }}\n", options) == [
+                .tag(name: "if", body: "x", line: 1), .text("  y\n  "), .tag(name: "endif", body: "", line: 3), .output(expression: "z", line: 4),
+            ])
         // Only indentation at the start of a line is stripped, and only before block tags.
-        #expect(try scan("a {% if x %}\n  {{ y }}", options) == [
-            .text("a "), .tag(name: "if", body: "x", line: 1), .text("  "), .output(expression: "y", line: 2),
-        ])
+        #expect(
+            try scan("a {% if x %}\n  {{ y }}", options) == [
+                .text("a "), .tag(name: "if", body: "x", line: 1), .text("  "), .output(expression: "y", line: 2),
+            ])
     }
 
     @Test("Windows newlines become \\n and one trailing newline is dropped")

@@ -37,7 +37,9 @@ package struct LoginCommand: AsyncParsableCommand {
             let team = global.team ?? (response.teams.count == 1 ? response.teams[0].team : nil)
             try SavedSession(url: url, session: response.session, user: user, team: team, expiresAt: response.expiresAt).save(environment: environment)
             if global.output == .table {
-                print("logged in as \(user) until \(WireCoding.formatDate(response.expiresAt)); teams: " + response.teams.map { "\($0.team) (\($0.role.rawValue))" }.joined(separator: ", "))
+                print(
+                    "logged in as \(user) until \(WireCoding.formatDate(response.expiresAt)); teams: "
+                        + response.teams.map { "\($0.team) (\($0.role.rawValue))" }.joined(separator: ", "))
                 if team == nil, response.teams.count > 1 { print("you belong to several teams: add --team NAME to commands (or log in with --team)") }
             } else {
                 try Render.machine(response.teams, format: global.output)
@@ -127,12 +129,15 @@ package struct TeamCommand: AsyncParsableCommand {
         func run() async throws {
             let global = self.global
             try await global.withClient { client in
-                let invitation = try await client.post(APIRoute.invite.path, body: InviteRequest(role: role, expiresInSeconds: expiresIn), as: InvitationResponse.self)
+                let invitation = try await client.post(
+                    APIRoute.invite.path, body: InviteRequest(role: role, expiresInSeconds: expiresIn), as: InvitationResponse.self)
                 if global.output == .table {
                     print("invitation to team \(invitation.team) as \(invitation.role.rawValue), valid until \(WireCoding.formatDate(invitation.expiresAt)):")
                     print("  \(invitation.invitation)")
                     print("to accept: \(invitation.accept)")
-                } else { try Render.machine(invitation, format: global.output) }
+                } else {
+                    try Render.machine(invitation, format: global.output)
+                }
             }
         }
     }
@@ -147,7 +152,9 @@ package struct TeamCommand: AsyncParsableCommand {
             let password = try readPassword(fromStdin: passwordStdin, prompt: "password for \(user): ")
             let global = self.global
             try await global.withClient { client in
-                let joined = try await client.post(APIRoute.acceptInvitation.path, body: AcceptInvitationRequest(invitation: invitation, user: user, password: password), as: TeamMembership.self)
+                let joined = try await client.post(
+                    APIRoute.acceptInvitation.path, body: AcceptInvitationRequest(invitation: invitation, user: user, password: password),
+                    as: TeamMembership.self)
                 try global.emit(joined) { joined in "\(user) joined team \(joined.team) as \(joined.role.rawValue)" }
             }
         }
@@ -168,7 +175,8 @@ package struct TeamCommand: AsyncParsableCommand {
     }
 
     struct RemoveMember: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "remove-member", abstract: "Remove a member (their tokens are revoked; the last owner cannot leave).")
+        static let configuration = CommandConfiguration(
+            commandName: "remove-member", abstract: "Remove a member (their tokens are revoked; the last owner cannot leave).")
         @Argument var user: String
         @OptionGroup var global: GlobalOptions
         func run() async throws {
@@ -197,7 +205,8 @@ package struct UserCommand: AsyncParsableCommand {
             let password = try readPassword(fromStdin: passwordStdin, prompt: "password for \(name): ")
             let global = self.global
             try await global.withClient { client in
-                let user = try await client.post(APIRoute.createUser.path, body: CreateUserRequest(name: name, password: password, role: role), as: UserInfo.self)
+                let user = try await client.post(
+                    APIRoute.createUser.path, body: CreateUserRequest(name: name, password: password, role: role), as: UserInfo.self)
                 try global.emit(user) { user in "created user \(user.name) (\(user.role?.rawValue ?? "-"))" }
             }
         }
@@ -206,7 +215,8 @@ package struct UserCommand: AsyncParsableCommand {
 
 /// `coxswain token create|list|revoke`.
 package struct TokenCommand: AsyncParsableCommand {
-    package static let configuration = CommandConfiguration(commandName: "token", abstract: "API tokens (shown once, stored hashed).", subcommands: [Create.self, List.self, Revoke.self])
+    package static let configuration = CommandConfiguration(
+        commandName: "token", abstract: "API tokens (shown once, stored hashed).", subcommands: [Create.self, List.self, Revoke.self])
     package init() {}
 
     struct Create: AsyncParsableCommand {
@@ -218,11 +228,14 @@ package struct TokenCommand: AsyncParsableCommand {
         func run() async throws {
             let global = self.global
             try await global.withClient { client in
-                let token = try await client.post(APIRoute.createToken.path, body: CreateTokenRequest(name: name, role: role, expiresInSeconds: expiresIn), as: TokenInfo.self)
+                let token = try await client.post(
+                    APIRoute.createToken.path, body: CreateTokenRequest(name: name, role: role, expiresInSeconds: expiresIn), as: TokenInfo.self)
                 if global.output == .table {
                     print("token \(token.id) (\(token.role.rawValue) in \(token.team), expires \(WireCoding.formatDate(token.expiresAt))); shown once:")
                     print(token.secret ?? "")
-                } else { try Render.machine(token, format: global.output) }
+                } else {
+                    try Render.machine(token, format: global.output)
+                }
             }
         }
     }
@@ -235,9 +248,12 @@ package struct TokenCommand: AsyncParsableCommand {
             try await global.withClient { client in
                 let tokens = try await client.get(APIRoute.listTokens.path, as: [TokenInfo].self)
                 guard global.output == .table else { return try Render.machine(tokens, format: global.output) }
-                print(Render.table(["ID", "NAME", "USER", "ROLE", "EXPIRES", "REVOKED"], tokens.map {
-                    [$0.id, $0.name, $0.user, $0.role.rawValue, Render.time($0.expiresAt), Render.time($0.revokedAt)]
-                }))
+                print(
+                    Render.table(
+                        ["ID", "NAME", "USER", "ROLE", "EXPIRES", "REVOKED"],
+                        tokens.map {
+                            [$0.id, $0.name, $0.user, $0.role.rawValue, Render.time($0.expiresAt), Render.time($0.revokedAt)]
+                        }))
             }
         }
     }

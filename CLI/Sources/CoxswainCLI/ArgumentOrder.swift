@@ -34,10 +34,14 @@ package enum ArgumentOrder {
     }
 
     /// Directord's own job flags, which are never Coxswain options: `exec --verb RUN --exec-help`.
-    static let directordFlags: Set<String> = ["--exec-help", "--skip-cache", "--run-once", "--no-block", "--extend-args", "--blueprint", "--no-wait", "--force-lock"]
+    static let directordFlags: Set<String> = [
+        "--exec-help", "--skip-cache", "--run-once", "--no-block", "--extend-args", "--blueprint", "--no-wait", "--force-lock",
+    ]
 
     /// Options of `exec` whose value is the next word (so a dash-word after them is their value).
-    static let optionTakingValue: Set<String> = ["--verb", "--target", "--target-label", "--timeout", "--batch", "--secret-env", "--socket", "--url", "--token", "--team", "--output"]
+    static let optionTakingValue: Set<String> = [
+        "--verb", "--target", "--target-label", "--timeout", "--batch", "--secret-env", "--socket", "--url", "--token", "--team", "--output",
+    ]
 
     static func leadingOptionsLast(_ arguments: [String]) -> [String] {
         var leading: [String] = []

@@ -65,7 +65,9 @@ package struct BootstrapRunCommand: AsyncParsableCommand {
             planner.targetExtras = ["enrolment_token": .string(Self.enrolmentTokenPlaceholder)]
             bootstrapPlan = try planner.plan(merged)
             for key in ["coxswain_clients", "directord_clients"] {
-                if self.threads == nil, case .map(let section) = merged.variables[key], case .int(let n) = section["threads"], (1...256).contains(n) { threads = n }
+                if self.threads == nil, case .map(let section) = merged.variables[key], case .int(let n) = section["threads"], (1...256).contains(n) {
+                    threads = n
+                }
             }
         } catch {
             FileHandle.standardError.write(Data("error: \(error)\nnothing was submitted\n".utf8))
@@ -161,13 +163,18 @@ struct BootstrapWatcher {
         var buffers: [String: String] = [:]
         let client = self.client
         let runID = self.runID
-        try await client.follow(APIRoute.bootstrapEvents.path(id: runID), waitingFor: {
-            guard let run = try? await client.get(APIRoute.getBootstrap.path(id: runID), as: BootstrapRunDetail.self) else {
-                return "bootstrap run \(runID): the gateway does not answer yet"
+        try await client.follow(
+            APIRoute.bootstrapEvents.path(id: runID),
+            waitingFor: {
+                guard let run = try? await client.get(APIRoute.getBootstrap.path(id: runID), as: BootstrapRunDetail.self) else {
+                    return "bootstrap run \(runID): the gateway does not answer yet"
+                }
+                return "bootstrap run \(runID) is \(run.run.status)"
             }
-            return "bootstrap run \(runID) is \(run.run.status)"
-        }) { event in
-            guard human, event.name == StreamEventName.bootstrap.rawValue, let e = try? decoder.decode(BootstrapEvent.self, from: Data(event.data)) else { return }
+        ) { event in
+            guard human, event.name == StreamEventName.bootstrap.rawValue, let e = try? decoder.decode(BootstrapEvent.self, from: Data(event.data)) else {
+                return
+            }
             let host = e.host ?? "-"
             switch e.kind {
             case .hostStarted: print("\(host): started")
@@ -204,7 +211,12 @@ package struct BootstrapListCommand: AsyncParsableCommand {
             try global.emit(runs) { runs in
                 Render.table(
                     ["ID", "STATUS", "HOSTS", "OK", "FAILED", "BY", "CREATED"],
-                    runs.map { ["\($0.id.uuidString.lowercased())", $0.status.rawValue, "\($0.hosts)", "\($0.succeeded)", "\($0.failed)", $0.submittedBy, Render.time($0.createdAt)] }
+                    runs.map {
+                        [
+                            "\($0.id.uuidString.lowercased())", $0.status.rawValue, "\($0.hosts)", "\($0.succeeded)", "\($0.failed)", $0.submittedBy,
+                            Render.time($0.createdAt),
+                        ]
+                    }
                 )
             }
         }
@@ -227,12 +239,17 @@ package struct BootstrapInfoCommand: AsyncParsableCommand {
     }
 
     static func summary(_ d: BootstrapRunDetail) -> String {
-        var lines = ["run \(d.run.id.uuidString.lowercased()): \(d.run.status) (\(d.run.succeeded)/\(d.run.hosts) hosts succeeded)\(d.run.error.map { ": \($0)" } ?? "")"]
+        var lines = [
+            "run \(d.run.id.uuidString.lowercased()): \(d.run.status) (\(d.run.succeeded)/\(d.run.hosts) hosts succeeded)\(d.run.error.map { ": \($0)" } ?? "")"
+        ]
         lines.append(
             Render.table(
                 ["HOST", "ROLE", "ADDRESS", "STATUS", "STEPS", "ERROR"],
                 d.hosts.map { h in
-                    [h.name, h.role, "\(h.username)@\(h.host):\(h.port)", h.status.rawValue, "\(h.steps.filter { $0.status == .succeeded }.count)/\(h.steps.count)", Render.firstLine(h.error ?? "", max: 80)]
+                    [
+                        h.name, h.role, "\(h.username)@\(h.host):\(h.port)", h.status.rawValue,
+                        "\(h.steps.filter { $0.status == .succeeded }.count)/\(h.steps.count)", Render.firstLine(h.error ?? "", max: 80),
+                    ]
                 }
             )
         )
@@ -247,7 +264,9 @@ package struct BootstrapInfoCommand: AsyncParsableCommand {
             lines.append("[\(h.name)] \(h.status)\(h.error.map { ": \($0)" } ?? "")")
             for s in h.steps {
                 lines.append("  \(s.seq + 1). \(s.status)\(s.exitCode.map { " (exit \($0))" } ?? "")  \(Render.firstLine(s.label, max: 100))")
-                if !s.output.isEmpty { lines.append(s.output.split(separator: "\n", omittingEmptySubsequences: false).map { "     " + $0 }.joined(separator: "\n")) }
+                if !s.output.isEmpty {
+                    lines.append(s.output.split(separator: "\n", omittingEmptySubsequences: false).map { "     " + $0 }.joined(separator: "\n"))
+                }
             }
         }
         return lines.joined(separator: "\n")
@@ -303,7 +322,9 @@ package struct BootstrapCredentialCommand: AsyncParsableCommand {
             }
         case "remove":
             guard let name else { throw ValidationError("usage: coxswain bootstrap credential remove NAME") }
-            _ = try await global.withClient { client in try await client.send(.DELETE, APIRoute.removeCredential.path(name: name), body: nil as String?, as: [String: String].self) }
+            _ = try await global.withClient { client in
+                try await client.send(.DELETE, APIRoute.removeCredential.path(name: name), body: nil as String?, as: [String: String].self)
+            }
             print("removed SSH credential \(name)")
         default:
             throw ValidationError("unknown action '\(action)'; use add, list or remove")
@@ -320,13 +341,17 @@ package struct BootstrapKnownHostsCommand: AsyncParsableCommand {
         let global = self.global
         try await global.withClient { client in
             let hosts = try await client.get(APIRoute.listKnownHosts.path, as: [KnownHostInfo].self)
-            try global.emit(hosts) { Render.table(["HOST", "PORT", "ALGORITHM", "FINGERPRINT", "ADDED BY"], $0.map { [$0.host, "\($0.port)", $0.algorithm, $0.fingerprint, $0.addedBy] }) }
+            try global.emit(hosts) {
+                Render.table(
+                    ["HOST", "PORT", "ALGORITHM", "FINGERPRINT", "ADDED BY"], $0.map { [$0.host, "\($0.port)", $0.algorithm, $0.fingerprint, $0.addedBy] })
+            }
         }
     }
 }
 
 package struct BootstrapForgetHostCommand: AsyncParsableCommand {
-    package static let configuration = CommandConfiguration(commandName: "forget-host", abstract: "Forget a host's keys (after a legitimate re-install; admins).")
+    package static let configuration = CommandConfiguration(
+        commandName: "forget-host", abstract: "Forget a host's keys (after a legitimate re-install; admins).")
     @Argument(help: "The host as catalogs name it.") var host: String
     @Option(help: "Its SSH port (default 22).") var port = 22
     @OptionGroup var global: GlobalOptions

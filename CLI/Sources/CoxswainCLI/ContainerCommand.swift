@@ -77,7 +77,8 @@ package struct ContainerCommand: AsyncParsableCommand {
                 if follow { return detail.tasks.compactMap { task in task.error.map { "\(task.node): \($0)" } }.joined(separator: "\n") }
                 return detail.tasks.sorted { $0.node < $1.node }.map { task in
                     let text = task.status == .succeeded ? task.stdout + task.stderr : "error: \(task.error ?? task.status.rawValue)\n"
-                    return detail.tasks.count > 1 ? text.split(separator: "\n", omittingEmptySubsequences: false).map { "\(task.node) | \($0)" }.joined(separator: "\n") : text
+                    return detail.tasks.count > 1
+                        ? text.split(separator: "\n", omittingEmptySubsequences: false).map { "\(task.node) | \($0)" }.joined(separator: "\n") : text
                 }.joined(separator: "\n")
             }
         }
@@ -198,7 +199,8 @@ package struct ImageCommand: AsyncParsableCommand {
         @OptionGroup var targeting: ContainerCommand.Targeting
         @OptionGroup var global: GlobalOptions
         func run() async throws {
-            try await ContainerCommand.perform(ContainerOperation(action: .imagePull, image: image), targeting, global, stream: true, render: ContainerCommand.perNode)
+            try await ContainerCommand.perform(
+                ContainerOperation(action: .imagePull, image: image), targeting, global, stream: true, render: ContainerCommand.perNode)
         }
     }
 
@@ -209,7 +211,8 @@ package struct ImageCommand: AsyncParsableCommand {
         @OptionGroup var targeting: ContainerCommand.Targeting
         @OptionGroup var global: GlobalOptions
         func run() async throws {
-            try await ContainerCommand.perform(ContainerOperation(action: .imageRemove, force: force, image: image), targeting, global, render: ContainerCommand.perNode)
+            try await ContainerCommand.perform(
+                ContainerOperation(action: .imageRemove, force: force, image: image), targeting, global, render: ContainerCommand.perNode)
         }
     }
 

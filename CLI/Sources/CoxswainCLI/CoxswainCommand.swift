@@ -8,7 +8,11 @@ package struct CoxswainCommand: AsyncParsableCommand {
         abstract: "Coxswain: run commands on fleets of nodes and ship containers to them.",
         discussion: "Talks to the Gateway over its UNIX socket (--socket, COXSWAIN_SOCKET) or over HTTP (--url, COXSWAIN_URL, with --token).",
         version: CoxswainVersion.current,
-        subcommands: [ExecCommand.self, ManageCommand.self, NodeCommand.self, LoginCommand.self, LogoutCommand.self, WhoAmICommand.self, TeamCommand.self, UserCommand.self, TokenCommand.self, AuditCommand.self, KeysCommand.self, NotificationCommand.self, OrchestrateCommand.self, BootstrapCommand.self, ContainerCommand.self, ImageCommand.self, NetworkCommand.self, VolumeCommand.self, SystemdCommand.self]
+        subcommands: [
+            ExecCommand.self, ManageCommand.self, NodeCommand.self, LoginCommand.self, LogoutCommand.self, WhoAmICommand.self, TeamCommand.self,
+            UserCommand.self, TokenCommand.self, AuditCommand.self, KeysCommand.self, NotificationCommand.self, OrchestrateCommand.self, BootstrapCommand.self,
+            ContainerCommand.self, ImageCommand.self, NetworkCommand.self, VolumeCommand.self, SystemdCommand.self,
+        ]
     )
 
     package init() {}

@@ -36,7 +36,9 @@ package struct ExecCommand: AsyncParsableCommand {
     @Option(help: "Seconds before the task is killed on the node (default 600).")
     var timeout: Double?
 
-    @Option(name: .customLong("secret-env"), help: "Pass the secret environment variable NAME (its value is read from your environment, never from the command line); repeatable.")
+    @Option(
+        name: .customLong("secret-env"),
+        help: "Pass the secret environment variable NAME (its value is read from your environment, never from the command line); repeatable.")
     var secretEnv: [String] = []
 
     @Flag(help: "Wait for the job, printing each node's outcome as it arrives.") var poll = false
@@ -56,7 +58,9 @@ package struct ExecCommand: AsyncParsableCommand {
             throw ValidationError("unknown verb '\(verb)'; known verbs: \(Verb.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         if let timeout, !(timeout > 0) { throw ValidationError("--timeout must be a positive number of seconds") }
-        if let batch, SubmitJobRequest.batchWindow(batch, nodes: 100) == nil { throw ValidationError("--batch takes a number of nodes (10) or a percentage (25%)") }
+        if let batch, SubmitJobRequest.batchWindow(batch, nodes: 100) == nil {
+            throw ValidationError("--batch takes a number of nodes (10) or a percentage (25%)")
+        }
         if let bad = target.first(where: { !NodeName.isValid($0) }) { throw ValidationError(NodeNameError(name: bad).description) }
     }
 
@@ -71,7 +75,9 @@ package struct ExecCommand: AsyncParsableCommand {
         var secrets: [String: String] = [:]
         for name in secretEnv {
             guard SubmitJobRequest.isEnvironmentName(name) else { throw ValidationError("--secret-env takes a variable NAME, got '\(name)'") }
-            guard let value = ProcessInfo.processInfo.environment[name] else { throw ValidationError("--secret-env \(name): \(name) is not set in your environment") }
+            guard let value = ProcessInfo.processInfo.environment[name] else {
+                throw ValidationError("--secret-env \(name): \(name) is not set in your environment")
+            }
             secrets[name] = value
         }
         var labels: [String: String] = [:]

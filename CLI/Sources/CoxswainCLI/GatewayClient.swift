@@ -107,7 +107,9 @@ package final class GatewayClient: Sendable {
         let response = try await send(request(.GET, path))
         let bytes = try await response.body.collect(upTo: 256 << 20)
         guard response.status == .ok else {
-            let apiError = (try? JSONDecoder().decode(APIError.self, from: Data(buffer: bytes))) ?? APIError(error: "http_\(response.status.code)", reason: "gateway answered \(response.status)")
+            let apiError =
+                (try? JSONDecoder().decode(APIError.self, from: Data(buffer: bytes)))
+                ?? APIError(error: "http_\(response.status.code)", reason: "gateway answered \(response.status)")
             throw ClientError.api(status: Int(response.status.code), apiError)
         }
         return String(buffer: bytes)
@@ -132,7 +134,8 @@ package final class GatewayClient: Sendable {
         let response = try await send(req, timeout: .minutes(30))
         let bytes = try await response.body.collect(upTo: 1 << 20)
         guard (200..<300).contains(Int(response.status.code)) else {
-            let apiError = (try? JSONDecoder().decode(APIError.self, from: Data(buffer: bytes)))
+            let apiError =
+                (try? JSONDecoder().decode(APIError.self, from: Data(buffer: bytes)))
                 ?? APIError(error: "http_\(response.status.code)", reason: "gateway answered \(response.status)")
             throw ClientError.api(status: Int(response.status.code), apiError)
         }
@@ -143,7 +146,8 @@ package final class GatewayClient: Sendable {
         let response = try await send(request(.GET, path), timeout: .minutes(30))
         let body = try await response.body.collect(upTo: 1 << 30)
         guard response.status == .ok else {
-            let apiError = (try? JSONDecoder().decode(APIError.self, from: Data(buffer: body)))
+            let apiError =
+                (try? JSONDecoder().decode(APIError.self, from: Data(buffer: body)))
                 ?? APIError(error: "http_\(response.status.code)", reason: "gateway answered \(response.status)")
             throw ClientError.api(status: Int(response.status.code), apiError)
         }
@@ -163,7 +167,8 @@ package final class GatewayClient: Sendable {
             if let apiError = try? JSONDecoder().decode(APIError.self, from: data) {
                 throw ClientError.api(status: Int(response.status.code), apiError)
             }
-            throw ClientError.api(status: Int(response.status.code), APIError(error: "http_\(response.status.code)", reason: "gateway answered \(response.status)"))
+            throw ClientError.api(
+                status: Int(response.status.code), APIError(error: "http_\(response.status.code)", reason: "gateway answered \(response.status)"))
         }
         do {
             return try WireCoding.decoder().decode(T.self, from: data)
@@ -187,7 +192,9 @@ package final class GatewayClient: Sendable {
         let response = try await send(req, timeout: .hours(24 * 7))
         guard response.status == .ok else {
             let data = Data(buffer: try await response.body.collect(upTo: 1 << 20))
-            let apiError = (try? JSONDecoder().decode(APIError.self, from: data)) ?? APIError(error: "http_\(response.status.code)", reason: "gateway answered \(response.status)")
+            let apiError =
+                (try? JSONDecoder().decode(APIError.self, from: data))
+                ?? APIError(error: "http_\(response.status.code)", reason: "gateway answered \(response.status)")
             throw ClientError.api(status: Int(response.status.code), apiError)
         }
         var pending: [UInt8] = []

@@ -54,7 +54,9 @@ struct JobAnalysis: Codable, Sendable {
         ]
         if let f = fastestNode { lines.append("fastest node: \(f.node) (round trip \(Render.seconds(f.roundTripSeconds)))") }
         if let s = slowestNode { lines.append("slowest node: \(s.node) (round trip \(Render.seconds(s.roundTripSeconds)))") }
-        lines.append(Render.table(["NODE", "EXECUTION", "ROUND TRIP"], nodes.map { [$0.node, Render.seconds($0.executionSeconds), Render.seconds($0.roundTripSeconds)] }))
+        lines.append(
+            Render.table(
+                ["NODE", "EXECUTION", "ROUND TRIP"], nodes.map { [$0.node, Render.seconds($0.executionSeconds), Render.seconds($0.roundTripSeconds)] }))
         return lines.joined(separator: "\n")
     }
 

@@ -22,12 +22,15 @@ struct JobWatcher {
         var lineBuffers: [String: String] = [:]
         let client = self.client
         let jobID = self.jobID
-        try await client.follow(APIRoute.jobEvents.path(id: "\(jobID)"), waitingFor: {
-            guard let job = try? await client.get(APIRoute.getJob.path(id: "\(jobID)"), as: JobDetail.self).job else {
-                return "job \(jobID): the gateway does not answer yet (detach with Ctrl-C; the job continues: coxswain manage --job-info \(jobID))"
+        try await client.follow(
+            APIRoute.jobEvents.path(id: "\(jobID)"),
+            waitingFor: {
+                guard let job = try? await client.get(APIRoute.getJob.path(id: "\(jobID)"), as: JobDetail.self).job else {
+                    return "job \(jobID): the gateway does not answer yet (detach with Ctrl-C; the job continues: coxswain manage --job-info \(jobID))"
+                }
+                return "job \(jobID) is \(job.status.rawValue): \(job.pending) of \(job.nodeCount) task(s) pending"
             }
-            return "job \(jobID) is \(job.status.rawValue): \(job.pending) of \(job.nodeCount) task(s) pending"
-        }) { event in
+        ) { event in
             switch event.name {
             case StreamEventName.output.rawValue where streaming:
                 guard let chunk = try? decoder.decode(OutputChunk.self, from: Data(event.data)) else { return }

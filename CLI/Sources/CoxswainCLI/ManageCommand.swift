@@ -167,10 +167,16 @@ package struct ManageCommand: AsyncParsableCommand {
             lines.append("")
             lines.append("[\(t.node)] \(t.status.rawValue)\(t.exitCode.map { ", exit \($0)" } ?? "")\(t.error.map { ": \($0)" } ?? "")")
             lines.append("  task:       \(t.id)")
-            if let fingerprint = t.fingerprint { lines.append("  fingerprint: \(fingerprint)\(t.cached == true ? " (cached: skipped, it succeeded here before)" : "")") }
+            if let fingerprint = t.fingerprint {
+                lines.append("  fingerprint: \(fingerprint)\(t.cached == true ? " (cached: skipped, it succeeded here before)" : "")")
+            }
             lines.append("  started:    \(Render.time(t.startedAt))")
-            lines.append("  finished:   \(Render.time(t.finishedAt))\(Render.zip2(t.startedAt, t.finishedAt).map { " (ran \(Render.seconds($1.timeIntervalSince($0))))" } ?? "")")
-            if let d = t.dispatchedAt, let r = t.resultReceivedAt { lines.append("  round trip: \(Render.seconds(r.timeIntervalSince(d))) (dispatch to result recorded)") }
+            lines.append(
+                "  finished:   \(Render.time(t.finishedAt))\(Render.zip2(t.startedAt, t.finishedAt).map { " (ran \(Render.seconds($1.timeIntervalSince($0))))" } ?? "")"
+            )
+            if let d = t.dispatchedAt, let r = t.resultReceivedAt {
+                lines.append("  round trip: \(Render.seconds(r.timeIntervalSince(d))) (dispatch to result recorded)")
+            }
             lines.append("  stdout:" + (t.stdout.isEmpty ? " (empty)" : "\n" + indent(t.stdout)))
             lines.append("  stderr:" + (t.stderr.isEmpty ? " (empty)" : "\n" + indent(t.stderr)))
         }

@@ -24,12 +24,15 @@ package struct NodeCommand: AsyncParsableCommand {
             }
             let global = self.global
             try await global.withClient { client in
-                let added = try await client.post(APIRoute.addNode.path, body: AddNodeRequest(name: name, labels: labels, expiresInSeconds: expiresIn), as: AddNodeResponse.self)
+                let added = try await client.post(
+                    APIRoute.addNode.path, body: AddNodeRequest(name: name, labels: labels, expiresInSeconds: expiresIn), as: AddNodeResponse.self)
                 if global.output == .table {
                     print("node \(added.node) added (pending); enrolment token, valid until \(added.expiresAt), usable once:")
                     print(added.enrolmentToken)
                     print("start its agent with: \(added.command)")
-                } else { try Render.machine(added, format: global.output) }
+                } else {
+                    try Render.machine(added, format: global.output)
+                }
             }
         }
     }
@@ -102,7 +105,8 @@ package struct NodeCommand: AsyncParsableCommand {
 
 /// `coxswain audit list|export|verify`.
 package struct AuditCommand: AsyncParsableCommand {
-    package static let configuration = CommandConfiguration(commandName: "audit", abstract: "The team's tamper-evident audit log.", subcommands: [List.self, Export.self, Verify.self])
+    package static let configuration = CommandConfiguration(
+        commandName: "audit", abstract: "The team's tamper-evident audit log.", subcommands: [List.self, Export.self, Verify.self])
     package init() {}
 
     struct Filters: ParsableArguments {
@@ -135,9 +139,12 @@ package struct AuditCommand: AsyncParsableCommand {
             try await global.withClient { client in
                 let entries = try await client.get(APIRoute.listAudit.path + "?\(query)", as: [AuditEntry].self)
                 guard global.output == .table else { return try Render.machine(entries, format: global.output) }
-                print(Render.table(["SEQ", "TIME", "ACTOR", "ACTION", "TARGET", "OUTCOME"], entries.map {
-                    [String($0.seq), Render.time($0.time), $0.actor, $0.action, $0.target, $0.outcome]
-                }))
+                print(
+                    Render.table(
+                        ["SEQ", "TIME", "ACTOR", "ACTION", "TARGET", "OUTCOME"],
+                        entries.map {
+                            [String($0.seq), Render.time($0.time), $0.actor, $0.action, $0.target, $0.outcome]
+                        }))
             }
         }
     }
@@ -164,7 +171,9 @@ package struct AuditCommand: AsyncParsableCommand {
                 let v = try await client.get(APIRoute.verifyAudit.path, as: AuditVerification.self)
                 if global.output == .table {
                     print(v.intact ? "audit chain intact: \(v.records) records" : "audit chain BROKEN at record \(v.firstBrokenSeq ?? -1): \(v.reason ?? "")")
-                } else { try Render.machine(v, format: global.output) }
+                } else {
+                    try Render.machine(v, format: global.output)
+                }
                 return v.intact
             }
             if !intact { throw ExitCode(1) }
@@ -184,7 +193,9 @@ package struct KeysCommand: AsyncParsableCommand {
             let global = self.global
             try await global.withClient { client in
                 let answer = try await client.send(.POST, APIRoute.rotateKeys.path, body: [String: String](), as: [String: String].self)
-                try global.emit(answer) { answer in "new control-plane key \(answer["newKey"] ?? "?"); hand-over sent to \(answer["nodesNotified"] ?? "0") node(s)" }
+                try global.emit(answer) { answer in
+                    "new control-plane key \(answer["newKey"] ?? "?"); hand-over sent to \(answer["nodesNotified"] ?? "0") node(s)"
+                }
             }
         }
     }
@@ -198,7 +209,9 @@ extension NodeCommand {
         func run() async throws {
             let global = self.global
             let failed = try await global.withClient { client -> Bool in
-                let accepted = try await client.post(APIRoute.submitJob.path, body: SubmitJobRequest(verb: "REKEY", arguments: "", targets: [name], timeoutSeconds: 60), as: SubmitJobResponse.self)
+                let accepted = try await client.post(
+                    APIRoute.submitJob.path, body: SubmitJobRequest(verb: "REKEY", arguments: "", targets: [name], timeoutSeconds: 60),
+                    as: SubmitJobResponse.self)
                 let detail = try await JobWatcher(client: client, jobID: accepted.jobID, mode: .wait, format: global.output).run()
                 return detail.job.status != .succeeded
             }
@@ -241,9 +254,15 @@ package struct NotificationCommand: AsyncParsableCommand {
             try await global.withClient { client in
                 let list = try await client.get(APIRoute.listNotifications.path, as: [NotificationInfo].self)
                 guard global.output == .table else { return try Render.machine(list, format: global.output) }
-                print(Render.table(["ID", "FORMAT", "URL", "EVENTS", "DELIVERED", "PENDING", "FAILED", "LAST ERROR"], list.map {
-                    [$0.id, $0.format, $0.url, $0.events.joined(separator: ","), "\($0.delivered)", "\($0.pending)", "\($0.failed)", $0.lastError ?? "-"]
-                }))
+                print(
+                    Render.table(
+                        ["ID", "FORMAT", "URL", "EVENTS", "DELIVERED", "PENDING", "FAILED", "LAST ERROR"],
+                        list.map {
+                            [
+                                $0.id, $0.format, $0.url, $0.events.joined(separator: ","), "\($0.delivered)", "\($0.pending)", "\($0.failed)",
+                                $0.lastError ?? "-",
+                            ]
+                        }))
             }
         }
     }

@@ -69,7 +69,8 @@ package enum Render {
     package static func outcome(_ detail: JobDetail) -> String {
         let job = detail.job
         let took = job.finishedAt.map { seconds($0.timeIntervalSince(job.createdAt)) } ?? "-"
-        var out = "job \(job.id) \(job.status.rawValue): \(job.succeeded) succeeded, \(job.failed) failed, \(job.pending) pending of \(job.nodeCount) node(s) in \(took)"
+        var out =
+            "job \(job.id) \(job.status.rawValue): \(job.succeeded) succeeded, \(job.failed) failed, \(job.pending) pending of \(job.nodeCount) node(s) in \(took)"
         if let error = job.error { out += "\nerror: \(error)" }
         if !detail.tasks.isEmpty {
             let rows = detail.tasks.map { t -> [String] in

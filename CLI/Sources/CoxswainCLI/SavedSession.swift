@@ -22,7 +22,8 @@ package struct SavedSession: Codable, Sendable, Equatable {
 
     package func save(environment: [String: String]) throws {
         let path = Self.path(environment: environment)
-        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try FileManager.default.createDirectory(
+            atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         FileManager.default.createFile(atPath: path, contents: try JSONEncoder().encode(self), attributes: [.posixPermissions: 0o600])
         chmod(path, 0o600)
     }

@@ -12,7 +12,9 @@ public struct BootstrapRunSummary: Codable, Sendable, Equatable {
     public var createdAt: Date
     public var finishedAt: Date?
 
-    public init(id: UUID, status: BootstrapRunStatus, hosts: Int, succeeded: Int, failed: Int, submittedBy: String, error: String?, createdAt: Date, finishedAt: Date?) {
+    public init(
+        id: UUID, status: BootstrapRunStatus, hosts: Int, succeeded: Int, failed: Int, submittedBy: String, error: String?, createdAt: Date, finishedAt: Date?
+    ) {
         self.id = id
         self.status = status
         self.hosts = hosts

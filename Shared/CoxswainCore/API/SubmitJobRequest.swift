@@ -1,4 +1,5 @@
 import Foundation
+
 /// `POST /v1/jobs`: run one verb on some nodes.
 public struct SubmitJobRequest: Codable, Sendable, Equatable {
     /// `RUN`, `ECHO`, … (case-insensitive).

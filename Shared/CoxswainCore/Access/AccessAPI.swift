@@ -149,7 +149,9 @@ public struct TokenInfo: Codable, Sendable, Equatable {
     public var revokedAt: Date?
     public var lastUsedAt: Date?
     public var secret: String?
-    public init(id: String, name: String, user: String, team: String, role: Role, createdAt: Date, expiresAt: Date, revokedAt: Date?, lastUsedAt: Date?, secret: String?) {
+    public init(
+        id: String, name: String, user: String, team: String, role: Role, createdAt: Date, expiresAt: Date, revokedAt: Date?, lastUsedAt: Date?, secret: String?
+    ) {
         self.id = id
         self.name = name
         self.user = user

@@ -24,7 +24,9 @@ public struct AuditEvent: Message {
     /// Details, secrets redacted.
     public var details: [String: String]
 
-    public init(teamID: TeamID?, time: Date, actor: String, action: String, target: String, outcome: Outcome, requestID: String?, details: [String: String] = [:]) {
+    public init(
+        teamID: TeamID?, time: Date, actor: String, action: String, target: String, outcome: Outcome, requestID: String?, details: [String: String] = [:]
+    ) {
         self.teamID = teamID
         self.time = time
         self.actor = actor

@@ -45,7 +45,8 @@ public enum WireCoding {
     /// Double's error at today's epoch and less than half a millisecond.)
     public static func formatDate(_ date: Date) -> String {
         let nearest = (date.timeIntervalSince1970 * 1000).rounded() / 1000 + 0.0004
-        return Date(timeIntervalSince1970: nearest).formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
+        return Date(timeIntervalSince1970: nearest).formatted(
+            .iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
     }
 
     public static func parseDate(_ s: String) -> Date? {

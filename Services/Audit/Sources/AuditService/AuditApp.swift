@@ -1,11 +1,11 @@
 import CoxswainAMQP
-import Foundation
 import CoxswainConfig
 import CoxswainCore
 import CoxswainCrypto
 import CoxswainMessaging
 import CoxswainNotify
 import CoxswainStore
+import Foundation
 import Logging
 import PostgresNIO
 import ServiceLifecycle

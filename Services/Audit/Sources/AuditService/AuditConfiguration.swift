@@ -17,12 +17,13 @@ package struct AuditConfiguration: Sendable {
     /// Default false: such targets are refused, so a webhook cannot reach internal services.
     package var allowPrivateTargets: Bool
 
-    package static let keys: [(key: String, help: String)] = CommonConfiguration.keys + SecurityConfiguration.keys + [
-        ("audit.batch_size", "events per insert (default 500)"),
-        ("audit.prefetch", "unacknowledged events in flight (default 1000)"),
-        ("audit.retention", "prune records older than this, keeping an anchor (default 365d as 8760h)"),
-        ("notifications.allow_private_targets", "also send webhooks to loopback, private and link-local addresses (default false)"),
-    ]
+    package static let keys: [(key: String, help: String)] =
+        CommonConfiguration.keys + SecurityConfiguration.keys + [
+            ("audit.batch_size", "events per insert (default 500)"),
+            ("audit.prefetch", "unacknowledged events in flight (default 1000)"),
+            ("audit.retention", "prune records older than this, keeping an anchor (default 365d as 8760h)"),
+            ("notifications.allow_private_targets", "also send webhooks to loopback, private and link-local addresses (default false)"),
+        ]
 
     package init(_ config: ConfigReaderStack) throws(ConfigError) {
         common = try CommonConfiguration(config, needsDatabase: true)

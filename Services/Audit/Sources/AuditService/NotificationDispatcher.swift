@@ -60,7 +60,8 @@ package struct NotificationDispatcher: Sendable {
             let outcome = await sender.deliver(url: d.url, body: body, eventType: d.eventType, eventID: event.id)
             if outcome.delivered {
                 try await repository.record(id: d.id, delivered: true, status: outcome.statusCode, error: nil, retryAt: nil)
-                logger.info("notification delivered", metadata: ["notify.delivery": "\(d.id)", "notify.type": "\(d.eventType)", "notify.attempt": "\(attempt)"])
+                logger.info(
+                    "notification delivered", metadata: ["notify.delivery": "\(d.id)", "notify.type": "\(d.eventType)", "notify.attempt": "\(attempt)"])
                 continue
             }
             let delay = outcome.retriable ? policy.delay(afterAttempt: attempt, retryAfter: outcome.retryAfter) : nil
@@ -68,10 +69,12 @@ package struct NotificationDispatcher: Sendable {
                 id: d.id, delivered: false, status: outcome.statusCode, error: outcome.error,
                 retryAt: delay.map { Date().addingTimeInterval($0.seconds) }
             )
-            logger.warning(delay == nil ? "notification failed for good" : "notification failed; will retry", metadata: [
-                "notify.delivery": "\(d.id)", "notify.attempt": "\(attempt)", "notify.status": "\(outcome.statusCode.map(String.init) ?? "-")",
-                "notify.error": "\(outcome.error ?? "")", "notify.retry_in": "\(delay.map { "\($0)" } ?? "never")",
-            ])
+            logger.warning(
+                delay == nil ? "notification failed for good" : "notification failed; will retry",
+                metadata: [
+                    "notify.delivery": "\(d.id)", "notify.attempt": "\(attempt)", "notify.status": "\(outcome.statusCode.map(String.init) ?? "-")",
+                    "notify.error": "\(outcome.error ?? "")", "notify.retry_in": "\(delay.map { "\($0)" } ?? "never")",
+                ])
         }
         return due.count
     }

@@ -100,7 +100,9 @@ package struct BootstrapRunner: Sendable {
         let renewer = Task { [repository, logger] in
             while !Task.isCancelled {
                 try? await Task.sleep(for: .seconds(lease / 3))
-                do { try await repository.renewLease(id, lease: lease) } catch { logger.warning("bootstrap lease not renewed", metadata: ["error": "\(error)"]) }
+                do { try await repository.renewLease(id, lease: lease) } catch {
+                    logger.warning("bootstrap lease not renewed", metadata: ["error": "\(error)"])
+                }
             }
         }
         defer { renewer.cancel() }
@@ -160,7 +162,9 @@ package struct BootstrapRunner: Sendable {
         if let name = run.credential { return try await credential(name, team: run.team) }
         // The Bootstrapper's own key is the installation's: only runs of the default team may use it.
         if let file = configuration.keyFile, run.team == TeamID.defaultTeam {
-            guard let pem = try? String(contentsOfFile: file, encoding: .utf8) else { throw HostFailure(description: "cannot read bootstrapper.key_file \(file)") }
+            guard let pem = try? String(contentsOfFile: file, encoding: .utf8) else {
+                throw HostFailure(description: "cannot read bootstrapper.key_file \(file)")
+            }
             return try SSHPrivateKey(pem: pem)
         }
         return nil
@@ -170,7 +174,8 @@ package struct BootstrapRunner: Sendable {
         guard let sealed = try await repository.sealedCredential(team: team, name: name) else {
             throw HostFailure(description: "no SSH credential '\(name)' in the team")
         }
-        let material = try WireCoding.decode(SSHKeyMaterial.self, from: try masterKey.open(sealed, associatedData: Array("ssh-credential:\(team):\(name)".utf8)))
+        let material = try WireCoding.decode(
+            SSHKeyMaterial.self, from: try masterKey.open(sealed, associatedData: Array("ssh-credential:\(team):\(name)".utf8)))
         return try SSHPrivateKey(pem: material.privateKey, passphrase: material.passphrase)
     }
 
@@ -200,14 +205,16 @@ package struct BootstrapRunner: Sendable {
         if let failure { logger.warning("bootstrap host failed", metadata: ["error": "\(failure)"]) } else { logger.info("bootstrap host done") }
     }
 
-    func execute(_ host: BootstrapHost, position: Int, run: ClaimedBootstrapRun, defaultKey: SSHPrivateKey?, workspace: Workspace, logger: Logger) async throws {
+    func execute(_ host: BootstrapHost, position: Int, run: ClaimedBootstrapRun, defaultKey: SSHPrivateKey?, workspace: Workspace, logger: Logger) async throws
+    {
         let key: SSHPrivateKey
         if let name = host.credential {
             key = try await credential(name, team: run.team)
         } else if let defaultKey {
             key = defaultKey
         } else {
-            throw HostFailure(description: "no SSH key for \(host.username)@\(host.host): give --key-file, --credential, a target 'credential', or bootstrapper.key_file")
+            throw HostFailure(
+                description: "no SSH key for \(host.username)@\(host.host): give --key-file, --credential, a target 'credential', or bootstrapper.key_file")
         }
         var ssh = SSHConfiguration()
         ssh.connectTimeout = configuration.connectTimeout
@@ -338,7 +345,9 @@ package struct BootstrapRunner: Sendable {
                     throw error
                 }
                 guard hasher.finalizeHex() == digest else { throw HostFailure(description: "artifact \(digest) is incomplete or corrupt in the store") }
-                guard rename(temporary, path) == 0 else { throw HostFailure(description: "cannot move \(temporary) into place: \(String(cString: strerror(errno)))") }
+                guard rename(temporary, path) == 0 else {
+                    throw HostFailure(description: "cannot move \(temporary) into place: \(String(cString: strerror(errno)))")
+                }
                 return path
             }
         }
@@ -354,7 +363,8 @@ package struct BootstrapRunner: Sendable {
 
     func publish(_ event: BootstrapEvent, confirmed: Bool = false) async {
         do {
-            let message = try OutgoingMessage(event, exchange: Topology.events, routingKey: Topology.RoutingKey.bootstrap(event.kind), correlationID: "\(event.runID)")
+            let message = try OutgoingMessage(
+                event, exchange: Topology.events, routingKey: Topology.RoutingKey.bootstrap(event.kind), correlationID: "\(event.runID)")
             if confirmed { try await publisher.publish([message]) } else { try await publisher.publishUnconfirmed(message) }
         } catch {
             logger.warning("bootstrap event not published", metadata: ["error": "\(error)"])

@@ -36,7 +36,8 @@ package enum BootstrapperApp {
             await MessageLoop<BootstrapRequested>(
                 consumer: consumer, maxBatch: 1, logger: logger,
                 deadLettered: { delivery, reason in
-                    let event = AuditEvent.messageRefused(routingKey: delivery.routingKey, type: delivery.properties.type, reason: reason, team: nil, by: "bootstrapper")
+                    let event = AuditEvent.messageRefused(
+                        routingKey: delivery.routingKey, type: delivery.properties.type, reason: reason, team: nil, by: "bootstrapper")
                     do { try await publisher.publish([try OutgoingMessage(audit: event)]) } catch {
                         logger.warning("dead letter not audited", metadata: ["error": "\(error)"])
                     }

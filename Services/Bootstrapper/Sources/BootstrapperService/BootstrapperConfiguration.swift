@@ -26,16 +26,17 @@ package struct BootstrapperConfiguration: Sendable {
     /// it (it died) before another resumes it. Renewed every third of that. Default 60s.
     package var lease: Duration
 
-    package static let keys: [(key: String, help: String)] = CommonConfiguration.keys + SecurityConfiguration.keys + [
-        ("bootstrapper.key_file", "private key for hosts with no credential when the run brought none (default: none)"),
-        ("bootstrapper.known_hosts_file", "OpenSSH known_hosts file trusted besides the team's keys (default ~/.ssh/known_hosts)"),
-        ("bootstrapper.connect_timeout", "TCP connect timeout per address (default 10s)"),
-        ("bootstrapper.command_timeout", "longest single RUN (default 1h)"),
-        ("bootstrapper.concurrent_runs", "runs executed at once (default 4)"),
-        ("bootstrapper.max_get_bytes", "largest file a GET brings back (default 268435456)"),
-        ("bootstrapper.enrolment_ttl", "lifetime of the node enrolment tokens a run mints (default 1h)"),
-        ("bootstrapper.lease", "a dead Bootstrapper's run is resumed elsewhere after this (default 60s)"),
-    ]
+    package static let keys: [(key: String, help: String)] =
+        CommonConfiguration.keys + SecurityConfiguration.keys + [
+            ("bootstrapper.key_file", "private key for hosts with no credential when the run brought none (default: none)"),
+            ("bootstrapper.known_hosts_file", "OpenSSH known_hosts file trusted besides the team's keys (default ~/.ssh/known_hosts)"),
+            ("bootstrapper.connect_timeout", "TCP connect timeout per address (default 10s)"),
+            ("bootstrapper.command_timeout", "longest single RUN (default 1h)"),
+            ("bootstrapper.concurrent_runs", "runs executed at once (default 4)"),
+            ("bootstrapper.max_get_bytes", "largest file a GET brings back (default 268435456)"),
+            ("bootstrapper.enrolment_ttl", "lifetime of the node enrolment tokens a run mints (default 1h)"),
+            ("bootstrapper.lease", "a dead Bootstrapper's run is resumed elsewhere after this (default 60s)"),
+        ]
 
     package init(_ config: ConfigReaderStack) throws(ConfigError) {
         common = try CommonConfiguration(config, needsDatabase: true)

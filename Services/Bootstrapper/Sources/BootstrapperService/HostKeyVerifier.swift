@@ -32,12 +32,14 @@ struct HostKeyVerifier: Sendable {
         case .known where changedInStore.isEmpty:
             return
         case .revoked:
-            throw SSHError.hostKeyRefused(host: host, port: port, fingerprint: key.fingerprint, expected: [], reason: "the key is marked @revoked in \(knownHostsFile ?? "known_hosts")")
+            throw SSHError.hostKeyRefused(
+                host: host, port: port, fingerprint: key.fingerprint, expected: [], reason: "the key is marked @revoked in \(knownHostsFile ?? "known_hosts")")
         case .changed(let expected):
             logger.critical("HOST KEY CHANGED: refusing the connection", metadata: ["ssh.host": "\(host):\(port)", "ssh.fingerprint": "\(key.fingerprint)"])
             throw SSHError.hostKeyRefused(
                 host: host, port: port, fingerprint: key.fingerprint, expected: expected.map(\.fingerprint),
-                reason: "REMOTE HOST IDENTIFICATION HAS CHANGED (per \(knownHostsFile ?? "known_hosts")); possible man-in-the-middle. Refused even with --accept-new-host-keys"
+                reason:
+                    "REMOTE HOST IDENTIFICATION HAS CHANGED (per \(knownHostsFile ?? "known_hosts")); possible man-in-the-middle. Refused even with --accept-new-host-keys"
             )
         default:
             break
@@ -47,7 +49,8 @@ struct HostKeyVerifier: Sendable {
             logger.critical("HOST KEY CHANGED: refusing the connection", metadata: ["ssh.host": "\(host):\(port)", "ssh.fingerprint": "\(key.fingerprint)"])
             throw SSHError.hostKeyRefused(
                 host: host, port: port, fingerprint: key.fingerprint, expected: expected,
-                reason: "REMOTE HOST IDENTIFICATION HAS CHANGED; possible man-in-the-middle. Refused even with --accept-new-host-keys; if the host was re-installed, run 'coxswain bootstrap forget-host \(host) --port \(port)'"
+                reason:
+                    "REMOTE HOST IDENTIFICATION HAS CHANGED; possible man-in-the-middle. Refused even with --accept-new-host-keys; if the host was re-installed, run 'coxswain bootstrap forget-host \(host) --port \(port)'"
             )
         }
         guard acceptNew else {
@@ -56,7 +59,8 @@ struct HostKeyVerifier: Sendable {
                 reason: "unknown host key; check the fingerprint and re-run with --accept-new-host-keys to trust it"
             )
         }
-        try await repository.addKnownHost(team: team, host: host, port: port, algorithm: key.algorithm, key: key.base64, fingerprint: key.fingerprint, addedBy: recordedBy)
+        try await repository.addKnownHost(
+            team: team, host: host, port: port, algorithm: key.algorithm, key: key.base64, fingerprint: key.fingerprint, addedBy: recordedBy)
         logger.notice("new host key trusted on first use", metadata: ["ssh.host": "\(host):\(port)", "ssh.fingerprint": "\(key.fingerprint)"])
         let event = AuditEvent(
             teamID: team, time: Date(), actor: "service:bootstrapper", action: "known_host.add", target: "host:\(host):\(port)", outcome: .success,

@@ -210,7 +210,9 @@ package final class Agent: Sendable {
             )
             let streamer = Task { [publisher] in
                 for await chunk in chunks {
-                    guard let message = try? OutgoingMessage(chunk, exchange: Topology.events, routingKey: Topology.RoutingKey.output(chunk.node)) else { continue }
+                    guard let message = try? OutgoingMessage(chunk, exchange: Topology.events, routingKey: Topology.RoutingKey.output(chunk.node)) else {
+                        continue
+                    }
                     try? await publisher.publishUnconfirmed(message)
                 }
             }
@@ -243,9 +245,11 @@ package final class Agent: Sendable {
         result.rotatedSigningKey = outcome.rotatedSigningKey
         result.rotatedSealingKey = outcome.rotatedSealingKey
         try await journal.markFinished(result)
-        logger.info("task finished", metadata: [
-            "job.id": "\(jobID)", "task.id": "\(task.taskID)", "task.verb": "\(task.verb.rawValue)", "task.status": "\(result.status.rawValue)",
-        ])
+        logger.info(
+            "task finished",
+            metadata: [
+                "job.id": "\(jobID)", "task.id": "\(task.taskID)", "task.verb": "\(task.verb.rawValue)", "task.status": "\(result.status.rawValue)",
+            ])
         return result
     }
 

@@ -91,8 +91,9 @@ final class ChildProcess {
             // Ours are all CLOEXEC; this also keeps descriptors other code opened without it.
             check(addClosefrom(&actions, 3))
         }
-        check(posix_spawnattr_setflags(
-            &attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF)))
+        check(
+            posix_spawnattr_setflags(
+                &attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF)))
         check(posix_spawnattr_setpgroup(&attributes, 0))
         var noSignals = sigset_t()
         sigemptyset(&noSignals)

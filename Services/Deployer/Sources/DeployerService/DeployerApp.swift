@@ -22,7 +22,8 @@ package enum DeployerApp {
         if identity.credentials == nil {
             guard let token = configuration.enrolToken, let gateway = configuration.gatewayURL else {
                 throw EnrolmentError(
-                    description: "node \(node) is not enrolled: start it once with --enrol-token TOKEN --gateway-url URL (an admin gets a token with `coxswain node add \(node)`)"
+                    description:
+                        "node \(node) is not enrolled: start it once with --enrol-token TOKEN --gateway-url URL (an admin gets a token with `coxswain node add \(node)`)"
                 )
             }
             var response = try await Enroller.enrol(

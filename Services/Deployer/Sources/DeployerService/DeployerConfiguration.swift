@@ -33,20 +33,21 @@ package struct DeployerConfiguration: Sendable {
     /// Default: `/run/podman/podman.sock`, then `/var/run/docker.sock`, whichever exists.
     package var containerSocket: String?
 
-    package static let keys: [(key: String, help: String)] = CommonConfiguration.keys.filter { $0.key != "database.url" } + [
-        ("deployer.node_name", "this node's name (default: host name)"),
-        ("deployer.machine_id", "machine identity (default: /etc/machine-id)"),
-        ("deployer.state_dir", "durable local state (default /var/lib/coxswain/deployer)"),
-        ("deployer.heartbeat_interval", "heartbeat interval (default 5s)"),
-        ("deployer.labels", "labels k=v,k2=v2"),
-        ("deployer.concurrency", "task batches run at once (default 8)"),
-        ("deployer.reboot_command", "what REBOOT runs after its delay (default: systemctl reboot || reboot)"),
-        ("deployer.container_socket", "Docker Engine API socket (default: /run/podman/podman.sock, then /var/run/docker.sock)"),
-        ("deployer.output_limit", "bytes of output kept per stream and task (default 1048576)"),
-        ("deployer.enrol_token", "one-time enrolment token from `coxswain node add` (secret; first start only)"),
-        ("deployer.gateway_url", "gateway to enrol with: http://host:port or unix:///path/gateway.sock"),
-        ("deployer.pass_environment", "agent environment variables jobs also get, comma-separated (default none; PATH, HOME, LANG… always)"),
-    ]
+    package static let keys: [(key: String, help: String)] =
+        CommonConfiguration.keys.filter { $0.key != "database.url" } + [
+            ("deployer.node_name", "this node's name (default: host name)"),
+            ("deployer.machine_id", "machine identity (default: /etc/machine-id)"),
+            ("deployer.state_dir", "durable local state (default /var/lib/coxswain/deployer)"),
+            ("deployer.heartbeat_interval", "heartbeat interval (default 5s)"),
+            ("deployer.labels", "labels k=v,k2=v2"),
+            ("deployer.concurrency", "task batches run at once (default 8)"),
+            ("deployer.reboot_command", "what REBOOT runs after its delay (default: systemctl reboot || reboot)"),
+            ("deployer.container_socket", "Docker Engine API socket (default: /run/podman/podman.sock, then /var/run/docker.sock)"),
+            ("deployer.output_limit", "bytes of output kept per stream and task (default 1048576)"),
+            ("deployer.enrol_token", "one-time enrolment token from `coxswain node add` (secret; first start only)"),
+            ("deployer.gateway_url", "gateway to enrol with: http://host:port or unix:///path/gateway.sock"),
+            ("deployer.pass_environment", "agent environment variables jobs also get, comma-separated (default none; PATH, HOME, LANG… always)"),
+        ]
 
     /// Variables every job gets from the agent's environment (when set there).
     package static let baseEnvironment = ["PATH", "HOME", "LANG", "LC_ALL", "TZ", "USER", "LOGNAME", "SHELL", "TERM"]

@@ -38,7 +38,9 @@ package struct NodeIdentity: Sendable {
             sealing = SealingKeyPair.generate()
             try saveKeys(signing: signing, sealing: sealing, directory: directory)
         }
-        let credentials = FileManager.default.contents(atPath: directory + "/credentials.json").flatMap { try? JSONDecoder().decode(EnrolResponse.self, from: $0) }
+        let credentials = FileManager.default.contents(atPath: directory + "/credentials.json").flatMap {
+            try? JSONDecoder().decode(EnrolResponse.self, from: $0)
+        }
         return NodeIdentity(signing: signing, sealing: sealing, credentials: credentials)
     }
 

@@ -146,16 +146,18 @@ package struct ProcessRunner: Sendable {
         if supervision.cancelledBeforeExit {
             return .success(.cancelled)
         }
-        return .success(.finished(ProcessOutcome(
-            exitCode: status.exitCode,
-            terminationSignal: status.terminationSignal,
-            timedOut: supervision.terminationReason == .timeout,
-            stdout: stdout,
-            stderr: stderr,
-            truncated: truncated,
-            startedAt: startedAt,
-            finishedAt: Date()
-        )))
+        return .success(
+            .finished(
+                ProcessOutcome(
+                    exitCode: status.exitCode,
+                    terminationSignal: status.terminationSignal,
+                    timedOut: supervision.terminationReason == .timeout,
+                    stdout: stdout,
+                    stderr: stderr,
+                    truncated: truncated,
+                    startedAt: startedAt,
+                    finishedAt: Date()
+                )))
     }
 
     /// Set by the task's cancellation handler, read by the run's thread between waits (so a

@@ -141,7 +141,8 @@ struct ProcessSupervision {
         // The child runs: wait for output, its exit or the next deadline.
         var wait: Duration
         if let terminatedAt {
-            wait = killedAt == nil
+            wait =
+                killedAt == nil
                 ? bounded(until: terminatedAt.advanced(by: configuration.killGrace), now: now)
                 : configuration.pollInterval
         } else {

@@ -1,9 +1,10 @@
 import CoxswainCore
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 import GRDB
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// The agent's durable task journal (SQLite via GRDB, in the state directory). A task is journaled
 /// as started before it runs and as finished (with its result) before the result is published, so
@@ -89,7 +90,9 @@ package struct TaskJournal: Sendable {
                     INSERT INTO tasks (task_id, job_id, verb, started_at, finished_at, result) VALUES (?, ?, '', ?, ?, ?)
                     ON CONFLICT (task_id) DO UPDATE SET finished_at = excluded.finished_at, result = excluded.result
                     """,
-                arguments: [result.taskID.description, result.jobID.description, result.startedAt.timeIntervalSince1970, result.finishedAt.timeIntervalSince1970, json]
+                arguments: [
+                    result.taskID.description, result.jobID.description, result.startedAt.timeIntervalSince1970, result.finishedAt.timeIntervalSince1970, json,
+                ]
             )
         }
     }

@@ -53,7 +53,9 @@ struct Transfer {
         }
         var scratch: String?
         if blueprint {
-            guard let fetcher = context.artifacts else { throw ArtifactFetchError(description: "this agent knows no gateway to fetch files from (deployer.gateway_url)") }
+            guard let fetcher = context.artifacts else {
+                throw ArtifactFetchError(description: "this agent knows no gateway to fetch files from (deployer.gateway_url)")
+            }
             let directory = NSTemporaryDirectory() + "coxswain-blueprint-\(UUID().uuidString.prefix(8))"
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             scratch = directory
@@ -95,7 +97,9 @@ struct Transfer {
                 }
                 lines.append("\(file.path) rendered from \(file.artifact.name)")
             } else {
-                guard let fetcher = context.artifacts else { throw ArtifactFetchError(description: "this agent knows no gateway to fetch files from (deployer.gateway_url)") }
+                guard let fetcher = context.artifacts else {
+                    throw ArtifactFetchError(description: "this agent knows no gateway to fetch files from (deployer.gateway_url)")
+                }
                 try await fetcher.fetch(file.artifact, task: context.taskID, to: file.path, mode: file.mode)
                 lines.append("\(file.path) written (\(file.artifact.size) bytes)")
             }

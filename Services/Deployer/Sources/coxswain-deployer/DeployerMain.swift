@@ -21,7 +21,9 @@ struct DeployerMain: AsyncParsableCommand {
     @Option(help: "One-time enrolment token from `coxswain node add` (key deployer.enrol_token).") var enrolToken: String?
     @Option(help: "Gateway to enrol with: http://host:port or unix:///path (key deployer.gateway_url).") var gatewayURL: String?
     @Flag(help: "Enrol (keys, broker credentials) and exit without running.") var enrolOnly = false
-    @Flag(help: "Discard this node's keys and broker credentials and enrol again with the enrolment token (offline re-key; args, envs and the job cache are kept).")
+    @Flag(
+        help:
+            "Discard this node's keys and broker credentials and enrol again with the enrolment token (offline re-key; args, envs and the job cache are kept).")
     var reenrol = false
 
     func run() async throws {
@@ -33,7 +35,9 @@ struct DeployerMain: AsyncParsableCommand {
         LoggingBootstrap.bootstrap(level: configuration.common.logLevel)
         let logger = Logger(label: "coxswain.deployer")
         if reenrol {
-            guard configuration.enrolToken != nil else { throw ValidationError("--reenrol needs an enrolment token (--enrol-token or COXSWAIN_DEPLOYER_ENROL_TOKEN)") }
+            guard configuration.enrolToken != nil else {
+                throw ValidationError("--reenrol needs an enrolment token (--enrol-token or COXSWAIN_DEPLOYER_ENROL_TOKEN)")
+            }
             try NodeIdentity.discard(directory: configuration.stateDirectory)
             logger.notice("node keys and credentials discarded; enrolling again")
         }
@@ -47,7 +51,8 @@ struct DeployerMain: AsyncParsableCommand {
         } catch {
             if "\(error)".contains("login") {
                 // Exit 78 (EX_CONFIG): the supervisor should not restart a node whose broker user is gone.
-                logger.critical("the broker refuses this node's credentials (removed, or re-enrolled elsewhere): enrol again with `coxswain node add` and --reenrol")
+                logger.critical(
+                    "the broker refuses this node's credentials (removed, or re-enrolled elsewhere): enrol again with `coxswain node add` and --reenrol")
                 throw ExitCode(78)
             }
             throw error

@@ -35,14 +35,16 @@ struct ContainersController: Sendable {
             let known = try await nodes.existing(targets, team: call.principal.teamID)
             let unknown = targets.filter { !known.contains($0) }
             if !unknown.isEmpty {
-                throw HTTPResponseError(.unknownTarget, "unknown target\(unknown.count == 1 ? "" : "s"): \(unknown.joined(separator: ", ")); nothing was submitted")
+                throw HTTPResponseError(
+                    .unknownTarget, "unknown target\(unknown.count == 1 ? "" : "s"): \(unknown.joined(separator: ", ")); nothing was submitted")
             }
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let arguments = String(decoding: try encoder.encode(operation), as: UTF8.self)
         let id = try await enqueuer.enqueue(
-            JobEnqueuer.NewJob(verb: .container, arguments: arguments, targets: targets, timeoutSeconds: timeout, name: "container \(operation.action.rawValue)"),
+            JobEnqueuer.NewJob(
+                verb: .container, arguments: arguments, targets: targets, timeoutSeconds: timeout, name: "container \(operation.action.rawValue)"),
             principal: call.principal
         )
         return APIResponse.json(SubmitJobResponse(jobID: id, status: .submitted), status: .accepted)

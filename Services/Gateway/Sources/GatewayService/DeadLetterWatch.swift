@@ -32,10 +32,13 @@ struct DeadLetterWatch: Service {
                     if count > last {
                         logger.warning("dead-letter queue grew", metadata: ["dead_letters.count": "\(count)", "dead_letters.limit": "\(Self.limit)"])
                         let event = AuditEvent(
-                            teamID: nil, time: Date(), actor: "service:gateway", action: "dead_letters.growing", target: "queue:\(Topology.deadLetterQueue.name)",
+                            teamID: nil, time: Date(), actor: "service:gateway", action: "dead_letters.growing",
+                            target: "queue:\(Topology.deadLetterQueue.name)",
                             outcome: .failed, requestID: nil, details: ["count": "\(count)", "previous": "\(last)", "limit": "\(Self.limit)"]
                         )
-                        try await publisher.publish([try OutgoingMessage(event, exchange: Topology.events, routingKey: Topology.RoutingKey.audit("dead_letters.growing"))])
+                        try await publisher.publish([
+                            try OutgoingMessage(event, exchange: Topology.events, routingKey: Topology.RoutingKey.audit("dead_letters.growing"))
+                        ])
                     }
                     last = count
                 } catch is CancellationError {

@@ -160,7 +160,6 @@ package enum GatewayApp {
     }
 }
 
-
 /// A flag set once, read from anywhere.
 final class ManagedFlag: Sendable {
     private let value = Atomic<Bool>(false)

@@ -44,12 +44,14 @@ package struct JobSubmissionValidator: Sendable {
         var submission = request
         guard let verb = Verb(parsing: submission.verb) else {
             throw HTTPResponseError(
-                .unknownVerb, "unknown verb '\(submission.verb)'; known verbs: \(Verb.allCases.filter { !$0.traits.contains(.operationOnly) }.map(\.rawValue).joined(separator: ", "))"
+                .unknownVerb,
+                "unknown verb '\(submission.verb)'; known verbs: \(Verb.allCases.filter { !$0.traits.contains(.operationOnly) }.map(\.rawValue).joined(separator: ", "))"
             )
         }
         if verb.traits.contains(.operationOnly) {
             // Its own routes check the role each action needs; a job would bypass that.
-            throw HTTPResponseError(.unknownVerb, "\(verb.rawValue) is not submitted as a job: use the container commands (coxswain container …, coxswain image …)")
+            throw HTTPResponseError(
+                .unknownVerb, "\(verb.rawValue) is not submitted as a job: use the container commands (coxswain container …, coxswain image …)")
         }
         if verb.traits.contains(.adminOnly), role < .admin {
             throw .forbidden("\(verb.rawValue) needs the admin role in team \(team)")

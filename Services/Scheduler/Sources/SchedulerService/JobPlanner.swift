@@ -30,7 +30,9 @@ package struct JobPlanner: Sendable {
                 let unknown = assign.filter { byName[$0] == nil }
                 guard unknown.isEmpty else { return .reject("step \(seq + 1) is assigned to unknown node(s): \(unknown.joined(separator: ", "))") }
                 targets = assign.compactMap { byName[$0] }.map { n in
-                    n.online ? PlannedTask(taskID: TaskID(), node: n.name, status: .pending) : PlannedTask(taskID: TaskID(), node: n.name, status: .failed, error: "node \(n.name) is offline")
+                    n.online
+                        ? PlannedTask(taskID: TaskID(), node: n.name, status: .pending)
+                        : PlannedTask(taskID: TaskID(), node: n.name, status: .failed, error: "node \(n.name) is offline")
                 }
             }
             if step.runOnce == true, let first = targets.first(where: { $0.status == .pending }) ?? targets.first { targets = [first] }

@@ -77,7 +77,9 @@ package struct Scheduler: Sendable {
             if (job.steps ?? []).contains(where: { Verb(parsing: $0.verb) == .queueSentinel }) {
                 let nodes = Array(Set(tasks.filter { $0.step.map { Verb(parsing: $0.verb) == .queueSentinel } ?? false }.map(\.node.rawValue)))
                 let (dropped, finished) = try await repository.dropQueued(team: job.team, nodes: nodes, sentinel: job.id)
-                if !dropped.isEmpty { logger.notice("QUEUESENTINEL dropped queued tasks", metadata: ["job.id": "\(job.id)", "tasks.count": "\(dropped.count)"]) }
+                if !dropped.isEmpty {
+                    logger.notice("QUEUESENTINEL dropped queued tasks", metadata: ["job.id": "\(job.id)", "tasks.count": "\(dropped.count)"])
+                }
                 try await publishOutcomes(tasks: dropped, jobs: finished)
             }
         }
@@ -139,7 +141,8 @@ package struct Scheduler: Sendable {
                 teamID: seals[id].map { TeamID($0.seal.team) }, time: Date(), actor: "service:scheduler", action: "job.refused", target: "job:\(id)",
                 outcome: .refused, requestID: "\(id)", details: ["reason": reason]
             )
-            events.append(try OutgoingMessage(audit, exchange: Topology.events, routingKey: Topology.RoutingKey.audit("job.refused"), messageID: "job-refused:\(id)"))
+            events.append(
+                try OutgoingMessage(audit, exchange: Topology.events, routingKey: Topology.RoutingKey.audit("job.refused"), messageID: "job-refused:\(id)"))
             try await publisher.publish(events)
         }
         return verified
@@ -163,13 +166,16 @@ package struct Scheduler: Sendable {
                 kept.append(t)
                 continue
             }
-            let reason = sameTeam ? "the task's work is not part of its sealed job (changed in the database?)" : "the task's node is not enrolled in the job's team"
+            let reason =
+                sameTeam ? "the task's work is not part of its sealed job (changed in the database?)" : "the task's node is not enrolled in the job's team"
             logger.critical("refusing to dispatch a task", metadata: ["job.id": "\(t.jobID)", "task.id": "\(t.taskID)", "reason": "\(reason)"])
             let audit = AuditEvent(
                 teamID: TeamID(seal.team), time: Date(), actor: "service:scheduler", action: "task.refused", target: "job:\(t.jobID)/node:\(t.node)",
                 outcome: .refused, requestID: "\(t.jobID)", details: ["reason": reason, "task": "\(t.taskID)"]
             )
-            refused.append(try OutgoingMessage(audit, exchange: Topology.events, routingKey: Topology.RoutingKey.audit("task.refused"), messageID: "task-refused:\(t.taskID)"))
+            refused.append(
+                try OutgoingMessage(
+                    audit, exchange: Topology.events, routingKey: Topology.RoutingKey.audit("task.refused"), messageID: "task-refused:\(t.taskID)"))
         }
         if !refused.isEmpty { try await publisher.publish(refused) }
         return kept
@@ -306,7 +312,8 @@ package struct Scheduler: Sendable {
             e.taskStatus = t.status
             e.exitCode = t.exitCode
             // One id per task: a replayed outcome is deduplicated by Audit and by webhooks.
-            events.append(try OutgoingMessage(e, exchange: Topology.events, routingKey: Topology.RoutingKey.job(.taskFinished), messageID: "task-finished:\(t.taskID)"))
+            events.append(
+                try OutgoingMessage(e, exchange: Topology.events, routingKey: Topology.RoutingKey.job(.taskFinished), messageID: "task-finished:\(t.taskID)"))
         }
         for j in jobs {
             events.append(try completionEvent(j))
@@ -334,7 +341,8 @@ package struct Scheduler: Sendable {
                 )
                 let decision = gates.evaluate(
                     job.tasks.map {
-                        StepGates.TaskState(id: $0.id, node: $0.node, seq: $0.seq, status: $0.status, gate: $0.gate, finishedAt: $0.finishedAt, queryValue: $0.queryValue)
+                        StepGates.TaskState(
+                            id: $0.id, node: $0.node, seq: $0.seq, status: $0.status, gate: $0.gate, finishedAt: $0.finishedAt, queryValue: $0.queryValue)
                     },
                     facts: facts
                 )
@@ -470,7 +478,8 @@ package struct Scheduler: Sendable {
             // Then bootstrap runs past retention, and artifacts nothing refers to any more.
             let (runs, artifacts) = try await repository.purgeUnreferenced(olderThan: configuration.jobRetention.seconds)
             if runs + artifacts > 0 {
-                logger.notice("bootstrap runs and artifacts past retention deleted", metadata: ["bootstrap.purged": "\(runs)", "artifacts.purged": "\(artifacts)"])
+                logger.notice(
+                    "bootstrap runs and artifacts past retention deleted", metadata: ["bootstrap.purged": "\(runs)", "artifacts.purged": "\(artifacts)"])
             }
         }
         let silent = try await nodes.markSilentNodesOffline(missedHeartbeats: Double(configuration.offlineAfterMissedHeartbeats))

@@ -19,9 +19,12 @@ package enum SchedulerApp {
         amqp.connectionName = "coxswain-scheduler"
         let publisher = AMQPPublisher(configuration: amqp, topology: Topology.scheduler, logger: logger)
         let prefetch = UInt16(configuration.prefetch)
-        let jobsConsumer = AMQPConsumer(configuration: amqp, queue: Topology.schedulerJobs.name, prefetch: min(prefetch, 64), topology: Topology.scheduler, logger: logger)
-        let resultsConsumer = AMQPConsumer(configuration: amqp, queue: Topology.schedulerResults.name, prefetch: prefetch, topology: Topology.scheduler, logger: logger)
-        let heartbeatConsumer = AMQPConsumer(configuration: amqp, queue: Topology.schedulerHeartbeats.name, prefetch: prefetch, topology: Topology.scheduler, logger: logger)
+        let jobsConsumer = AMQPConsumer(
+            configuration: amqp, queue: Topology.schedulerJobs.name, prefetch: min(prefetch, 64), topology: Topology.scheduler, logger: logger)
+        let resultsConsumer = AMQPConsumer(
+            configuration: amqp, queue: Topology.schedulerResults.name, prefetch: prefetch, topology: Topology.scheduler, logger: logger)
+        let heartbeatConsumer = AMQPConsumer(
+            configuration: amqp, queue: Topology.schedulerHeartbeats.name, prefetch: prefetch, topology: Topology.scheduler, logger: logger)
 
         let masterKey = try SecretBox(base64Key: configuration.security.masterKey)
         let scheduler = Scheduler(
@@ -48,7 +51,10 @@ package enum SchedulerApp {
             await migrated.wait()
             await MessageLoop<SignedTaskResult>(
                 consumer: resultsConsumer, maxBatch: batch, logger: logger,
-                refuse: { Topology.RoutingKey.nodeMessageProblem(routingKey: $0.delivery.routingKey, type: $0.delivery.properties.type ?? SignedTaskResult.messageType, claimedNode: $0.message.node) },
+                refuse: {
+                    Topology.RoutingKey.nodeMessageProblem(
+                        routingKey: $0.delivery.routingKey, type: $0.delivery.properties.type ?? SignedTaskResult.messageType, claimedNode: $0.message.node)
+                },
                 deadLettered: deadLettered
             ) { received in
                 try await scheduler.ingest(signedResults: received.map(\.message))
@@ -58,7 +64,10 @@ package enum SchedulerApp {
             await migrated.wait()
             await MessageLoop<SignedHeartbeat>(
                 consumer: heartbeatConsumer, maxBatch: batch, logger: logger,
-                refuse: { Topology.RoutingKey.nodeMessageProblem(routingKey: $0.delivery.routingKey, type: $0.delivery.properties.type ?? SignedHeartbeat.messageType, claimedNode: $0.message.node) },
+                refuse: {
+                    Topology.RoutingKey.nodeMessageProblem(
+                        routingKey: $0.delivery.routingKey, type: $0.delivery.properties.type ?? SignedHeartbeat.messageType, claimedNode: $0.message.node)
+                },
                 deadLettered: deadLettered
             ) { received in
                 try await scheduler.ingest(signedHeartbeats: received.map(\.message))

@@ -20,15 +20,16 @@ package struct SchedulerConfiguration: Sendable {
     /// `scheduler.job_retention`: finished jobs (and their tasks) older than this are deleted. Default 30 days (720h).
     package var jobRetention: Duration
 
-    package static let keys: [(key: String, help: String)] = CommonConfiguration.keys + SecurityConfiguration.keys + [
-        ("scheduler.sweep_interval", "how often timeouts, liveness and stranded work are checked (default 1s)"),
-        ("scheduler.offline_after_missed", "heartbeats a node may miss before it is offline (default 3)"),
-        ("scheduler.result_grace", "extra wait past a task's timeout before it is failed (default 30s)"),
-        ("scheduler.stranded_after", "age after which undispatched work is re-dispatched (default 3s)"),
-        ("scheduler.batch_size", "results/heartbeats per transaction (default 500)"),
-        ("scheduler.prefetch", "unacknowledged messages per queue (default 512)"),
-        ("scheduler.job_retention", "delete finished jobs and bootstrap runs, and artifacts nothing refers to, older than this (default 720h = 30 days)"),
-    ]
+    package static let keys: [(key: String, help: String)] =
+        CommonConfiguration.keys + SecurityConfiguration.keys + [
+            ("scheduler.sweep_interval", "how often timeouts, liveness and stranded work are checked (default 1s)"),
+            ("scheduler.offline_after_missed", "heartbeats a node may miss before it is offline (default 3)"),
+            ("scheduler.result_grace", "extra wait past a task's timeout before it is failed (default 30s)"),
+            ("scheduler.stranded_after", "age after which undispatched work is re-dispatched (default 3s)"),
+            ("scheduler.batch_size", "results/heartbeats per transaction (default 500)"),
+            ("scheduler.prefetch", "unacknowledged messages per queue (default 512)"),
+            ("scheduler.job_retention", "delete finished jobs and bootstrap runs, and artifacts nothing refers to, older than this (default 720h = 30 days)"),
+        ]
 
     package init(_ config: ConfigReaderStack) throws(ConfigError) {
         common = try CommonConfiguration(config, needsDatabase: true)
@@ -42,4 +43,3 @@ package struct SchedulerConfiguration: Sendable {
         jobRetention = try config.duration("scheduler.job_retention", default: .seconds(30 * 86400), minimum: .seconds(1))
     }
 }
-

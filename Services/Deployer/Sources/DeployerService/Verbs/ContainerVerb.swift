@@ -73,7 +73,10 @@ struct ContainerVerb: VerbHandler {
             return try Self.answer(["removed": [op.container ?? ""]])
         case .imageList:
             let images = try await engine.listImages().map { image in
-                ["id": image.id, "tags": image.repoTags.joined(separator: ","), "size": image.size.map(String.init) ?? "", "created": image.created.map(String.init) ?? ""]
+                [
+                    "id": image.id, "tags": image.repoTags.joined(separator: ","), "size": image.size.map(String.init) ?? "",
+                    "created": image.created.map(String.init) ?? "",
+                ]
             }
             return try Self.answer(images)
         case .imagePull:
