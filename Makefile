@@ -11,7 +11,8 @@
 #                   and a Deployer, 5 rounds each of a 1000-step orchestration on two nodes (own run dir
 #                   .run-chaos; make test runs one 150-step round of each)
 #   make build | status | logs | clean-run
-# Ports of `make run`: PostgreSQL 25432, AMQP 25672 (management 35672), HTTP 28080.
+# Ports of `make run`: PostgreSQL 25432, AMQP 25672 (management 35672), HTTP 28080, registry 25500;
+# the container engine (Podman's Docker API) listens on .run/engine/podman.sock.
 
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
@@ -22,6 +23,7 @@ RUN_DIR := $(CURDIR)/.run
 PG_PORT := 25432
 AMQP_PORT := 25672
 HTTP_PORT := 28080
+REGISTRY_PORT := 25500
 RUN_ENV := RUN_DIR=$(RUN_DIR) PG_PORT=$(PG_PORT) AMQP_PORT=$(AMQP_PORT) HTTP_PORT=$(HTTP_PORT)
 ARGS ?=
 
@@ -31,12 +33,14 @@ run:
 	scripts/deps.sh
 	swift build
 	$(RUN_ENV) scripts/infra.sh start
+	$(RUN_ENV) REGISTRY_PORT=$(REGISTRY_PORT) scripts/engine.sh start
 	$(RUN_ENV) scripts/platform.sh start
 	scripts/install-cli.sh
 	$(RUN_ENV) scripts/demo.sh
 
 stop:
 	$(RUN_ENV) scripts/platform.sh stop
+	$(RUN_ENV) scripts/engine.sh stop
 	$(RUN_ENV) scripts/infra.sh stop
 
 test:
@@ -53,7 +57,7 @@ bench:
 
 chaos:
 	COXSWAIN_CHAOS_ROUNDS=$${COXSWAIN_CHAOS_ROUNDS:-5} COXSWAIN_CHAOS_STEPS=$${COXSWAIN_CHAOS_STEPS:-1000} \
-	  TEST_RUN_DIR=$(CURDIR)/.run-chaos TEST_PG_PORT=25492 TEST_AMQP_PORT=25732 scripts/test.sh --filter 'IntegrationTests.ChaosTests'
+	  TEST_RUN_DIR=$(CURDIR)/.run-chaos TEST_PG_PORT=25492 TEST_AMQP_PORT=25732 TEST_REGISTRY_PORT=25520 scripts/test.sh --filter 'IntegrationTests.ChaosTests'
 
 build:
 	swift build
@@ -64,7 +68,7 @@ status:
 
 clean-run:
 	for d in $(CURDIR)/.run $(CURDIR)/.run-test $(CURDIR)/.run-bench $(CURDIR)/.run-chaos; do \
-	  if [ -d "$$d" ]; then RUN_DIR="$$d" scripts/platform.sh stop; RUN_DIR="$$d" scripts/infra.sh stop; fi; \
+	  if [ -d "$$d" ]; then RUN_DIR="$$d" scripts/platform.sh stop; RUN_DIR="$$d" scripts/engine.sh stop; RUN_DIR="$$d" scripts/infra.sh stop; fi; \
 	done
 	rm -rf $(CURDIR)/.run $(CURDIR)/.run-test $(CURDIR)/.run-bench $(CURDIR)/.run-chaos
 

@@ -160,7 +160,9 @@ let package = Package(
                 path: "Tests/NotifyTests"
             ),
             .testTarget(name: "CryptoTests", dependencies: ["CoxswainCrypto"], path: "Tests/CryptoTests"),
-            .testTarget(name: "ContainerEngineTests", dependencies: ["CoxswainContainerEngine", "CoxswainCore", log], path: "Tests/ContainerEngineTests"),
+            .testTarget(
+                name: "ContainerEngineTests", dependencies: ["CoxswainContainerEngine", "CoxswainCore", log, httpClient, nioCore],
+                path: "Tests/ContainerEngineTests"),
             .testTarget(name: "CLITests", dependencies: ["CoxswainCLI"], path: "Tests/CLITests"),
             .testTarget(name: "SchedulerTests", dependencies: ["SchedulerService", "CoxswainCore", "CoxswainOrchestration"], path: "Tests/SchedulerTests"),
             .testTarget(name: "GatewayTests", dependencies: ["GatewayService", "CoxswainCore"], path: "Tests/GatewayTests"),
@@ -168,8 +170,8 @@ let package = Package(
             .testTarget(
                 name: "IntegrationTests",
                 dependencies: [
-                    "CoxswainCore", "CoxswainRuntime", "CoxswainStore", "CoxswainAMQP", "CoxswainMessaging", "CoxswainCrypto", "DeployerService",
-                    "GatewayService", postgres, log,
+                    "CoxswainCore", "CoxswainRuntime", "CoxswainStore", "CoxswainAMQP", "CoxswainMessaging", "CoxswainCrypto", "CoxswainContainerEngine",
+                    "DeployerService", "GatewayService", postgres, log, httpClient,
                 ],
                 path: "Tests/IntegrationTests"
             ),

@@ -26,6 +26,10 @@ demo() {
 }
 demo exec --verb RUN 'uname -a' --wait
 demo exec --verb ECHO hello --wait
+demo manage --list-nodes
+# The nodes drive the container engine that scripts/engine.sh started (Podman's Docker API).
+demo image list --node node-a
+demo container list --all --node node-a
 
 if [[ $(command -v coxswain || true) == /usr/local/bin/coxswain ]] || [[ $(command -v coxswain || true) == "$REPO/.run/bin/coxswain" ]]; then
   path_hint="coxswain is on your PATH ($(command -v coxswain))."
@@ -46,6 +50,7 @@ What next:
   coxswain exec --verb RUN hostname --target node-a --wait
   coxswain exec --verb ECHO hello --wait --output json
   coxswain manage --list-jobs                           # recent jobs; details: coxswain manage --job-info last
+  coxswain container list --all; coxswain image list    # containers and images on the nodes' engine
   make status    # what runs          make logs    # follow the service logs
   make stop      # stop everything    make test    # the test suite (own ports, runs beside this)
 TXT

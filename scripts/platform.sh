@@ -60,7 +60,13 @@ start_service() {
 # A Deployer runs on a node: it gets none of the central secrets (database URL, admin broker URL,
 # management URL, master key) that infra.env exports. Its own broker user comes from enrolment.
 NODE_ENV=(env -u COXSWAIN_DATABASE_URL -u COXSWAIN_AMQP_URL -u COXSWAIN_AMQP_MANAGEMENT_URL -u COXSWAIN_SECURITY_MASTER_KEY
-  -u PG_PASSWORD -u AMQP_PASSWORD)
+  -u PG_PASSWORD -u AMQP_PASSWORD -u COXSWAIN_REGISTRY_PASSWORD)
+# The nodes drive the container engine of scripts/engine.sh when it runs (make run starts it).
+if [[ -s $RUN_DIR/engine.env ]]; then
+  # shellcheck source=/dev/null
+  . "$RUN_DIR/engine.env"
+  NODE_ENV+=("COXSWAIN_DEPLOYER_CONTAINER_SOCKET=${COXSWAIN_ENGINE_SOCKET:-}")
+fi
 
 # start_deployer NODE_NAME: a node that never enrolled is first added through the gateway's socket
 # (`coxswain node add`), and its agent starts once with the one-time enrolment token.

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole Coxswain test suite: installs missing packages, builds, starts a private
-# PostgreSQL + RabbitMQ in $REPO/.run-test (PG 25442, AMQP 25682, so it runs beside `make run`),
+# PostgreSQL + RabbitMQ in $REPO/.run-test (PG 25442, AMQP 25682, so it runs beside `make run`)
+# and a container engine with a registry (scripts/engine.sh, registry 25510),
 # runs `swift test` against them and always stops them again.
 #
 # Usage: scripts/test.sh [SWIFT_TEST_ARGS...]     e.g. scripts/test.sh --filter IntegrationTests
@@ -10,8 +11,9 @@ set -euo pipefail
 . "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
 LOG_TAG="test"
 
-# TEST_RUN_DIR / TEST_PG_PORT / TEST_AMQP_PORT let two suites run side by side (e.g. a chaos run beside make test).
+# TEST_RUN_DIR / TEST_PG_PORT / TEST_AMQP_PORT / TEST_REGISTRY_PORT let two suites run side by side (e.g. a chaos run beside make test).
 export RUN_DIR=${TEST_RUN_DIR:-$REPO/.run-test} PG_PORT=${TEST_PG_PORT:-25442} AMQP_PORT=${TEST_AMQP_PORT:-25682}
+REGISTRY_PORT=${TEST_REGISTRY_PORT:-25510}
 T0=$EPOCHREALTIME
 cd "$REPO"
 
@@ -42,6 +44,7 @@ cleanup() {
   trap - EXIT INT TERM
   # Services that tests may have left behind (pidfiles under $RUN_DIR/pids), then the infra.
   "$REPO/scripts/platform.sh" stop > /dev/null 2>&1 || true
+  "$REPO/scripts/engine.sh" stop || true
   "$REPO/scripts/infra.sh" stop || true
   log "total $(elapsed_since "$T0") s"
   exit "$rc"
@@ -53,6 +56,10 @@ trap 'exit 143' TERM
 "$REPO/scripts/infra.sh" start
 # shellcheck source=/dev/null
 . "$RUN_DIR/infra.env"
+# A real container engine (Podman's Docker API) and registry for the container suites.
+REGISTRY_PORT=$REGISTRY_PORT "$REPO/scripts/engine.sh" start
+# shellcheck source=/dev/null
+. "$RUN_DIR/engine.env"
 export COXSWAIN_BIN_DIR=$REPO/.build/debug
 export COXSWAIN_TEST_RUN_DIR=$RUN_DIR
 export COXSWAIN_TEST_RESTART_BROKER="$REPO/scripts/infra.sh restart-rabbitmq"   # needs RUN_DIR, AMQP_PORT (exported)

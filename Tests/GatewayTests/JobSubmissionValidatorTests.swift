@@ -35,7 +35,13 @@ struct JobSubmissionValidatorTests {
         #expect(Verb.allCases.filter { $0.traits.contains(.waitsForNodes) } == [.query, .queryWait, .jobWait])
         #expect(Verb.allCases.filter { $0.traits.contains(.needsArtifacts) } == [.add, .copy])
         #expect(Verb.allCases.filter { $0.traits.contains(.adminOnly) } == [.rekey])
-        #expect(Verb.stepVerbs == Verb.allCases.filter { $0 != .rekey })
+        #expect(Verb.stepVerbs == Verb.allCases.filter { $0 != .rekey && $0 != .container })
+    }
+
+    @Test("CONTAINER is never a job: its routes check the role per action")
+    func containerRefused() {
+        let request = SubmitJobRequest(verb: "CONTAINER", arguments: #"{"action":"remove","prefix":"web"}"#)
+        #expect(throws: HTTPResponseError.self) { try JobSubmissionValidator().validate(request, role: .owner, team: "default") }
     }
 
     @Test("a plain RUN passes unchanged, with the default timeout")

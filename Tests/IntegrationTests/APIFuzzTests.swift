@@ -357,6 +357,14 @@ struct APIFuzzer {
                 type: "BootstrapRunRequest", fields: ["plan", "threads", "acceptNewHostKeys", "privateKey", "passphrase", "credential"],
                 sample: FuzzJSON.parse(Array(Self.bootstrapSample(n).utf8))
             )
+        case .containerRead:
+            return FuzzBodySpec(
+                ContainerOperationRequest(operation: ContainerOperation(action: .list, prefix: "fuzz", all: true), targets: ["node-a"], timeoutSeconds: 30))
+        case .containerControl:
+            return FuzzBodySpec(
+                ContainerOperationRequest(operation: ContainerOperation(action: .stop, container: "fuzz-\(n)", timeSeconds: 1), targets: ["node-a"]))
+        case .containerAdmin:
+            return FuzzBodySpec(ContainerOperationRequest(operation: ContainerOperation(action: .remove, prefix: "fuzz"), targets: ["node-a"]))
         case .uploadArtifact:
             // Raw content, not JSON; the valid body is the uploaded artifact itself.
             return FuzzBodySpec(type: "artifact content", fields: [], sample: .verbatim(artifact))

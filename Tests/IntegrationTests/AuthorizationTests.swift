@@ -71,6 +71,9 @@ extension PlatformTests {
                 case .setRole: return #"{"role":"viewer"}"#
                 case .createUser: return #"{"name":"c-\#(suffix)","password":"another-long-password","role":"viewer"}"#
                 case .createToken: return #"{"name":"x","role":"viewer"}"#
+                case .containerRead: return #"{"operation":{"action":"list"}}"#
+                case .containerControl: return #"{"operation":{"action":"start","container":"ghost"}}"#
+                case .containerAdmin: return #"{"operation":{"action":"remove","prefix":"ghost"}}"#
                 case .login, .acceptInvitation, .enrol, .logout: return "{}"
                 default: return nil
                 }

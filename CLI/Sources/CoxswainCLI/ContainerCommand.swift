@@ -41,7 +41,7 @@ package struct ContainerCommand: AsyncParsableCommand {
                         rows.append([task.node, c.name, c.image, c.state, c.status ?? "", c.ports.joined(separator: ",")])
                     }
                 }
-                return Render.table(["NODE", "NAME", "IMAGE", "STATE", "STATUS", "PORTS"], rows)
+                return ([Render.table(["NODE", "NAME", "IMAGE", "STATE", "STATUS", "PORTS"], rows)] + ContainerCommand.failures(detail)).joined(separator: "\n")
             }
         }
     }
@@ -84,38 +84,31 @@ package struct ContainerCommand: AsyncParsableCommand {
         }
     }
 
-    struct Start: AsyncParsableCommand {
+    struct Start: SingleContainerCommand {
         static let configuration = CommandConfiguration(abstract: "Start a container (members).")
+        static let action = ContainerOperation.Action.start
         @Argument var container: String
         @OptionGroup var targeting: Targeting
         @OptionGroup var global: GlobalOptions
-        func run() async throws {
-            try await ContainerCommand.perform(ContainerOperation(action: .start, container: container), targeting, global, render: ContainerCommand.perNode)
-        }
+        var time: Int? { nil }
     }
 
-    struct Stop: AsyncParsableCommand {
+    struct Stop: SingleContainerCommand {
         static let configuration = CommandConfiguration(abstract: "Stop a container (members): SIGTERM, then SIGKILL after --time.")
+        static let action = ContainerOperation.Action.stop
         @Argument var container: String
         @Option(help: "Seconds to wait before the engine kills it (default 10).") var time: Int?
         @OptionGroup var targeting: Targeting
         @OptionGroup var global: GlobalOptions
-        func run() async throws {
-            try await ContainerCommand.perform(
-                ContainerOperation(action: .stop, container: container, timeSeconds: time), targeting, global, render: ContainerCommand.perNode)
-        }
     }
 
-    struct Restart: AsyncParsableCommand {
+    struct Restart: SingleContainerCommand {
         static let configuration = CommandConfiguration(abstract: "Restart a container (members).")
+        static let action = ContainerOperation.Action.restart
         @Argument var container: String
         @Option(help: "Seconds to wait before the engine kills it (default 10).") var time: Int?
         @OptionGroup var targeting: Targeting
         @OptionGroup var global: GlobalOptions
-        func run() async throws {
-            try await ContainerCommand.perform(
-                ContainerOperation(action: .restart, container: container, timeSeconds: time), targeting, global, render: ContainerCommand.perNode)
-        }
     }
 
     struct Remove: AsyncParsableCommand {
@@ -169,6 +162,22 @@ package struct ContainerCommand: AsyncParsableCommand {
     }
 }
 
+/// A command acting on one named container (start, stop, restart): one line per node.
+protocol SingleContainerCommand: AsyncParsableCommand {
+    static var action: ContainerOperation.Action { get }
+    var container: String { get }
+    var time: Int? { get }
+    var targeting: ContainerCommand.Targeting { get }
+    var global: GlobalOptions { get }
+}
+
+extension SingleContainerCommand {
+    func run() async throws {
+        try await ContainerCommand.perform(
+            ContainerOperation(action: Self.action, container: container, timeSeconds: time), targeting, global, render: ContainerCommand.perNode)
+    }
+}
+
 /// `coxswain image list|pull|remove|prune`.
 package struct ImageCommand: AsyncParsableCommand {
     package static let configuration = CommandConfiguration(
@@ -188,7 +197,7 @@ package struct ImageCommand: AsyncParsableCommand {
                         rows.append([task.node, image["tags"] ?? "", String((image["id"] ?? "").prefix(19)), image["size"] ?? ""])
                     }
                 }
-                return Render.table(["NODE", "TAGS", "ID", "SIZE"], rows)
+                return ([Render.table(["NODE", "TAGS", "ID", "SIZE"], rows)] + ContainerCommand.failures(detail)).joined(separator: "\n")
             }
         }
     }
@@ -269,7 +278,13 @@ extension ContainerCommand {
                 rows.append([task.node] + columns.map { item[$0] ?? "" })
             }
         }
-        let failures = detail.tasks.filter { $0.status != .succeeded }.map { "\($0.node): error: \($0.error ?? $0.status.rawValue)" }
-        return ([Render.table(["NODE"] + columns.map { $0.uppercased() }, rows)] + failures).joined(separator: "\n")
+        return ([Render.table(["NODE"] + columns.map { $0.uppercased() }, rows)] + failures(detail)).joined(separator: "\n")
+    }
+
+    /// One line per node that did not answer: its error (no engine, the engine refused, …).
+    static func failures(_ detail: JobDetail) -> [String] {
+        var lines = detail.tasks.filter { $0.status != .succeeded }.sorted { $0.node < $1.node }.map { "\($0.node): error: \($0.error ?? $0.status.rawValue)" }
+        if detail.tasks.isEmpty, let error = detail.job.error { lines.append("error: \(error)") }
+        return lines
     }
 }

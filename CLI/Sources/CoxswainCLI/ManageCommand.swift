@@ -30,7 +30,7 @@ package struct ManageCommand: AsyncParsableCommand {
         }
     }
 
-    @Flag(help: "List nodes with status, version and uptime.") var listNodes = false
+    @Flag(help: "List nodes with status, version, container engine and uptime.") var listNodes = false
     @Flag(help: "List jobs, newest first.") var listJobs = false
     @Option(help: "With --list-jobs: success, failed or processing.") var filter: JobFilter?
     @Option(help: "With --list-jobs: how many (default 50).") var limit: Int = 50
@@ -74,10 +74,11 @@ package struct ManageCommand: AsyncParsableCommand {
                 guard global.output == .table else { return try Render.machine(nodes, format: global.output) }
                 print(
                     Render.table(
-                        ["NAME", "STATUS", "VERSION", "HOST UPTIME", "AGENT UPTIME", "LAST SEEN", "MACHINE ID", "LABELS"],
+                        ["NAME", "STATUS", "VERSION", "ENGINE", "HOST UPTIME", "AGENT UPTIME", "LAST SEEN", "MACHINE ID", "LABELS"],
                         nodes.map {
                             [
-                                $0.name, $0.status.rawValue, $0.version, Render.seconds($0.hostUptimeSeconds), Render.seconds($0.agentUptimeSeconds),
+                                $0.name, $0.status.rawValue, $0.version, Render.firstLine($0.engine?.summary ?? "-", max: 48),
+                                Render.seconds($0.hostUptimeSeconds), Render.seconds($0.agentUptimeSeconds),
                                 Render.seconds(Date().timeIntervalSince($0.lastSeen)) + " ago", String($0.machineID.prefix(12)),
                                 $0.labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ","),
                             ]
