@@ -13,7 +13,7 @@ LOG_TAG=deps
 PACKAGES=(
   rabbitmq-server librabbitmq-dev libsodium-dev libyaml-dev libssh2-1-dev openssh-server openssh-client
   postgresql-15 postgresql-client-15 libpq-dev libsqlite3-dev
-  curl python3 ca-certificates procps iproute2 shellcheck
+  curl python3 ca-certificates procps iproute2 shellcheck facter
   podman runc catatonit busybox-static docker-registry apache2-utils
 )
 

@@ -29,7 +29,7 @@ extension Verb {
     /// This verb's traits (see `VerbTraits`).
     public var traits: VerbTraits {
         switch self {
-        case .run, .arg, .env, .workdir, .cachefile, .service, .pkg, .dnf: []
+        case .run, .arg, .env, .workdir, .cachefile, .service, .pkg, .dnf, .facter: []
         case .echo, .cacheevict, .wait, .cacheDump: .uncached
         case .rekey: [.uncached, .adminOnly, .notAStep]
         case .add, .copy: [.stepOnly, .needsArtifacts]

@@ -34,6 +34,8 @@ public enum Verb: String, Codable, Sendable, CaseIterable {
     case reboot = "REBOOT"
     /// Internal: the node returns its args, envs and job cache (`coxswain manage --dump-cache NODE`).
     case cacheDump = "CACHEDUMP"
+    /// Runs `facter --json` on the node and caches its facts as the arg `facter` (the other args stay).
+    case facter = "FACTER"
     /// Internal: one container operation on the node's engine (`coxswain container …`, `coxswain
     /// image …`); its arguments are a `ContainerOperation` as JSON. Submitted only through the
     /// container routes, which check the role each action needs.
@@ -65,6 +67,7 @@ public enum Verb: String, Codable, Sendable, CaseIterable {
         case .queueSentinel: "QUEUESENTINEL: drop every queued, not yet started task on the targets"
         case .reboot: "REBOOT [SECONDS]: reboot the node; its queued work waits for its next heartbeat"
         case .cacheDump: "CACHEDUMP: the node's args, envs and job cache (coxswain manage --dump-cache)"
+        case .facter: "FACTER: cache the node's facts (facter --json) as the arg 'facter', for templates"
         case .container: "CONTAINER: a container operation (use `coxswain container …` and `coxswain image …`)"
         }
     }

@@ -68,6 +68,8 @@ extension ParsedArguments {
             return .reboot(seconds: seconds)
         case "CACHEDUMP":
             return .cacheDump
+        case "FACTER":
+            return .facter
         default:
             throw failure("has no parser")
         }

@@ -45,6 +45,8 @@ package enum VerbCall: Sendable, Equatable, Codable {
     case reboot(seconds: Int?)
     /// Internal (`coxswain manage --dump-cache NODE`): the node's args, envs and job cache.
     case cacheDump
+    /// `FACTER`: run `facter --json` on the node and cache the facts as the arg `facter`.
+    case facter
     /// The job carried `--exec-help`: show ``VerbParser/help(verb:)`` for `verb` instead of
     /// running anything (Directord prints the help and stops the orchestration).
     case execHelp(verb: String)

@@ -104,6 +104,10 @@ extension VerbSpec {
         packageManager("PKG"),
         packageManager("DNF"),
         VerbSpec(
+            name: "FACTER", summary: "Run facter on every target and cache its facts as the argument 'facter', for templates.",
+            operands: "", options: [],
+            notes: ["The other args stay; facts are read with facter --json (Debian: apt-get install facter)."]),
+        VerbSpec(
             name: "CACHEDUMP", summary: "Return the node's args, envs and job cache as JSON (coxswain manage --dump-cache NODE).",
             operands: "", options: []),
         VerbSpec(

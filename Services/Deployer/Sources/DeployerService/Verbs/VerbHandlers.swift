@@ -19,6 +19,7 @@ package enum VerbHandlers {
             VerbPipeline(TransferVerb(), store: store),
             VerbPipeline(QueryVerbs(store: store), store: store),
             VerbPipeline(RebootVerb(), store: store),
+            VerbPipeline(FacterVerb(store: store), store: store),
             QueueSentinelVerb(store: store),
             RekeyVerb(trust: trust),
             ContainerVerb(engine: engine),
