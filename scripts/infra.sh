@@ -351,6 +351,10 @@ rmq_kill() {
     i=$((i + 1))
     (( i < 200 )) || die "RabbitMQ survived kill -KILL for 10 s"
   done
+  local port
+  for port in "$AMQP_PORT" "$MGMT_PORT" "$DIST_PORT"; do
+    wait_port_closed 127.0.0.1 "$port" 10 || die "port $port still listens 10 s after RabbitMQ was killed"
+  done
   rm -f "$RMQ_PIDFILE" "$BEAM_PIDFILE"
 }
 
@@ -469,6 +473,7 @@ cmd_restart_postgres() {
   # The dead postmaster may linger as a zombie (slow reaping here), which PostgreSQL's own
   # lock-file check takes for a live postmaster: remove its lock files (every process is gone).
   rm -f "$PG_PIDFILE" "$PGDATA/postmaster.pid" "$PGDATA"/.s.PGSQL.*.lock
+  wait_port_closed 127.0.0.1 "$PG_PORT" 10 || die "port $PG_PORT still listens 10 s after PostgreSQL was killed"
   log "PostgreSQL dead after $(elapsed_since "$t0") s; starting again"
   pg_launch
   pg_wait

@@ -104,6 +104,17 @@ wait_port() {
   done
 }
 
+# wait_port_closed HOST PORT TIMEOUT_S: poll every 0.05 s until nothing listens on the port. A
+# killed multi-threaded process (beam) shows as a zombie before its last thread has closed the
+# listening sockets, so "dead" is not yet "port free".
+wait_port_closed() {
+  local host=$1 port=$2 deadline=$((SECONDS + $3))
+  while port_open "$host" "$port"; do
+    (( SECONDS < deadline )) || return 1
+    sleep 0.05
+  done
+}
+
 # port_owner_pid PORT: PID of the process listening on TCP PORT (needs ss; empty if unknown).
 port_owner_pid() {
   ss -Hltnp "sport = :$1" 2> /dev/null | grep -o 'pid=[0-9]*' | head -n 1 | cut -d= -f2 || true

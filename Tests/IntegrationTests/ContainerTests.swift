@@ -55,7 +55,7 @@ extension PlatformTests {
             // a web server on a free loopback port, and a container that writes three lines and exits.
             let image = try ImageReference(parsing: "\(registry)/demo/httpd:1")
             try await engine.pullImage(image, credentials: credentials)
-            let port = UInt16.random(in: 41000...48999)
+            let port = UInt16(TestPlatform.freePort())
             var web = ContainerSpec(image: image.description, name: try ContainerNaming.containerName(prefix: prefix, name: "web"))
             web.labels = ContainerLabels.managedLabels(team: "default", prefix: prefix, deployment: "test", configDigest: "sha256:0")
             web.portBindings = [.init(container: .init(8080), hostIP: "127.0.0.1", hostPort: port)]
