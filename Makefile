@@ -24,6 +24,8 @@ PG_PORT := 25432
 AMQP_PORT := 25672
 HTTP_PORT := 28080
 REGISTRY_PORT := 25500
+# The demo web container's port on 127.0.0.1 (make run curls it).
+DEMO_WEB_PORT := 25580
 RUN_ENV := RUN_DIR=$(RUN_DIR) PG_PORT=$(PG_PORT) AMQP_PORT=$(AMQP_PORT) HTTP_PORT=$(HTTP_PORT)
 ARGS ?=
 
@@ -36,7 +38,7 @@ run:
 	$(RUN_ENV) REGISTRY_PORT=$(REGISTRY_PORT) scripts/engine.sh start
 	$(RUN_ENV) scripts/platform.sh start
 	scripts/install-cli.sh
-	$(RUN_ENV) scripts/demo.sh
+	$(RUN_ENV) DEMO_WEB_PORT=$(DEMO_WEB_PORT) scripts/demo.sh
 
 stop:
 	$(RUN_ENV) scripts/platform.sh stop

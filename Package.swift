@@ -52,6 +52,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/stencilproject/Stencil.git", from: "0.15.1"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         // C libraries from Debian.
@@ -96,13 +97,18 @@ let package = Package(
             name: "CoxswainContainerEngine",
             dependencies: ["CoxswainCore", httpClient, log, nioCore, .product(name: "NIOFoundationCompat", package: "swift-nio")],
             path: "Shared/CoxswainContainerEngine", exclude: ["README.md"]),
+        .target(name: "CoxswainDelivery", dependencies: ["CoxswainCore"], path: "Shared/CoxswainDelivery", exclude: ["README.md"]),
+        .target(
+            name: "CoxswainRegistry",
+            dependencies: ["CoxswainCore", httpClient, log, nioCore, .product(name: "Crypto", package: "swift-crypto")],
+            path: "Shared/CoxswainRegistry", exclude: ["README.md"]),
     ]
         + service(
             "Gateway", executable: "coxswain-gateway",
             dependencies: [
                 "CoxswainNotify",
                 "CoxswainCore", "CoxswainAMQP", "CoxswainMessaging", "CoxswainStore", "CoxswainConfig", "CoxswainCrypto", "CoxswainBrokerAdmin",
-                "CoxswainOrchestration", "CoxswainCatalog", hummingbird, postgres, lifecycle, log, nioCore,
+                "CoxswainOrchestration", "CoxswainCatalog", "CoxswainRegistry", hummingbird, postgres, lifecycle, log, nioCore, httpClient,
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ])
         + service(
@@ -163,6 +169,14 @@ let package = Package(
             .testTarget(
                 name: "ContainerEngineTests", dependencies: ["CoxswainContainerEngine", "CoxswainCore", log, httpClient, nioCore],
                 path: "Tests/ContainerEngineTests"),
+            .testTarget(name: "DeliveryTests", dependencies: ["CoxswainDelivery", "CoxswainCore"], path: "Tests/DeliveryTests"),
+            .testTarget(
+                name: "RegistryTests",
+                dependencies: [
+                    "CoxswainRegistry", "CoxswainCore", log, httpClient, nioCore, .product(name: "Crypto", package: "swift-crypto"),
+                    .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+                ],
+                path: "Tests/RegistryTests"),
             .testTarget(name: "CLITests", dependencies: ["CoxswainCLI"], path: "Tests/CLITests"),
             .testTarget(name: "SchedulerTests", dependencies: ["SchedulerService", "CoxswainCore", "CoxswainOrchestration"], path: "Tests/SchedulerTests"),
             .testTarget(name: "GatewayTests", dependencies: ["GatewayService", "CoxswainCore"], path: "Tests/GatewayTests"),

@@ -2,10 +2,11 @@ extension ContainerEngine {
     /// Runs `command` in a running container and returns its exit code and output
     /// (`POST /containers/{id}/exec`, `POST /exec/{id}/start`, `GET /exec/{id}/json`): what a
     /// health check needs. Bounded by `timeout` as a whole; the process may keep running in the
-    /// container after a timeout.
+    /// container after a timeout. `privileged` gives the process extended privileges (Directord's
+    /// `POD --exec-run --privileged`).
     package func exec(
         _ id: String, command: [String], environment: [String: String] = [:], user: String? = nil, workingDirectory: String? = nil,
-        timeout: Duration = .seconds(30)
+        privileged: Bool = false, timeout: Duration = .seconds(30)
     ) async throws -> ExecResult {
         // The API's field names.
         // swift-format-ignore: AlwaysUseLowerCamelCase
@@ -17,6 +18,7 @@ extension ContainerEngine {
             let Env: [String]?
             let User: String?
             let WorkingDir: String?
+            let Privileged: Bool
         }
         // The API's field names.
         // swift-format-ignore: AlwaysUseLowerCamelCase
@@ -39,7 +41,7 @@ extension ContainerEngine {
             .post, "/containers/\(Self.pathSegment(id))/exec",
             body: CreateBody(
                 Cmd: command, Env: environment.isEmpty ? nil : environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }, User: user,
-                WorkingDir: workingDirectory),
+                WorkingDir: workingDirectory, Privileged: privileged),
             operation: createOperation)
         try expect(created, [201, 200], operation: createOperation, notFound: ("container", id))
         let execID = try decode(Created.self, created, operation: createOperation).Id

@@ -33,6 +33,9 @@ package enum ContainerEngineError: Error, Equatable, Sendable, CustomStringConve
     case invalidImageReference(String, reason: String)
     /// A request could not be built from the given values (for example a label that is not UTF-8).
     case invalidRequest(operation: String, reason: String)
+    /// The call needs Podman's libpod API (pods, `play kube`, TLS choices per pull), and the engine
+    /// behind `socket` is another one (`engine`: its kind and version, such as `docker 20.10.24`).
+    case libpodUnavailable(socket: String, engine: String, feature: String)
 
     /// `true` if the same call may succeed later without a fix: the engine was unreachable,
     /// slow or failing (5xx), or the registry failed. Missing objects, conflicts, bad
@@ -44,7 +47,7 @@ package enum ContainerEngineError: Error, Equatable, Sendable, CustomStringConve
         case .http(let status, _, _):
             status == 408 || status == 429 || status >= 500
         case .noEngineFound, .notFound, .conflict, .unauthorized, .imageNotFound, .invalidResponse, .invalidName,
-            .invalidImageReference, .invalidRequest:
+            .invalidImageReference, .invalidRequest, .libpodUnavailable:
             false
         }
     }
@@ -80,6 +83,8 @@ package enum ContainerEngineError: Error, Equatable, Sendable, CustomStringConve
             "invalid image reference \"\(reference)\": \(reason)"
         case .invalidRequest(let operation, let reason):
             "cannot build \(operation): \(reason)"
+        case .libpodUnavailable(let socket, let engine, let feature):
+            "\(feature) needs Podman's libpod API; the engine at \(socket) is \(engine), which does not serve it; run Podman (podman system service) on this node or point the job at Podman's socket"
         }
     }
 }

@@ -29,8 +29,10 @@ extension Verb {
     /// This verb's traits (see `VerbTraits`).
     public var traits: VerbTraits {
         switch self {
-        case .run, .arg, .env, .workdir, .cachefile, .service, .pkg, .dnf, .facter: []
-        case .echo, .cacheevict, .wait, .cacheDump: .uncached
+        case .run, .arg, .env, .workdir, .cachefile, .service, .pkg, .dnf, .facter, .secontext, .containerConfigData: []
+        // The engine's state changes behind the cache's back (a pod removed, an image pruned): a
+        // cached POD --play or CONTAINER_IMAGE --pull would skip work that is needed again.
+        case .echo, .cacheevict, .wait, .cacheDump, .pod, .containerImage: .uncached
         case .rekey: [.uncached, .adminOnly, .notAStep]
         case .add, .copy: [.stepOnly, .needsArtifacts]
         case .query: [.stepOnly, .uncached, .gated, .waitsForNodes]

@@ -36,6 +36,15 @@ public enum Verb: String, Codable, Sendable, CaseIterable {
     case cacheDump = "CACHEDUMP"
     /// Runs `facter --json` on the node and caches its facts as the arg `facter` (the other args stay).
     case facter = "FACTER"
+    /// Directord's pod verb: start, stop, remove, kill or inspect a Podman pod, play a Kubernetes
+    /// YAML file, or run a command in a container (Podman's libpod API on the node's engine).
+    case pod = "POD"
+    /// Directord's image verb: pull, push, tag, list or inspect images on the node's engine.
+    case containerImage = "CONTAINER_IMAGE"
+    /// Directord's SELinux file-context verb (`semanage fcontext`); fails where SELinux is not enabled.
+    case secontext = "SECONTEXT"
+    /// Directord's container-config verb: JSON configs on the node cached as the arg `configs`.
+    case containerConfigData = "CONTAINER_CONFIG_DATA"
     /// Internal: one container operation on the node's engine (`coxswain container …`, `coxswain
     /// image …`); its arguments are a `ContainerOperation` as JSON. Submitted only through the
     /// container routes, which check the role each action needs.
@@ -68,6 +77,10 @@ public enum Verb: String, Codable, Sendable, CaseIterable {
         case .reboot: "REBOOT [SECONDS]: reboot the node; its queued work waits for its next heartbeat"
         case .cacheDump: "CACHEDUMP: the node's args, envs and job cache (coxswain manage --dump-cache)"
         case .facter: "FACTER: cache the node's facts (facter --json) as the arg 'facter', for templates"
+        case .pod: "POD --start|--stop|--rm|--kill|--inspect POD | --play FILE | --exec-run CONTAINER --command CMD...: Podman pods"
+        case .containerImage: "CONTAINER_IMAGE --pull|--push|--inspect IMAGE... | --tag IMAGE NEW | --list: images on the node's engine"
+        case .secontext: "SECONTEXT --setype TYPE [--ftype F] [--seuser U] [--selevel L] TARGET: an SELinux file context"
+        case .containerConfigData: "CONTAINER_CONFIG_DATA --config-path PATH [--config-pattern GLOB]: JSON container configs as the arg 'configs'"
         case .container: "CONTAINER: a container operation (use `coxswain container …` and `coxswain image …`)"
         }
     }

@@ -70,6 +70,14 @@ extension ParsedArguments {
             return .cacheDump
         case "FACTER":
             return .facter
+        case "POD":
+            return .pod(try pod())
+        case "CONTAINER_IMAGE":
+            return .containerImage(try image())
+        case "SECONTEXT":
+            return .secontext(try secontext())
+        case "CONTAINER_CONFIG_DATA":
+            return try containerConfigData()
         default:
             throw failure("has no parser")
         }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The options and operands of one job, read from its argument string and then its `vars:`,
 /// before they are checked and turned into a ``VerbCall``.
 ///
@@ -117,7 +119,7 @@ struct ParsedArguments {
         case .flag:
             if let inline { throw failure("\(option.flag) takes no value (got '\(inline)')") }
             flags[dest] = true
-        case .value(let metavar):
+        case .value(let metavar), .structured(let metavar):
             values[dest] = [try inline ?? nextValue(for: option, metavar: metavar, from: &cursor)]
         case .repeated(let metavar):
             values[dest, default: []].append(try inline ?? nextValue(for: option, metavar: metavar, from: &cursor))
@@ -169,6 +171,9 @@ struct ParsedArguments {
                     }
                 case .repeated, .values:
                     values[dest] = try words(value, key: key)
+                case .structured:
+                    // Kept as JSON text, which reads back as the same YAML literal.
+                    values[dest] = value == .null ? nil : [Self.jsonText(value)]
                 }
             } else if spec.operandVars.contains(dest) {
                 operandVars[dest] = try words(value, key: key)
@@ -260,6 +265,19 @@ struct ParsedArguments {
             throw failure("\(origin(dest)) must be at most \(Int(Self.maximumSeconds)) seconds (30 days), got \(raw)")
         }
         return number
+    }
+
+    /// The last value of `dest` read as a YAML/JSON literal (``OptionSpec/Kind/structured(metavar:)``).
+    func structured(_ dest: String) throws(OrchestrationError) -> YAMLValue? {
+        guard let text = try string(dest) else { return nil }
+        return YAMLValue.literal(text)
+    }
+
+    /// A value as JSON text (sorted keys), for a structured option given under `vars:`.
+    static func jsonText(_ value: YAMLValue) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? value.description
     }
 
     /// The operands, or those given under `vars:` as `dest` (which win).

@@ -47,6 +47,16 @@ package enum VerbCall: Sendable, Equatable, Codable {
     case cacheDump
     /// `FACTER`: run `facter --json` on the node and cache the facts as the arg `facter`.
     case facter
+    /// `POD --start|--stop|--rm|--kill|--inspect POD | --play FILE | --exec-run CONTAINER --command WORD…`:
+    /// one Podman pod operation through the engine's libpod API.
+    case pod(PodCall)
+    /// `CONTAINER_IMAGE --pull|--push|--inspect IMAGE… | --tag IMAGE NEW | --list`: images on the node's engine.
+    case containerImage(ImageCall)
+    /// `SECONTEXT --setype TYPE [--ftype F] [--seuser U] [--selevel L] [--reload BOOL] TARGET`: an SELinux file context.
+    case secontext(SEContextCall)
+    /// `CONTAINER_CONFIG_DATA --config-path PATH [--config-pattern GLOB] [--config-overrides MAP]`: the
+    /// container configs (JSON files, one per container) cached as the arg `configs`, `overrides` merged in.
+    case containerConfigData(path: String, pattern: String, overrides: YAMLValue?, debug: Bool)
     /// The job carried `--exec-help`: show ``VerbParser/help(verb:)`` for `verb` instead of
     /// running anything (Directord prints the help and stops the orchestration).
     case execHelp(verb: String)

@@ -108,6 +108,78 @@ extension VerbSpec {
             operands: "", options: [],
             notes: ["The other args stay; facts are read with facter --json (Debian: apt-get install facter)."]),
         VerbSpec(
+            name: "POD",
+            summary:
+                "Manage Podman pods on every target: start, stop, remove, kill or inspect one, play a Kubernetes YAML file, or run a command in a container.",
+            operands: "",
+            options: [
+                .value("--start", "POD", "Start the pod POD."),
+                .value("--stop", "POD", "Stop the pod POD (its containers get their stop timeout, Podman's default 10 s)."),
+                .value("--rm", "POD", "Remove the pod POD (with --force also when it runs)."),
+                .value("--kill", "POD", "Send --kill-signal to the running containers of the pod POD."),
+                .value("--inspect", "POD", "Print the pod POD's state and containers as JSON."),
+                .value("--play", "FILE", "Create and start the pods of the Kubernetes YAML file FILE on the node (podman play kube)."),
+                .value("--exec-run", "CONTAINER", "Run --command in the running container CONTAINER."),
+                OptionSpec(flag: "--command", kind: .values(metavar: "WORD"), help: "The command for --exec-run: every word up to the next option."),
+                OptionSpec(
+                    flag: "--env", kind: .values(metavar: "KEY=VALUE"),
+                    help: "Environment for --exec-run: KEY=VALUE words, each may be a comma-separated list."),
+                .flag("--privileged", "Run --exec-run's command with extended privileges."),
+                .flag("--force", "With --rm: stop and remove the pod's containers first."),
+                .value("--kill-signal", "SIGNAL", "The signal --kill sends (default SIGKILL): a name (TERM, SIGHUP) or a number."),
+                .flag("--no-tlsverify", "With --play: pull images over plain HTTP or without verifying certificates."),
+                .value("--socket-path", "PATH", "The engine's socket (default: the node's, deployer.container_socket)."),
+            ],
+            notes: [
+                "Give exactly one of --start, --stop, --rm, --kill, --inspect, --play, --exec-run. Pods need Podman's libpod API",
+                "(podman system service); an engine that is not Podman is refused. --play reads FILE on the node.",
+            ]),
+        VerbSpec(
+            name: "CONTAINER_IMAGE", summary: "Pull, push, tag, list or inspect container images on every target's engine.",
+            operands: "[IMAGE…]",
+            options: [
+                .flag("--pull", "Pull each IMAGE (progress is streamed)."),
+                .flag("--push", "Push each IMAGE to its registry."),
+                .flag("--tag", "Tag the first IMAGE as the second: --tag IMAGE NEW."),
+                .flag("--list", "List every image on the node (no IMAGE)."),
+                .flag("--inspect", "Print each IMAGE's details as JSON."),
+                .flag("--no-tlsverify", "Reach the registry over plain HTTP or without verifying its certificate (Podman)."),
+                .value("--socket-path", "PATH", "The engine's socket (default: the node's, deployer.container_socket)."),
+            ],
+            operandVars: ["images"],
+            notes: [
+                "Give exactly one of --pull, --push, --tag, --list, --inspect. Registry credentials come from the job's secret",
+                "environment COXSWAIN_REGISTRY_AUTH (JSON: username, password, serverAddress), for images of that registry.",
+            ]),
+        VerbSpec(
+            name: "SECONTEXT", summary: "Add or modify the SELinux file-context rule for TARGET on every target (semanage fcontext).",
+            operands: "TARGET",
+            options: [
+                .value("--setype", "TYPE", "The SELinux type (required), such as container_file_t."),
+                .value("--ftype", "F", "The file type: a (all), b, c, d, f, l, p or s (default: all files)."),
+                .value("--seuser", "USER", "The SELinux user (system_u for a new rule)."),
+                .value("--selevel", "LEVEL", "The MLS/MCS level (s0 for a new rule)."),
+                .value("--reload", "BOOL", "Reload the policy after the change: true or false (default false)."),
+            ],
+            operandVars: ["target"],
+            notes: ["A node without SELinux enabled fails the job saying so."]),
+        VerbSpec(
+            name: "CONTAINER_CONFIG_DATA",
+            summary: "Load the container configs (JSON files, one per container) under PATH on every target into the argument 'configs'.",
+            operands: "",
+            options: [
+                .value("--config-path", "PATH", "A directory of JSON files, or one JSON file (required)."),
+                .value("--config-pattern", "GLOB", "Which files of the directory to read (default *.json)."),
+                OptionSpec(
+                    flag: "--config-overrides", kind: .structured(metavar: "MAP"),
+                    help: "A map merged over the configs (maps merged, lists extended), JSON or under vars:."),
+                .flag("--debug", "Report every file read on stderr."),
+            ],
+            notes: [
+                "Each file's name without its extension is its key: configs.web is web.json. A PATH that does not exist",
+                "loads nothing and succeeds (as in Directord).",
+            ]),
+        VerbSpec(
             name: "CACHEDUMP", summary: "Return the node's args, envs and job cache as JSON (coxswain manage --dump-cache NODE).",
             operands: "", options: []),
         VerbSpec(

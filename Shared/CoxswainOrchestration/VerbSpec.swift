@@ -12,6 +12,9 @@ struct OptionSpec: Sendable {
         case values(metavar: String)
         /// Everything after the flag, as written (`WAIT --cmd CMD…`); in `vars:` a string.
         case rest(metavar: String)
+        /// One value read as a YAML/JSON literal (`--config-overrides '{"web": {"image": "x"}}'`);
+        /// in `vars:` any value, a map included.
+        case structured(metavar: String)
     }
 
     /// The flag with its dashes (`--stdout-arg`).
@@ -27,7 +30,7 @@ struct OptionSpec: Sendable {
     var usage: String {
         switch kind {
         case .flag: "[\(flag)]"
-        case .value(let metavar), .repeated(let metavar): "[\(flag) \(metavar)]"
+        case .value(let metavar), .repeated(let metavar), .structured(let metavar): "[\(flag) \(metavar)]"
         case .values(let metavar): "[\(flag) \(metavar) …]"
         case .rest(let metavar): "[\(flag) \(metavar)…]"
         }
@@ -96,7 +99,7 @@ struct VerbSpec: Sendable {
         let labels = allOptions.map { option -> String in
             switch option.kind {
             case .flag: option.flag
-            case .value(let metavar), .repeated(let metavar): "\(option.flag) \(metavar)"
+            case .value(let metavar), .repeated(let metavar), .structured(let metavar): "\(option.flag) \(metavar)"
             case .values(let metavar): "\(option.flag) \(metavar) …"
             case .rest(let metavar): "\(option.flag) \(metavar)…"
             }

@@ -160,7 +160,10 @@ struct LifecycleTests {
         #expect(Set(Verb.allCases.filter { $0.traits.contains(.stepOnly) }) == [.add, .copy, .query, .queryWait, .jobWait, .queueSentinel, .reboot])
         #expect(
             Set(Verb.allCases.filter { $0.traits.contains(.uncached) }.map(\.rawValue))
-                == ["CACHEEVICT", "ECHO", "WAIT", "QUERY", "QUERY_WAIT", "JOB_WAIT", "REKEY", "REBOOT", "CACHEDUMP", "QUEUESENTINEL", "CONTAINER"])
+                == [
+                    "CACHEEVICT", "ECHO", "WAIT", "QUERY", "QUERY_WAIT", "JOB_WAIT", "REKEY", "REBOOT", "CACHEDUMP", "QUEUESENTINEL", "CONTAINER",
+                    "POD", "CONTAINER_IMAGE",
+                ])
         #expect(Verb.allCases.filter { $0.traits.contains(.adminOnly) } == [.rekey])
         #expect(Set(Verb.allCases).subtracting(Verb.stepVerbs) == [.rekey, .container])
         #expect(Verb.allCases.filter { $0.traits.contains(.operationOnly) } == [.container])

@@ -76,6 +76,16 @@ import Testing
         Step(verb: .run, arguments: "echo hi"),
         Step(verb: .cacheevict, arguments: "args"),
         Step(verb: .echo, arguments: "{{ name }}"),
+        Step(verb: .containerConfigData, arguments: "--config-path \(root)/configs"),
+        Step(verb: .containerConfigData, arguments: "--config-path \(root)/configs"),
+        Step(verb: .echo, arguments: "{{ configs.web.image }}"),
+        Step(verb: .containerConfigData, arguments: "--config-path \(root)/nowhere"),
+        Step(verb: .containerConfigData, arguments: "--config-path \(root)/configs", varsJSON: #"{"config_overrides": {"web": {"image": "w:2"}}}"#),
+        Step(verb: .pod, arguments: "--inspect web"),
+        Step(verb: .pod, arguments: "--stop web --force"),
+        Step(verb: .containerImage, arguments: "--list"),
+        Step(verb: .containerImage, arguments: "--tag a"),
+        Step(verb: .secontext, arguments: "--setype t --ftype x /srv"),
     ]
 
     /// What each step answered, one line each, as pinned from the agent before the split.
@@ -131,6 +141,16 @@ import Testing
         "RUN echo hi => succeeded exit=0 out=\"hi\\n\" err=\"\" error=nil fp=b283278c420cc6fefda9df49d2e7c46f8588cb36b64b50a3c1ad9e9cab4941e5 cached=false query=nil",
         "CACHEEVICT args => succeeded exit=0 out=\"evicted args\\n\" err=\"\" error=nil fp=9d13b7ca5df9a8f0ca380609118854da209ec5a99fc06ccc3031c90cd0b4368d cached=false query=nil",
         "ECHO {{ name }} => failed exit=nil out=\"\" err=\"\" error=\"template: template \'ECHO\' line 1: \'name\' is undefined; define it (an argument, a query result or a catalog variable) or guard it in the template with \'| default(...)\' or \'is defined\'\" fp=nil cached=false query=nil",
+        "CONTAINER_CONFIG_DATA --config-path /tmp/coxswain-deployer-golden/configs => succeeded exit=0 out=\"{\"web\":{\"image\":\"w:1\",\"ports\":[8080]}}\\n\" err=\"\" error=nil fp=c89f4fcc831ddb33d344110cc773868964d4366b2eb3e4a68e5b69b9c6e78af3 cached=false query=nil",
+        "CONTAINER_CONFIG_DATA --config-path /tmp/coxswain-deployer-golden/configs => succeeded exit=0 out=\"\" err=\"\" error=nil fp=c89f4fcc831ddb33d344110cc773868964d4366b2eb3e4a68e5b69b9c6e78af3 cached=true query=nil",
+        "ECHO {{ configs.web.image }} => succeeded exit=0 out=\"w:1\\n\" err=\"\" error=nil fp=c6ec1540ad4e19234ee15c9da0b9e3bace2e590bb8c1cf223a16d831b7a6d579 cached=false query=nil",
+        "CONTAINER_CONFIG_DATA --config-path /tmp/coxswain-deployer-golden/nowhere => succeeded exit=0 out=\"{}\\n\" err=\"/tmp/coxswain-deployer-golden/nowhere does not exist; no configs loaded\\n\" error=nil fp=19f31dce1f451b8cefce24163c4c295977e75ef808acd88e3ccedd47e3621a5b cached=false query=nil",
+        "CONTAINER_CONFIG_DATA --config-path /tmp/coxswain-deployer-golden/configs => succeeded exit=0 out=\"{\"web\":{\"image\":\"w:2\",\"ports\":[8080]}}\\n\" err=\"\" error=nil fp=b2c9a9357e841151a5861d042c013455b0692b1ac7478fb95266833537a006ea cached=false query=nil",
+        "POD --inspect web => failed exit=nil out=\"\" err=\"\" error=\"POD: no container engine on this node: this agent has no container engine configured\" fp=7dc40524a06522655af9f19ce29cf4ac320fa1a729a9e75e1ca28627a3dcfd23 cached=false query=nil",
+        "POD --stop web --force => failed exit=nil out=\"\" err=\"\" error=\"job (block 1): POD: --force only applies to --rm; see \'POD --exec-help\'\" fp=nil cached=false query=nil",
+        "CONTAINER_IMAGE --list => failed exit=nil out=\"\" err=\"\" error=\"CONTAINER_IMAGE: no container engine on this node: this agent has no container engine configured\" fp=767de410e10a708cf4170c434a76aecef277650deff91227d132396560410158 cached=false query=nil",
+        "CONTAINER_IMAGE --tag a => failed exit=nil out=\"\" err=\"\" error=\"job (block 1): CONTAINER_IMAGE: --tag needs exactly two images, IMAGE and NEW, got 1; see \'CONTAINER_IMAGE --exec-help\'\" fp=nil cached=false query=nil",
+        "SECONTEXT --setype t --ftype x /srv => failed exit=nil out=\"\" err=\"\" error=\"job (block 1): SECONTEXT: --ftype \'x\' is not a file type; choose one of a, b, c, d, f, l, p, s; see \'SECONTEXT --exec-help\'\" fp=nil cached=false query=nil",
     ]
 
     static func line(_ step: Step, _ outcome: VerbOutcome) -> String {
@@ -147,6 +167,8 @@ import Testing
         try FileManager.default.createDirectory(atPath: root + "/dest", withIntermediateDirectories: true)
         try "port: 8080\nhosts: [a, b]\n".write(toFile: root + "/vars.yaml", atomically: true, encoding: .utf8)
         try "answer: 42\n".write(toFile: root + "/world.yaml", atomically: true, encoding: .utf8)
+        try FileManager.default.createDirectory(atPath: root + "/configs", withIntermediateDirectories: true)
+        try #"{"image": "w:1", "ports": [8080]}"#.write(toFile: root + "/configs/web.json", atomically: true, encoding: .utf8)
         // The ADD destination already holds the content: nothing is fetched (this agent knows no Gateway).
         try artifactContent.write(toFile: root + "/dest/app.conf", atomically: true, encoding: .utf8)
         let state = root + "/state"

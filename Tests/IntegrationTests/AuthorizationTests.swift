@@ -74,6 +74,8 @@ extension PlatformTests {
                 case .containerRead: return #"{"operation":{"action":"list"}}"#
                 case .containerControl: return #"{"operation":{"action":"start","container":"ghost"}}"#
                 case .containerAdmin: return #"{"operation":{"action":"remove","prefix":"ghost"}}"#
+                case .addRegistry: return #"{"name":"r-\#(suffix)","kind":"unchecked"}"#
+                case .updateRegistry: return #"{"description":"x"}"#
                 case .login, .acceptInvitation, .enrol, .logout: return "{}"
                 default: return nil
                 }

@@ -50,9 +50,9 @@ struct OrchestrationErrorTests {
 
     @Test("an unknown verb names the job and lists the known verbs")
     func unknownVerb() throws {
-        let error = try #require(orchestrationFailure("- jobs:\n  - RUN: ok\n\n- jobs:\n  - RUN: ok\n  - CONTAINER_IMAGE: --pull alpine\n"))
-        #expect(error == .unknownVerb(SourceLocation(file: "site.yaml", line: 6, block: 2, job: 2), "CONTAINER_IMAGE", known: VerbParser.verbs))
-        #expect(error.description.hasPrefix("site.yaml:6 (block 2, job 2): unknown verb 'CONTAINER_IMAGE'; known verbs: RUN, ARG, ENV"))
+        let error = try #require(orchestrationFailure("- jobs:\n  - RUN: ok\n\n- jobs:\n  - RUN: ok\n  - CONTAINER_FROB: --pull alpine\n"))
+        #expect(error == .unknownVerb(SourceLocation(file: "site.yaml", line: 6, block: 2, job: 2), "CONTAINER_FROB", known: VerbParser.verbs))
+        #expect(error.description.hasPrefix("site.yaml:6 (block 2, job 2): unknown verb 'CONTAINER_FROB'; known verbs: RUN, ARG, ENV"))
     }
 
     @Test("a bad option names the job, the verb, the option and why")

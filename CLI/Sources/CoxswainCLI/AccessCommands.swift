@@ -2,15 +2,15 @@ import ArgumentParser
 import CoxswainCore
 import Foundation
 
-/// Reads a password: `--password-stdin`, else env COXSWAIN_PASSWORD, else a prompt without echo.
-func readPassword(fromStdin: Bool, prompt: String) throws -> String {
+/// Reads a password: `--password-stdin`, else env `environmentKey`, else a prompt without echo.
+func readPassword(fromStdin: Bool, prompt: String, environmentKey: String = "COXSWAIN_PASSWORD") throws -> String {
     if fromStdin {
         guard let line = readLine(strippingNewline: true), !line.isEmpty else { throw ValidationError("no password on standard input") }
         return line
     }
-    if let env = ProcessInfo.processInfo.environment["COXSWAIN_PASSWORD"], !env.isEmpty { return env }
+    if let env = ProcessInfo.processInfo.environment[environmentKey], !env.isEmpty { return env }
     guard isatty(STDIN_FILENO) == 1, let entered = getpass(prompt).map({ String(cString: $0) }), !entered.isEmpty else {
-        throw ValidationError("a password is needed: type it, pipe it with --password-stdin, or set COXSWAIN_PASSWORD")
+        throw ValidationError("a password is needed: type it, pipe it with --password-stdin, or set \(environmentKey)")
     }
     return entered
 }

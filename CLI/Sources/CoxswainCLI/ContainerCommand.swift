@@ -11,7 +11,7 @@ import Foundation
 package struct ContainerCommand: AsyncParsableCommand {
     package static let configuration = CommandConfiguration(
         commandName: "container", abstract: "Containers on the nodes' engines (Podman or Docker).",
-        subcommands: [List.self, Inspect.self, Logs.self, Start.self, Stop.self, Restart.self, Remove.self]
+        subcommands: [List.self, Inspect.self, Logs.self, Run.self, Start.self, Stop.self, Restart.self, Remove.self]
     )
     package init() {}
 
@@ -84,6 +84,24 @@ package struct ContainerCommand: AsyncParsableCommand {
         }
     }
 
+    struct Run: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Pull an image and start it as <prefix>-<name> on the nodes (members); pull progress is streamed.",
+            discussion: "Replacing, health checks and rollback are what deployments do; run starts one container and refuses an existing name.")
+        @Argument var image: String
+        @Option(help: "The name prefix (a DNS label), which list/remove --prefix select by.") var prefix: String
+        @Option(help: "The name after the prefix (a DNS label).") var name: String
+        @Option(name: [.customShort("p"), .customLong("publish")], help: "[HOST_IP:]HOST_PORT:CONTAINER_PORT[/udp] (repeatable).") var publish: [String] = []
+        @Option(help: "A team registry: completes the image and lends its credentials.") var registry: String?
+        @OptionGroup var targeting: Targeting
+        @OptionGroup var global: GlobalOptions
+        func run() async throws {
+            try await ContainerCommand.perform(
+                .run(image: image, prefix: prefix, name: name, ports: publish), targeting, global, stream: true, registry: registry,
+                render: ContainerCommand.perNode)
+        }
+    }
+
     struct Start: SingleContainerCommand {
         static let configuration = CommandConfiguration(abstract: "Start a container (members).")
         static let action = ContainerOperation.Action.start
@@ -128,13 +146,13 @@ package struct ContainerCommand: AsyncParsableCommand {
     /// prints `render(detail)` (JSON/YAML of the job with `--output`). Exits 1 when a node failed,
     /// 64 for an operation refused before anything was sent.
     static func perform(
-        _ operation: ContainerOperation, _ targeting: Targeting, _ global: GlobalOptions, stream: Bool = false,
+        _ operation: ContainerOperation, _ targeting: Targeting, _ global: GlobalOptions, stream: Bool = false, registry: String? = nil,
         render: @escaping @Sendable (JobDetail) -> String
     ) async throws {
         if let problem = operation.problem { throw ValidationError(problem) }
         let request = ContainerOperationRequest(
             operation: operation, targets: targeting.nodes.isEmpty ? nil : targeting.nodes,
-            timeoutSeconds: targeting.timeout ?? (operation.follow == true ? 3600 : nil)
+            timeoutSeconds: targeting.timeout ?? (operation.follow == true ? 3600 : nil), registry: registry
         )
         let failed = try await global.withClient { client -> Bool in
             let accepted = try await client.post(APIRoute.containers(for: operation.action).path, body: request, as: SubmitJobResponse.self)
@@ -203,13 +221,16 @@ package struct ImageCommand: AsyncParsableCommand {
     }
 
     struct Pull: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Pull an image on the nodes (members); progress is streamed.")
+        static let configuration = CommandConfiguration(
+            abstract: "Pull an image on the nodes (members); progress is streamed.",
+            discussion: "With --registry NAME the image is relative to that team registry (demo/httpd:1) and the nodes get its credentials.")
         @Argument var image: String
+        @Option(help: "A team registry (coxswain registry list): completes the image and lends its credentials.") var registry: String?
         @OptionGroup var targeting: ContainerCommand.Targeting
         @OptionGroup var global: GlobalOptions
         func run() async throws {
             try await ContainerCommand.perform(
-                ContainerOperation(action: .imagePull, image: image), targeting, global, stream: true, render: ContainerCommand.perNode)
+                ContainerOperation(action: .imagePull, image: image), targeting, global, stream: true, registry: registry, render: ContainerCommand.perNode)
         }
     }
 

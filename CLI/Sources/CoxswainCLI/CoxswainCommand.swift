@@ -11,7 +11,7 @@ package struct CoxswainCommand: AsyncParsableCommand {
         subcommands: [
             ExecCommand.self, ManageCommand.self, NodeCommand.self, LoginCommand.self, LogoutCommand.self, WhoAmICommand.self, TeamCommand.self,
             UserCommand.self, TokenCommand.self, AuditCommand.self, KeysCommand.self, NotificationCommand.self, OrchestrateCommand.self, BootstrapCommand.self,
-            ContainerCommand.self, ImageCommand.self, NetworkCommand.self, VolumeCommand.self, SystemdCommand.self,
+            ContainerCommand.self, ImageCommand.self, RegistryCommand.self, NetworkCommand.self, VolumeCommand.self, SystemdCommand.self,
         ]
     )
 

@@ -30,19 +30,23 @@ public enum APIRoute: String, CaseIterable, Sendable {
     case submitBootstrap, listBootstrap, getBootstrap, bootstrapEvents, bootstrapFile
     case addCredential, listCredentials, removeCredential, listKnownHosts, forgetKnownHost
     case containerRead, containerControl, containerAdmin
+    case addRegistry, listRegistries, getRegistry, updateRegistry, removeRegistry, checkRegistry, browseRegistry
 
     /// The route's method.
     public var method: APIMethod {
         switch self {
         case .health, .ready, .whoami, .listJobs, .getJob, .jobEvents, .listNodes, .listTeams, .listMembers, .listTokens, .listAudit, .verifyAudit,
             .listNotifications, .getArtifact, .nodeArtifact, .listBootstrap, .getBootstrap, .bootstrapEvents, .bootstrapFile, .listCredentials,
-            .listKnownHosts:
+            .listKnownHosts, .listRegistries, .getRegistry, .browseRegistry:
             .get
         case .login, .logout, .acceptInvitation, .enrol, .submitJob, .addNode, .createTeam, .invite, .createUser, .createToken, .rotateKeys,
-            .addNotification, .testNotification, .submitBootstrap, .addCredential, .containerRead, .containerControl, .containerAdmin:
+            .addNotification, .testNotification, .submitBootstrap, .addCredential, .containerRead, .containerControl, .containerAdmin, .addRegistry,
+            .checkRegistry:
             .post
-        case .setRole, .uploadArtifact: .put
-        case .removeNode, .removeMember, .revokeToken, .removeNotification, .purgeJobs, .purgeNodes, .removeCredential, .forgetKnownHost: .delete
+        case .setRole, .uploadArtifact, .updateRegistry: .put
+        case .removeNode, .removeMember, .revokeToken, .removeNotification, .purgeJobs, .purgeNodes, .removeCredential, .forgetKnownHost,
+            .removeRegistry:
+            .delete
         }
     }
 
@@ -87,6 +91,10 @@ public enum APIRoute: String, CaseIterable, Sendable {
         case .containerRead: "/v1/containers/read"
         case .containerControl: "/v1/containers/control"
         case .containerAdmin: "/v1/containers/admin"
+        case .addRegistry, .listRegistries: "/v1/registries"
+        case .getRegistry, .updateRegistry, .removeRegistry: "/v1/registries/:name"
+        case .checkRegistry: "/v1/registries/:name/check"
+        case .browseRegistry: "/v1/registries/:name/browse"
         }
     }
 
@@ -98,12 +106,14 @@ public enum APIRoute: String, CaseIterable, Sendable {
         // Tokens are self-service (a viewer may hold a read-only token); admins also see and revoke others'.
         case .logout, .whoami, .listJobs, .getJob, .jobEvents, .listNodes, .listTeams, .listMembers, .listAudit, .verifyAudit,
             .createToken, .listTokens, .revokeToken, .listNotifications, .getArtifact, .listBootstrap, .getBootstrap, .bootstrapEvents,
-            .listCredentials, .listKnownHosts, .containerRead:
+            .listCredentials, .listKnownHosts, .containerRead, .listRegistries, .getRegistry, .browseRegistry:
             .viewer
-        case .submitJob, .createTeam, .uploadArtifact, .bootstrapFile, .containerControl: .member
+        // Checking a registry uses its stored credentials (without showing them): members.
+        case .submitJob, .createTeam, .uploadArtifact, .bootstrapFile, .containerControl, .checkRegistry: .member
         // Bootstrapping is root on other machines: admins only.
         case .addNode, .removeNode, .invite, .setRole, .removeMember, .createUser, .addNotification, .removeNotification, .testNotification,
-            .purgeJobs, .purgeNodes, .submitBootstrap, .addCredential, .removeCredential, .forgetKnownHost, .containerAdmin:
+            .purgeJobs, .purgeNodes, .submitBootstrap, .addCredential, .removeCredential, .forgetKnownHost, .containerAdmin, .addRegistry,
+            .updateRegistry, .removeRegistry:
             .admin
         // The control-plane key is the installation's: owners of the default team only (checked in the handler).
         case .rotateKeys: .owner

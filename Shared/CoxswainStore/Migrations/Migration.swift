@@ -19,5 +19,6 @@ package struct Migration: Sendable {
         .m011BootstrapLease,
         .m012Reconcile,
         .m013ContainerEngine,
+        .m014Registries,
     ]
 }

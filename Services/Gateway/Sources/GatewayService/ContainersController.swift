@@ -1,4 +1,7 @@
 import CoxswainCore
+import CoxswainCrypto
+import CoxswainMessaging
+import CoxswainRegistry
 import CoxswainStore
 import Foundation
 import Hummingbird
@@ -9,6 +12,8 @@ import Hummingbird
 /// and prune — so the router's one role check covers it.
 struct ContainersController: Sendable {
     let nodes: NodeRepository
+    let registries: RegistriesController
+    let masterKey: SecretBox
     let enqueuer: JobEnqueuer
     let body: RequestBody
 
@@ -18,7 +23,7 @@ struct ContainersController: Sendable {
 
     func perform(_ call: Call, route: APIRoute) async throws -> Response {
         let request = try await body.decode(ContainerOperationRequest.self, from: call.request)
-        let operation = request.operation
+        var operation = request.operation
         let expected = APIRoute.containers(for: operation.action)
         guard expected == route else {
             throw HTTPResponseError(
@@ -39,14 +44,27 @@ struct ContainersController: Sendable {
                     .unknownTarget, "unknown target\(unknown.count == 1 ? "" : "s"): \(unknown.joined(separator: ", ")); nothing was submitted")
             }
         }
+        // The team label of a container comes from the caller's team, never from the request.
+        operation.team = operation.action == .run ? call.principal.teamName : nil
+        var secrets: [String: String] = [:]
+        if let name = request.registry {
+            guard operation.action == .imagePull || operation.action == .run else {
+                throw HTTPResponseError(.invalidArguments, "registry is for image pull and container run only")
+            }
+            let pull = try await registries.pull(operation.image ?? "", from: name, call: call)
+            operation.image = pull.image
+            if let auth = pull.auth { secrets[RegistryAuth.environmentKey] = String(decoding: try WireCoding.encode(auth), as: UTF8.self) }
+        }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let arguments = String(decoding: try encoder.encode(operation), as: UTF8.self)
-        let id = try await enqueuer.enqueue(
-            JobEnqueuer.NewJob(
-                verb: .container, arguments: arguments, targets: targets, timeoutSeconds: timeout, name: "container \(operation.action.rawValue)"),
-            principal: call.principal
-        )
+        var job = JobEnqueuer.NewJob(
+            verb: .container, arguments: arguments, targets: targets, timeoutSeconds: timeout, name: "container \(operation.action.rawValue)")
+        if !secrets.isEmpty {
+            job.sealedSecrets = JobEnqueuer.sealing(secrets, with: masterKey)
+            job.secretNames = secrets.keys.sorted()
+        }
+        let id = try await enqueuer.enqueue(job, principal: call.principal)
         return APIResponse.json(SubmitJobResponse(jobID: id, status: .submitted), status: .accepted)
     }
 }

@@ -17,6 +17,7 @@ package struct GatewayAPI: Sendable {
     let health: HealthController
     let jobs: JobsController
     let containers: ContainersController
+    let registries: RegistriesController
     let nodes: NodesController
     let access: AccessController
     let audit: AuditController
@@ -132,6 +133,14 @@ package struct GatewayAPI: Sendable {
         case .forgetKnownHost: try await bootstrap.forgetKnownHost(call)
 
         case .containerRead, .containerControl, .containerAdmin: try await containers.perform(call, route: endpoint)
+
+        case .addRegistry: try await registries.add(call)
+        case .listRegistries: try await registries.list(call)
+        case .getRegistry: try await registries.show(call)
+        case .updateRegistry: try await registries.update(call)
+        case .removeRegistry: try await registries.remove(call)
+        case .checkRegistry: try await registries.check(call)
+        case .browseRegistry: try await registries.browse(call)
 
         case .health, .ready, .login, .acceptInvitation, .enrol, .nodeArtifact:
             try await handle(endpoint, PublicCall(request: call.request, context: call.context, requestID: call.requestID))

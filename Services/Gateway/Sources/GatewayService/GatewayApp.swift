@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import CoxswainAMQP
 import CoxswainBrokerAdmin
 import CoxswainConfig
@@ -76,6 +77,16 @@ package enum GatewayApp {
         let body = RequestBody(maxBytes: configuration.maxRequestBytes)
         let recorder = ActionRecorder(publisher: publisher, logger: logger)
         let streams = EventStreamResponder(hub: hub)
+        // Registry checks and browsing: redirects are not followed with credentials (the client
+        // follows a blob redirect itself, without them).
+        // A refused connection fails at once instead of being retried until the connect timeout.
+        var registryHTTPConfiguration = HTTPClient.Configuration(
+            redirectConfiguration: .disallow, timeout: .init(connect: .seconds(5)), decompression: .disabled)
+        registryHTTPConfiguration.connectionPool.retryConnectionEstablishment = false
+        let registryHTTP = HTTPClient(eventLoopGroupProvider: .singleton, configuration: registryHTTPConfiguration)
+        let registries = RegistriesController(
+            registries: RegistryRepository(client: postgres, masterKey: masterKey, logger: logger), httpClient: registryHTTP, body: body, recorder: recorder,
+            logger: logger)
         let enqueuer = JobEnqueuer(jobs: jobs, publisher: publisher, publishTimeout: configuration.publishTimeout, logger: logger)
         let api = GatewayAPI(
             authenticator: Authenticator(access: access, localTeam: configuration.localTeam, localRole: configuration.localRole, passwords: passwords),
@@ -91,7 +102,8 @@ package enum GatewayApp {
                 jobs: jobs, nodes: nodes, artifacts: artifacts, masterKey: masterKey, enqueuer: enqueuer, body: body, recorder: recorder, streams: streams,
                 logger: logger
             ),
-            containers: ContainersController(nodes: nodes, enqueuer: enqueuer, body: body),
+            containers: ContainersController(nodes: nodes, registries: registries, masterKey: masterKey, enqueuer: enqueuer, body: body),
+            registries: registries,
             nodes: NodesController(nodes: nodes, enrolment: enrolment, body: body, recorder: recorder),
             access: AccessController(access: access, passwords: passwords, sessionTTL: configuration.sessionTTL, body: body, recorder: recorder),
             audit: AuditController(audit: AuditRepository(client: postgres, logger: logger)),
@@ -156,6 +168,7 @@ package enum GatewayApp {
             services.append(.init(service: DeadLetterWatch(admin: brokerAdmin, publisher: publisher, logger: logger)))
             services.append(.init(service: ShutdownHook { await brokerAdmin.shutdown() }))
         }
+        services.append(.init(service: ShutdownHook { try? await registryHTTP.shutdown() }))
         return ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
     }
 }

@@ -20,13 +20,14 @@ package struct HTTPResponseError: Error, Sendable, Equatable, CustomStringConver
         case invalidName, weakPassword, needsUser
         case invalidKey, invalidDigest, digestMismatch
         case invalidURL, invalidEvents
+        case invalidRegistry, invalidImage
         case emptyPlan, invalidThreads, invalidHost
         // 401
         case unauthenticated, invalidCredentials, invalidEnrolment
         // 403
         case forbidden
         // 404
-        case notFound, unknownJob, unknownTarget, noMatchingNodes, unknownMember, unknownToken, unknownNode, unknownNotification
+        case notFound, unknownJob, unknownTarget, noMatchingNodes, unknownMember, unknownToken, unknownNode, unknownNotification, unknownRegistry, unknownImage
         /// `GET /v1/artifacts/{digest}` for an artifact the team does not have (404, `unknown_artifact`).
         case unknownArtifact
         case unknownRun, unknownFile, unknownCredential, unknownHost, invalidInvitation
@@ -36,6 +37,7 @@ package struct HTTPResponseError: Error, Sendable, Equatable, CustomStringConver
         case payloadTooLarge, tooManyRequests
         // 500, 503
         case internalError, brokerUnavailable, enrolmentUnavailable, notReady
+        case registryFailed
 
         /// The status and code of this kind: the one table of them.
         package var spec: (status: HTTPResponse.Status, code: String) {
@@ -66,6 +68,8 @@ package struct HTTPResponseError: Error, Sendable, Equatable, CustomStringConver
             case .digestMismatch: (.badRequest, "digest_mismatch")
             case .invalidURL: (.badRequest, "invalid_url")
             case .invalidEvents: (.badRequest, "invalid_events")
+            case .invalidRegistry: (.badRequest, "invalid_registry")
+            case .invalidImage: (.badRequest, "invalid_image")
             case .emptyPlan: (.badRequest, "empty_plan")
             case .invalidThreads: (.badRequest, "invalid_threads")
             case .invalidHost: (.badRequest, "invalid_host")
@@ -81,6 +85,8 @@ package struct HTTPResponseError: Error, Sendable, Equatable, CustomStringConver
             case .unknownToken: (.notFound, "unknown_token")
             case .unknownNode: (.notFound, "unknown_node")
             case .unknownNotification: (.notFound, "unknown_notification")
+            case .unknownRegistry: (.notFound, "unknown_registry")
+            case .unknownImage: (.notFound, "unknown_image")
             case .unknownArtifact: (.notFound, "unknown_artifact")
             case .unknownRun: (.notFound, "unknown_run")
             case .unknownFile: (.notFound, "unknown_file")
@@ -97,6 +103,8 @@ package struct HTTPResponseError: Error, Sendable, Equatable, CustomStringConver
             case .brokerUnavailable: (.serviceUnavailable, "broker_unavailable")
             case .enrolmentUnavailable: (.serviceUnavailable, "enrolment_unavailable")
             case .notReady: (.serviceUnavailable, "not_ready")
+            // The registry a request reached through the Gateway refused or failed (the reason names its answer).
+            case .registryFailed: (.badGateway, "registry_failed")
             }
         }
 
@@ -147,6 +155,7 @@ extension HTTPResponseError {
     static let unknownMember = Self(.unknownMember, "no such member")
     static let unknownToken = Self(.unknownToken, "no such token")
     static let unknownNotification = Self(.unknownNotification, "no such notification")
+    static let unknownRegistry = Self(.unknownRegistry, "no such registry in this team (coxswain registry list)")
     static let unknownRun = Self(.unknownRun, "no such bootstrap run")
     static let invalidDigest = Self(.invalidDigest, "an artifact is named by the lower-case hex SHA-256 of its content (64 characters)")
     static let invalidUserName = Self(.invalidName, "user names use lowercase letters, digits, '-', '_' and '.'")

@@ -1,5 +1,6 @@
 import CoxswainAMQP
 import CoxswainCore
+import CoxswainCrypto
 import CoxswainMessaging
 import CoxswainStore
 import Foundation
@@ -28,6 +29,12 @@ struct JobEnqueuer: Sendable {
         var name: String?
         var batch: String?
         var parent: UUID?
+    }
+
+    /// The sealer of a job's secret environment: encrypted under the master key, bound to the job's
+    /// id (the Scheduler opens it and seals it again to each target node's key).
+    static func sealing(_ secrets: [String: String], with masterKey: SecretBox) -> (JobID) throws -> [UInt8]? {
+        { id in secrets.isEmpty ? nil : masterKey.seal(try WireCoding.encode(secrets), associatedData: Array("job-secrets:\(id)".utf8)) }
     }
 
     /// Records `job` for the caller's team and publishes `JobSubmitted` and `job.accepted`; returns its id.

@@ -62,10 +62,9 @@ struct JobsController: Sendable {
         }
 
         let secrets = validated.secrets
-        let masterKey = self.masterKey
         let job = JobEnqueuer.NewJob(
             verb: verb, arguments: submission.arguments, targets: targets, timeoutSeconds: validated.timeoutSeconds,
-            sealedSecrets: { id in secrets.isEmpty ? nil : masterKey.seal(try WireCoding.encode(secrets), associatedData: Array("job-secrets:\(id)".utf8)) },
+            sealedSecrets: JobEnqueuer.sealing(secrets, with: masterKey),
             secretNames: secrets.keys.sorted(), steps: submission.steps, after: submission.after, name: submission.name, batch: submission.batch,
             parent: submission.parent
         )

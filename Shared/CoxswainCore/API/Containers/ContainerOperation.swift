@@ -13,12 +13,14 @@ public struct ContainerOperation: Codable, Sendable, Equatable {
         case imagePrune = "image-prune"
         case networkList = "network-list"
         case volumeList = "volume-list"
+        /// Pull (if needed), create `<prefix>-<name>` with Coxswain's labels and start it.
+        case run
 
         /// Viewers read; members start, stop, restart and pull; admins remove and prune.
         public var leastRole: Role {
             switch self {
             case .list, .inspect, .logs, .imageList, .networkList, .volumeList: .viewer
-            case .start, .stop, .restart, .imagePull: .member
+            case .start, .stop, .restart, .imagePull, .run: .member
             case .remove, .imageRemove, .imagePrune: .admin
             }
         }
@@ -49,8 +51,14 @@ public struct ContainerOperation: Codable, Sendable, Equatable {
     public var timeSeconds: Int?
     /// `remove`, `image-remove`: also when running / in use.
     public var force: Bool?
-    /// `image-pull`, `image-remove`: the image reference (`registry/repo:tag`).
+    /// `image-pull`, `image-remove`, `run`: the image reference (`registry/repo:tag`).
     public var image: String?
+    /// `run`: the container's name after the prefix (`<prefix>-<name>`, both DNS labels).
+    public var name: String?
+    /// `run`: published ports, `[HOST_IP:]HOST_PORT:CONTAINER_PORT[/tcp|udp]`.
+    public var ports: [String]?
+    /// `run`: the team label the container carries; set by the Gateway from the caller's team.
+    public var team: String?
 
     public init(
         action: Action, container: String? = nil, prefix: String? = nil, all: Bool? = nil, follow: Bool? = nil, tail: Int? = nil,
@@ -66,6 +74,14 @@ public struct ContainerOperation: Codable, Sendable, Equatable {
         self.timeSeconds = timeSeconds
         self.force = force
         self.image = image
+    }
+
+    /// A `run` operation.
+    public static func run(image: String, prefix: String, name: String, ports: [String] = []) -> ContainerOperation {
+        var operation = ContainerOperation(action: .run, prefix: prefix, image: image)
+        operation.name = name
+        operation.ports = ports.isEmpty ? nil : ports
+        return operation
     }
 
     /// Why the operation cannot be sent (a 400 names it), or nil. Checks shape and ranges only; the
@@ -86,7 +102,17 @@ public struct ContainerOperation: Codable, Sendable, Equatable {
         if let prefix, !Self.isDNSLabel(prefix) {
             return "prefix '\(prefix)' is not a DNS label (lowercase letters, digits and '-', 1 to 63, not starting or ending with '-')"
         }
-        if [.imagePull, .imageRemove].contains(action) {
+        if action == .run {
+            guard let prefix, let name, Self.isDNSLabel(name) else {
+                return "run needs --prefix and --name, both DNS labels (the container is <prefix>-<name>)"
+            }
+            if prefix.utf8.count + name.utf8.count + 1 > 63 { return "run: '\(prefix)-\(name)' is longer than 63 characters" }
+            if (ports ?? []).count > 64 { return "run: at most 64 published ports" }
+            for port in ports ?? [] where PublishedPort(parsing: port) == nil {
+                return "run: '\(port)' is not [HOST_IP:]HOST_PORT:CONTAINER_PORT[/tcp|udp]"
+            }
+        }
+        if [.imagePull, .imageRemove, .run].contains(action) {
             guard let image, !image.isEmpty, image.utf8.count <= 512, !image.contains(where: { $0.isWhitespace || $0.isNewline }) else {
                 return "\(action.rawValue) needs an image reference (registry/repository:tag)"
             }

@@ -6,10 +6,15 @@ public struct ContainerOperationRequest: Codable, Sendable, Equatable {
     public var targets: [String]?
     /// The task's timeout (default 60 s; `logs --follow` and `image-pull` longer).
     public var timeoutSeconds: Double?
+    /// `image-pull`: the team registry (by name) the image comes from. The Gateway completes the
+    /// image reference with the registry's host and path, checks that the tag exists, and hands
+    /// the registry's credentials to the nodes sealed inside the signed task.
+    public var registry: String?
 
-    public init(operation: ContainerOperation, targets: [String]? = nil, timeoutSeconds: Double? = nil) {
+    public init(operation: ContainerOperation, targets: [String]? = nil, timeoutSeconds: Double? = nil, registry: String? = nil) {
         self.operation = operation
         self.targets = targets
         self.timeoutSeconds = timeoutSeconds
+        self.registry = registry
     }
 }

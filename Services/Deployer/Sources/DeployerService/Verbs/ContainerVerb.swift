@@ -25,13 +25,16 @@ struct ContainerVerb: VerbHandler {
         case .failure(let problem): return VerbOutcome(status: .failed, error: "no container engine on this node: \(problem)")
         }
         do {
-            return try await run(operation, on: client, timeout: .clampedSeconds(task.timeoutSeconds), context: context)
+            let credentials = try RegistryCredentials.fromTaskEnvironment(task.environment)
+            return try await run(operation, on: client, credentials: credentials, timeout: .clampedSeconds(task.timeoutSeconds), context: context)
         } catch let error as ContainerEngineError {
             return VerbOutcome(status: .failed, error: error.description)
         }
     }
 
-    private func run(_ op: ContainerOperation, on engine: ContainerEngine, timeout: Duration, context: VerbContext) async throws -> VerbOutcome {
+    private func run(
+        _ op: ContainerOperation, on engine: ContainerEngine, credentials: RegistryCredentials?, timeout: Duration, context: VerbContext
+    ) async throws -> VerbOutcome {
         switch op.action {
         case .list:
             var options = ContainerListOptions(all: op.all ?? false)
@@ -81,16 +84,10 @@ struct ContainerVerb: VerbHandler {
             return try Self.answer(images)
         case .imagePull:
             let reference = try ImageReference(parsing: op.image ?? "")
-            var lastStatus = ""
-            for try await line in engine.pullProgress(reference, timeout: timeout) {
-                // Progress is streamed, not silent: one line per status change of a layer.
-                let text = [line.id, line.status, line.progress].compactMap { $0 }.joined(separator: " ")
-                if !text.isEmpty, text != lastStatus {
-                    context.emit(.stdout, text + "\n")
-                    lastStatus = text
-                }
-            }
+            try await Self.pull(reference, engine: engine, credentials: credentials, timeout: timeout, context: context)
             return try Self.answer(["pulled": "\(reference)"])
+        case .run:
+            return try await runContainer(op, on: engine, credentials: credentials, timeout: timeout, context: context)
         case .imageRemove:
             return try Self.answer(["removed": try await engine.removeImage(op.image ?? "", force: op.force ?? false)])
         case .imagePrune:
@@ -103,10 +100,55 @@ struct ContainerVerb: VerbHandler {
         }
     }
 
+    /// Pulls with progress streamed, not silent: one line per status change of a layer.
+    static func pull(
+        _ reference: ImageReference, engine: ContainerEngine, credentials: RegistryCredentials?, timeout: Duration, context: VerbContext
+    ) async throws {
+        var lastStatus = ""
+        for try await line in engine.pullProgress(reference, credentials: credentials, timeout: timeout) {
+            let text = [line.id, line.status, line.progress].compactMap { $0 }.joined(separator: " ")
+            if !text.isEmpty, text != lastStatus {
+                context.emit(.stdout, text + "\n")
+                lastStatus = text
+            }
+        }
+    }
+
+    /// `run`: pull, create `<prefix>-<name>` with Coxswain's labels (so `list --prefix` and
+    /// `remove --prefix` find it) and start it. An existing container of that name is an error,
+    /// not replaced: replacing is what deployments do.
+    private func runContainer(
+        _ op: ContainerOperation, on engine: ContainerEngine, credentials: RegistryCredentials?, timeout: Duration, context: VerbContext
+    ) async throws -> VerbOutcome {
+        let reference = try ImageReference(parsing: op.image ?? "")
+        let name = try ContainerNaming.containerName(prefix: op.prefix ?? "", name: op.name ?? "")
+        try await Self.pull(reference, engine: engine, credentials: credentials, timeout: timeout, context: context)
+        var spec = ContainerSpec(image: reference.description, name: name)
+        spec.labels = ContainerLabels.managedLabels(team: op.team ?? "", prefix: op.prefix ?? "", deployment: "run", configDigest: "run")
+        spec.initProcess = true
+        for text in op.ports ?? [] {
+            guard let port = PublishedPort(parsing: text) else {
+                return VerbOutcome(status: .failed, error: "run: '\(text)' is not [HOST_IP:]HOST_PORT:CONTAINER_PORT[/tcp|udp]")
+            }
+            let container = ContainerSpec.ContainerPort(port.containerPort, port.proto == "udp" ? .udp : .tcp)
+            spec.portBindings.append(.init(container: container, hostIP: port.hostIP, hostPort: port.hostPort))
+            spec.exposedPorts.append(container)
+        }
+        let id = try await engine.createContainer(spec)
+        do {
+            try await engine.startContainer(id)
+        } catch {
+            // Nothing half-created stays behind: a container that cannot start is removed.
+            try? await engine.removeContainer(id, force: true)
+            throw error
+        }
+        return try Self.answer(["started": name, "id": String(id.prefix(12)), "image": reference.description])
+    }
+
     /// A succeeded outcome whose stdout is `value` as one JSON document.
     static func answer(_ value: some Encodable) throws -> VerbOutcome {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return VerbOutcome(status: .succeeded, exitCode: 0, stdout: String(decoding: try encoder.encode(value), as: UTF8.self) + "\n")
     }
 
