@@ -271,6 +271,10 @@ cmd_stop() {
   if [[ -f $CONTAINERS_CONF ]] && command -v podman > /dev/null; then
     # Stops and removes every container of this storage (and tears down their network).
     timeout 60 podman rm -af -t 1 > /dev/null 2>&1 || warn "podman rm -af failed"
+    # Pods (POD --play) leave their pods and the kube network, whose bridge (cni-podmanN) outlives
+    # this storage: remove the pods, then every network but the default, bridges included.
+    timeout 60 podman pod rm -af -t 1 > /dev/null 2>&1 || warn "podman pod rm -af failed"
+    timeout 30 podman network prune -f > /dev/null 2>&1 || warn "podman network prune failed"
   fi
   # conmon of finished exec sessions lingers for exit_command_delay and ignores SIGTERM: kill ours
   # (their arguments name our storage) by PID; their containers are gone already.

@@ -11,7 +11,9 @@ import Testing
 /// need libpod (inspect, a pull that chooses TLS).
 @Suite("Pods and libpod calls against real Podman", .enabled(if: EngineFixture.enabled), .timeLimit(.minutes(2)))
 struct PodTests {
-    /// A pod of one busybox httpd container that exits at once on SIGTERM (so a stop is quick).
+    /// A pod of a busybox httpd and a sidecar, both exiting at once on SIGTERM (so a stop is quick).
+    /// Two long-running containers: Podman 4's late exit-policy stop cannot undo a quick restart
+    /// of such a pod (see ``ContainerEngine/startPod(_:timeout:)``).
     static func podYAML(_ name: String) -> String {
         """
         apiVersion: v1
@@ -25,6 +27,9 @@ struct PodTests {
           - name: web
             image: localhost/coxswain-demo:1
             command: ["sh", "-c", "trap 'exit 0' TERM; httpd -f -p 8080 -h /www & wait"]
+          - name: sidecar
+            image: localhost/coxswain-demo:1
+            command: ["sh", "-c", "trap 'exit 0' TERM; sleep 100000 & wait"]
         """
     }
 
@@ -56,7 +61,7 @@ struct PodTests {
             print("[figures] play kube of one pod (busybox httpd): \(EngineFixture.milliseconds(played)) ms")
             #expect(report.pods.count == 1)
             let pod = try #require(report.pods.first)
-            #expect(pod.containers.count == 1 && pod.containerErrors.isEmpty, "\(report)")
+            #expect(pod.containers.count == 2 && pod.containerErrors.isEmpty, "\(report)")
 
             let details = try await engine.inspectPod(name)
             #expect(details.id == pod.id && details.name == name && details.state == "Running", "\(details)")

@@ -239,6 +239,9 @@ struct ContainerVerbsEngineTests {
           - name: web
             image: localhost/coxswain-demo:1
             command: ["sh", "-c", "trap 'exit 0' TERM; httpd -f -p 8080 -h /www & wait"]
+          - name: sidecar
+            image: localhost/coxswain-demo:1
+            command: ["sh", "-c", "trap 'exit 0' TERM; sleep 100000 & wait"]
         """.write(toFile: file, atomically: true, encoding: .utf8)
         let (played, _) = try await run(node, .pod, "--play \(file)")
         #expect(played.status == .succeeded && played.stdout.contains(#""Pods":[{"#), "\(played)")

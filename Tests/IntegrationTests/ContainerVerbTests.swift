@@ -37,7 +37,7 @@ extension PlatformTests {
             defer {
                 Task {
                     for name in [pod, orchestrated] { _ = try? await engine.removePod(name, force: true) }
-                    // Never with force: that removes every tag of the image (the demo image's too).
+                    // Our tags only; the last one removes the scratch image.
                     for tag in [remote, "localhost/\(prefix):copy", source] { _ = try? await engine.removeImage(tag) }
                 }
             }
@@ -52,6 +52,7 @@ extension PlatformTests {
             }
 
             // 1. POD --play a Kubernetes YAML written on the node (a local process here), then the pod's life.
+            // Two long-running containers: Podman 4's late exit-policy stop cannot undo its quick restart.
             let file = p.directory + "/pod.yaml"
             try """
             apiVersion: v1
@@ -63,6 +64,9 @@ extension PlatformTests {
               - name: web
                 image: localhost/coxswain-demo:1
                 command: ["sh", "-c", "trap 'exit 0' TERM; httpd -f -p 8080 -h /www & wait"]
+              - name: sidecar
+                image: localhost/coxswain-demo:1
+                command: ["sh", "-c", "trap 'exit 0' TERM; sleep 100000 & wait"]
             """.write(toFile: file, atomically: true, encoding: .utf8)
             let playStarted = ContinuousClock.now
             let (played, play) = try await job("POD", "--play \(file)")
@@ -96,8 +100,11 @@ extension PlatformTests {
             try await FakeEngine.withDockerd { socket async throws in
                 let (_, refused) = try await job("POD", "--inspect \(pod) --socket-path \(socket)")
                 #expect(
-                    refused.status == "failed" && refused.error.hasPrefix("POD: POD needs Podman's libpod API; the engine at \(socket) is docker 20.10.24"),
+                    refused.status == "failed"
+                        && refused.error.hasPrefix("POD needs Podman's libpod API; the engine at \(socket) is docker 20.10.24, which does not serve it"),
                     "\(refused)")
+                let (_, insecure) = try await job("CONTAINER_IMAGE", "--no-tlsverify --pull \(registry)/demo/httpd:1 --socket-path \(socket)")
+                #expect(insecure.status == "failed" && insecure.error.hasPrefix("CONTAINER_IMAGE --no-tlsverify needs Podman's libpod API"), "\(insecure)")
             }
 
             // 3. CONTAINER_IMAGE: tag, push and pull with the registry credentials of --secret-env; anonymous is refused.

@@ -81,7 +81,7 @@ struct TokenRegistryFixture: Sendable {
         let configPath = directory.appendingPathComponent("registry.yml").path
         try config.write(toFile: configPath, atomically: true, encoding: .utf8)
         let logPath = directory.appendingPathComponent("registry.log").path
-        FileManager.default.createFile(atPath: logPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
 
         let process = Process()

@@ -140,7 +140,9 @@ package struct RegistryCommand: AsyncParsableCommand {
             let ok = try await global.withClient { client -> Bool in
                 let result = try await client.post(APIRoute.checkRegistry.path(name: name), body: [String: String](), as: RegistryCheckResult.self)
                 if global.output == .table {
-                    let how = [result.authScheme, result.milliseconds.map { "\($0) ms" }].compactMap { $0 }.joined(separator: ", ")
+                    // The scheme once: the registry client's message may already name it.
+                    let scheme = result.authScheme.flatMap { result.message.contains("(\($0))") ? nil : $0 }
+                    let how = [scheme, result.milliseconds.map { "\($0) ms" }].compactMap { $0 }.joined(separator: ", ")
                     print("registry \(name): \(result.ok ? "ok" : "FAILED"): \(result.message)\(how.isEmpty ? "" : " (\(how))")")
                 } else {
                     try Render.machine(result, format: global.output)

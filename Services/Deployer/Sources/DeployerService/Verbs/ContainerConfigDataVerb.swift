@@ -30,7 +30,7 @@ struct ContainerConfigDataVerb: DirectordVerb {
         func cleanUp() {}
 
         static func jsonText(_ value: YAMLValue) -> String {
-            String(decoding: (try? PodVerb.answerEncoder.encode(value)) ?? Data(), as: UTF8.self)
+            String(decoding: (try? JSONEncoder.answers.encode(value)) ?? Data(), as: UTF8.self)
         }
     }
 

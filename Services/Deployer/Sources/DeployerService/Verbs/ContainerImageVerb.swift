@@ -38,13 +38,13 @@ struct ContainerImageVerb: DirectordVerb {
             switch image.action {
             case .list:
                 let images = try await client.listImages().map(Listed.init)
-                return try PodVerb.json(images.sorted { ($0.RepoTags.first ?? $0.Id) < ($1.RepoTags.first ?? $1.Id) })
+                return try VerbOutcome.json(images.sorted { ($0.RepoTags.first ?? $0.Id) < ($1.RepoTags.first ?? $1.Id) })
             case .inspect:
                 var details: [ImageDetails] = []
                 for name in image.images { details.append(try await client.inspectImage(try Self.source(name))) }
                 // One image: its document; several: a list (as Directord answered).
-                if details.count == 1, let only = details.first { return try PodVerb.json(only) }
-                return try PodVerb.json(details)
+                if details.count == 1, let only = details.first { return try VerbOutcome.json(only) }
+                return try VerbOutcome.json(details)
             case .tag:
                 guard image.images.count == 2, let source = image.images.first, let target = image.images.last else {
                     return VerbOutcome(status: .failed, error: "CONTAINER_IMAGE: --tag needs IMAGE and NEW")

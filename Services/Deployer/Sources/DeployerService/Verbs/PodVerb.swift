@@ -124,15 +124,5 @@ struct PodVerb: DirectordVerb {
 
     private static func text(_ line: String) -> VerbOutcome { VerbOutcome(status: .succeeded, exitCode: 0, stdout: line + "\n") }
 
-    /// A succeeded outcome whose stdout is `value` as one JSON document (the container verbs' answers).
-    static func json(_ value: some Encodable) throws -> VerbOutcome {
-        VerbOutcome(status: .succeeded, exitCode: 0, stdout: String(decoding: try answerEncoder.encode(value), as: UTF8.self) + "\n")
-    }
-
-    /// Sorted keys, slashes as written (image names and paths stay readable).
-    static var answerEncoder: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }
+    private static func json(_ value: some Encodable) throws -> VerbOutcome { try VerbOutcome.json(value) }
 }
