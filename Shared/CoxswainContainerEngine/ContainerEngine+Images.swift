@@ -108,37 +108,11 @@ extension ContainerEngine {
         _ method: EngineMethod, _ path: String, query: [(String, String)], headers: [(String, String)], operation: String, timeout: Duration,
         classify: @escaping @Sendable (String, Int?) -> ContainerEngineError
     ) -> AsyncThrowingStream<PullProgress, any Error> {
-        AsyncThrowingStream { continuation in
-            let task = Task {
-                do {
-                    let request = try request(method, path, query: query, headers: headers, operation: operation)
-                    try await bounded(operation, timeout) {
-                        let response = try await self.open(request, operation: operation, deadline: timeout)
-                        guard response.status.code == 200 else {
-                            let status = Int(response.status.code)
-                            let body = try await self.transport(operation) { try await response.body.collect(upTo: 1 << 20) }
-                            throw classify(Self.engineMessage(body), status)
-                        }
-                        var decoder = JSONLineDecoder<PullProgress>(operation: operation)
-                        try await self.transport(operation) {
-                            for try await buffer in response.body {
-                                for line in try decoder.push(buffer.readableBytesView) {
-                                    if let message = line.errorMessage { throw classify(message, nil) }
-                                    continuation.yield(line)
-                                }
-                            }
-                        }
-                        for line in try decoder.finish() {
-                            if let message = line.errorMessage { throw classify(message, nil) }
-                            continuation.yield(line)
-                        }
-                    }
-                    continuation.finish()
-                } catch {
-                    continuation.finish(throwing: error)
-                }
-            }
-            continuation.onTermination = { _ in task.cancel() }
+        do {
+            let request = try request(method, path, query: query, headers: headers, operation: operation)
+            return progressStream(request: request, operation: operation, timeout: timeout, classify: classify)
+        } catch {
+            return AsyncThrowingStream { $0.finish(throwing: error) }
         }
     }
 }
