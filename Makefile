@@ -7,6 +7,7 @@
 #   make validate   static checks (swift format lint with .swift-format, shellcheck, API paths only from
 #                   the route table); make test runs them first.  make format fixes the formatting.
 #   make bench      end-to-end latency benchmark (own run dir .run-bench)
+#   make bench-delivery  the two-image product deployed to NODES (10) nodes at once (.run-bench-delivery)
 #   make chaos      the fault suite in full: kill -9 of PostgreSQL, RabbitMQ, Gateway, Scheduler, Audit
 #                   and a Deployer, 5 rounds each of a 1000-step orchestration on two nodes (own run dir
 #                   .run-chaos; make test runs one 150-step round of each)
@@ -29,7 +30,7 @@ DEMO_WEB_PORT := 25580
 RUN_ENV := RUN_DIR=$(RUN_DIR) PG_PORT=$(PG_PORT) AMQP_PORT=$(AMQP_PORT) HTTP_PORT=$(HTTP_PORT)
 ARGS ?=
 
-.PHONY: run stop test validate format bench chaos build status clean-run logs
+.PHONY: run stop test validate format bench bench-delivery chaos build status clean-run logs
 
 run:
 	scripts/deps.sh
@@ -56,6 +57,11 @@ format:
 
 bench:
 	scripts/bench.sh
+
+# Delivery at scale: the two-image product deployed to N nodes at once (default 10), through the test harness.
+bench-delivery:
+	TEST_RUN_DIR=$(CURDIR)/.run-bench-delivery TEST_PG_PORT=25462 TEST_AMQP_PORT=25702 TEST_REGISTRY_PORT=25520 \
+	  COXSWAIN_DELIVERY_NODES=$${NODES:-10} scripts/test.sh --filter 'PlatformTests/deliveryAtScale'
 
 chaos:
 	COXSWAIN_CHAOS_ROUNDS=$${COXSWAIN_CHAOS_ROUNDS:-5} COXSWAIN_CHAOS_STEPS=$${COXSWAIN_CHAOS_STEPS:-1000} \

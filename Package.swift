@@ -89,7 +89,8 @@ let package = Package(
             path: "Shared/CoxswainNotify"
         ),
         .target(
-            name: "CoxswainStore", dependencies: ["CoxswainCore", "CoxswainRuntime", "CoxswainCrypto", postgres, log, lifecycle], path: "Shared/CoxswainStore"),
+            name: "CoxswainStore", dependencies: ["CoxswainCore", "CoxswainDelivery", "CoxswainRuntime", "CoxswainCrypto", postgres, log, lifecycle],
+            path: "Shared/CoxswainStore"),
         .target(
             name: "CoxswainConfig", dependencies: [configuration, log, yams, argumentParser, .product(name: "SystemPackage", package: "swift-system")],
             path: "Shared/CoxswainConfig"),
@@ -108,20 +109,21 @@ let package = Package(
             dependencies: [
                 "CoxswainNotify",
                 "CoxswainCore", "CoxswainAMQP", "CoxswainMessaging", "CoxswainStore", "CoxswainConfig", "CoxswainCrypto", "CoxswainBrokerAdmin",
-                "CoxswainOrchestration", "CoxswainCatalog", "CoxswainRegistry", hummingbird, postgres, lifecycle, log, nioCore, httpClient,
+                "CoxswainOrchestration", "CoxswainCatalog", "CoxswainRegistry", "CoxswainDelivery", hummingbird, postgres, lifecycle, log, nioCore, httpClient,
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ])
         + service(
             "Scheduler", executable: "coxswain-scheduler",
             dependencies: [
-                "CoxswainCore", "CoxswainAMQP", "CoxswainMessaging", "CoxswainStore", "CoxswainConfig", "CoxswainCrypto", "CoxswainOrchestration", postgres,
+                "CoxswainCore", "CoxswainAMQP", "CoxswainMessaging", "CoxswainStore", "CoxswainConfig", "CoxswainCrypto", "CoxswainOrchestration",
+                "CoxswainDelivery", postgres,
                 lifecycle, log,
             ])
         + service(
             "Deployer", executable: "coxswain-deployer",
             dependencies: [
                 "CoxswainCore", "CoxswainRuntime", "CoxswainContainerEngine", "CoxswainAMQP", "CoxswainMessaging", "CoxswainConfig", "CoxswainCrypto",
-                "CoxswainOrchestration", "CoxswainTemplating",
+                "CoxswainOrchestration", "CoxswainTemplating", "CoxswainDelivery",
                 grdb, lifecycle, log, httpClient,
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
             ])
@@ -141,7 +143,8 @@ let package = Package(
             .target(
                 name: "CoxswainCLI",
                 dependencies: [
-                    "CoxswainCore", "CoxswainConfig", "CoxswainOrchestration", "CoxswainCrypto", "CoxswainCatalog", "CoxswainTemplating", argumentParser,
+                    "CoxswainCore", "CoxswainConfig", "CoxswainOrchestration", "CoxswainCrypto", "CoxswainCatalog", "CoxswainTemplating", "CoxswainYAML",
+                    argumentParser,
                     httpClient, yams, nioCore,
                     .product(name: "NIOFoundationCompat", package: "swift-nio"),
                 ],

@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # A first look at a running Coxswain (after scripts/infra.sh start and scripts/platform.sh start):
-# runs two jobs on every node through the CLI, then prints what to try next.
+# runs two jobs on every node through the CLI; with the engine of scripts/engine.sh, adds its
+# registry as the team registry `local`, applies examples/shop.yaml and deploys product shop on
+# node-a under the prefix demo (web answers on 127.0.0.1:$DEMO_WEB_PORT); then prints what to try
+# next. Re-runnable: an earlier run's product and deployment are reused.
 #
-# Usage: [RUN_DIR=.run] [BIN_DIR=.build/debug] scripts/demo.sh
+# Usage: [RUN_DIR=.run] [BIN_DIR=.build/debug] [DEMO_WEB_PORT=25580] scripts/demo.sh
 set -euo pipefail
 # shellcheck source=scripts/lib.sh source-path=SCRIPTDIR/..
 . "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
@@ -22,7 +25,16 @@ demo() {
     else line+=" $(printf %q "$a")"; fi
   done
   printf '\n%s\n' "$line"
-  COXSWAIN_SOCKET=$SOCK "$BIN_DIR/coxswain" "$@"
+  cx "$@"
+}
+cx() { COXSWAIN_SOCKET=$SOCK "$BIN_DIR/coxswain" "$@"; }
+# shop_deployment: "ID STATUS" of the newest deployment of shop on node-a under the prefix demo, or nothing.
+shop_deployment() {
+  cx deployment list --product shop --node node-a --output json | python3 -c '
+import json, sys
+mine = sorted((d for d in json.load(sys.stdin) if d["prefix"] == "demo"), key=lambda d: d["createdAt"])
+if mine:
+    print(mine[-1]["id"], mine[-1]["status"])'
 }
 demo exec --verb RUN 'uname -a' --wait
 demo exec --verb ECHO hello --wait
@@ -36,7 +48,7 @@ if [[ -r $RUN_DIR/engine.env ]]; then
   # shellcheck source=/dev/null
   . "$RUN_DIR/engine.env"
   export COXSWAIN_REGISTRY_PASSWORD
-  if COXSWAIN_SOCKET=$SOCK "$BIN_DIR/coxswain" registry show local > /dev/null 2>&1; then
+  if cx registry show local > /dev/null 2>&1; then
     demo registry update local --server "$COXSWAIN_REGISTRY_URL" --username "$COXSWAIN_REGISTRY_USER"
   else
     demo registry add local --kind v2 --server "$COXSWAIN_REGISTRY_URL" --plain-http --username "$COXSWAIN_REGISTRY_USER"
@@ -44,12 +56,50 @@ if [[ -r $RUN_DIR/engine.env ]]; then
   unset COXSWAIN_REGISTRY_PASSWORD
   demo registry check local
   demo registry browse local demo/httpd
-  # Pull through the registry (its credentials sealed to the node) and start a web server on node-a.
+  # The product flow: examples/shop.yaml applied (idempotent: a second apply changes nothing), a
+  # deployment of its default version 1.0 on node-a under the prefix demo, deployed while the node
+  # reports each step (pulled through the registry, its credentials sealed to the node); then its
+  # web instance answers. Re-runnable: the deployment of an earlier run is reused.
   DEMO_WEB_PORT=${DEMO_WEB_PORT:-25580}
-  COXSWAIN_SOCKET=$SOCK "$BIN_DIR/coxswain" container remove --prefix demo --force --node node-a > /dev/null 2>&1 || true
-  demo container run demo/httpd:1 --registry local --prefix demo --name web --publish "127.0.0.1:$DEMO_WEB_PORT:8080" --node node-a
+  (cd "$REPO" && demo apply -f examples/shop.yaml)
+  # web's port on loopback, as web's instance layer: the deployment layer (--config-file) would
+  # publish it for the sidecar as well.
+  mkdir -p "$RUN_DIR/demo"
+  web_layer=$RUN_DIR/demo/shop-web.yaml
+  printf '# Written by scripts/demo.sh: the instance layer of web in the demo deployment.\nports: [{internal: 8080, external: %s, hostIP: 127.0.0.1}]\n' \
+    "$DEMO_WEB_PORT" > "$web_layer"
+  expected="hello from 1.0"
+  answer() { curl -sS --max-time 5 "$@" "http://127.0.0.1:$DEMO_WEB_PORT/"; }
+  found=$(shop_deployment) || die "cannot list the deployments of shop"
+  read -r demo_id demo_status <<< "$found" || true
+  if [[ ${demo_status:-} == successful ]] && [[ $(answer 2> /dev/null) == "$expected" ]]; then
+    printf '\ndeployment %s (shop 1.0 on node-a, prefix demo) is deployed and answers: nothing to deploy\n' "$demo_id"
+    demo deployment show "${demo_id:0:8}"
+  else
+    # Containers left under the prefix (the old demo's demo-web, or a deployment's after a failure) go first.
+    cx container remove --prefix demo --force --node node-a > /dev/null 2>&1 || true
+    case ${demo_status:-} in
+      '') ;;
+      preparing | failed) demo deployment update "${demo_id:0:8}" --instance-config "web=$web_layer" ;;
+      in_progress) die "deployment $demo_id is being rolled out: wait for it (coxswain deployment events ${demo_id:0:8}), then run the demo again" ;;
+      *)
+        # Deployed before, its containers gone since (make stop removes them): a deployment of an
+        # incremental version is deployed once, so it makes way for a new one.
+        demo deployment remove "${demo_id:0:8}"
+        demo_id=
+        ;;
+    esac
+    if [[ -z ${demo_id:-} ]]; then
+      demo deployment create shop --node node-a --prefix demo --instance-config "web=$web_layer" --note 'make run demo'
+      found=$(shop_deployment) || die "cannot list the deployments of shop"
+      read -r demo_id demo_status <<< "$found" || die "the demo deployment was not created"
+    fi
+    demo deployment deploy "${demo_id:0:8}" --stream || die "deployment $demo_id failed: coxswain deployment events ${demo_id:0:8}"
+  fi
   printf '\n$ curl http://127.0.0.1:%s/\n' "$DEMO_WEB_PORT"
-  curl -sS --max-time 5 --retry 10 --retry-connrefused --retry-delay 0 "http://127.0.0.1:$DEMO_WEB_PORT/" || die "the demo container does not answer on 127.0.0.1:$DEMO_WEB_PORT"
+  got=$(answer --retry 10 --retry-connrefused --retry-delay 0) || die "the demo deployment does not answer on 127.0.0.1:$DEMO_WEB_PORT"
+  printf '%s\n' "$got"
+  [[ $got == "$expected" ]] || die "the demo deployment answered '$got', not '$expected'"
 fi
 demo container list --all --node node-a
 
@@ -60,6 +110,9 @@ elif [[ -x $REPO/.run/bin/coxswain ]]; then
 else
   path_hint="Put coxswain on your PATH:  scripts/install-cli.sh"
 fi
+
+short=${demo_id:-ID}
+short=${short:0:8}
 
 cat <<TXT
 
@@ -74,7 +127,11 @@ What next:
   coxswain manage --list-jobs                           # recent jobs; details: coxswain manage --job-info last
   coxswain container list --all; coxswain image list    # containers and images on the nodes' engine
   coxswain registry browse local demo/httpd:1           # a tag's digest, date, platforms and labels
-  coxswain container logs demo-web --node node-a; coxswain container remove --prefix demo --force
+  coxswain product show shop; coxswain deployment list  # the demo's product (examples/shop.yaml), its deployments
+  coxswain deployment show $short --effective         # each instance's configuration, each value with its layer
+  coxswain deployment events $short; coxswain deployment containers $short
+  coxswain container logs demo-web --node node-a        # the web instance's output
+  coxswain deployment remove $short                   # the deployment and its containers
   make status    # what runs          make logs    # follow the service logs
   make stop      # stop everything    make test    # the test suite (own ports, runs beside this)
 TXT

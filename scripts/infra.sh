@@ -206,6 +206,8 @@ rmq_env() {
   export RABBITMQ_NODE_PORT=$AMQP_PORT
   export RABBITMQ_DIST_PORT=$DIST_PORT
   export RABBITMQ_MNESIA_BASE=$RMQ/mnesia
+  # A crash dump goes to the run directory, not the directory make was started from.
+  export ERL_CRASH_DUMP=$RMQ/erl_crash.dump
   export RABBITMQ_LOG_BASE=$RMQ/log
   export RABBITMQ_CONFIG_FILE=$RMQ/rabbitmq.conf
   export RABBITMQ_ENABLED_PLUGINS_FILE=$RMQ/enabled_plugins

@@ -39,6 +39,27 @@ package struct ContainerDetails: Sendable, Equatable, Decodable {
         package let finishedAt: String?
         /// Health status (`starting`, `healthy`, `unhealthy`), or `nil` without a healthcheck.
         package let health: String?
+        /// Failed health checks in a row (0 without a healthcheck).
+        package let healthFailingStreak: Int64
+        /// The newest health check the engine recorded: its exit code and output (what a failed
+        /// rollout reports), or `nil` before the first check.
+        package let lastHealthCheck: HealthCheckRecord?
+
+        /// One health check run as the engine records it.
+        package struct HealthCheckRecord: Sendable, Equatable, Decodable {
+            /// The check's exit code (0 passed).
+            package let exitCode: Int64
+            /// What it printed (the engine keeps the first 4 KiB or so).
+            package let output: String
+
+            enum CodingKeys: String, CodingKey { case exitCode = "ExitCode", output = "Output" }
+
+            package init(from decoder: any Decoder) throws {
+                let c = try decoder.container(keyedBy: CodingKeys.self)
+                exitCode = try c.decodeIfPresent(Int64.self, forKey: .exitCode) ?? -1
+                output = try c.decodeIfPresent(String.self, forKey: .output) ?? ""
+            }
+        }
 
         enum CodingKeys: String, CodingKey {
             case status = "Status", running = "Running", restarting = "Restarting", oomKilled = "OOMKilled", pid = "Pid"
@@ -46,7 +67,11 @@ package struct ContainerDetails: Sendable, Equatable, Decodable {
         }
         // The API's field names.
         // swift-format-ignore: AlwaysUseLowerCamelCase
-        private struct Health: Decodable { let Status: String? }
+        private struct Health: Decodable {
+            let Status: String?
+            let FailingStreak: Int64?
+            let Log: [HealthCheckRecord]?
+        }
 
         package init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -59,7 +84,10 @@ package struct ContainerDetails: Sendable, Equatable, Decodable {
             error = try c.decodeIfPresent(String.self, forKey: .error).flatMap { $0.isEmpty ? nil : $0 }
             startedAt = try c.decodeIfPresent(String.self, forKey: .startedAt)
             finishedAt = try c.decodeIfPresent(String.self, forKey: .finishedAt)
-            health = try c.decodeIfPresent(Health.self, forKey: .health)?.Status.flatMap { $0.isEmpty ? nil : $0 }
+            let health = try c.decodeIfPresent(Health.self, forKey: .health)
+            self.health = health?.Status.flatMap { $0.isEmpty ? nil : $0 }
+            healthFailingStreak = health?.FailingStreak ?? 0
+            lastHealthCheck = health?.Log?.last
         }
     }
 

@@ -63,6 +63,14 @@ extension ContainerEngine {
         try await simple(.post, id, action: "restart", query: [("t", "\(seconds)")], accepted: [204], extraTime: timeout)
     }
 
+    /// Renames a container (`POST /containers/{id}/rename?name=`), in any state: the old name is
+    /// free at once. A name in use is ``ContainerEngineError/conflict(operation:message:)`` (Podman
+    /// 4 and dockerd both answer 409). A running container may show its old name in places (its
+    /// logs) until it restarts.
+    package func renameContainer(_ id: String, to name: String) async throws {
+        try await simple(.post, id, action: "rename", query: [("name", name)], accepted: [204, 200])
+    }
+
     /// Sends `signal` (`SIGKILL`, `SIGHUP`, `15`…) to a running container (`POST /containers/{id}/kill`);
     /// a container that does not run is ``ContainerEngineError/conflict(operation:message:)``.
     package func killContainer(_ id: String, signal: String = "SIGKILL") async throws {

@@ -120,6 +120,8 @@ package struct ContainerSpec: Sendable, Equatable {
             case bind(hostPath: String)
             /// A named volume (created when missing).
             case volume(name: String)
+            /// A new anonymous volume for this container (removed with it when asked).
+            case anonymous
         }
         /// What is mounted.
         package var source: Source
@@ -135,13 +137,15 @@ package struct ContainerSpec: Sendable, Equatable {
             self.readOnly = readOnly
         }
 
-        /// The `HostConfig.Binds` entry (`src:dst[:ro]`).
-        var bindSpec: String {
-            let from =
-                switch source {
-                case .bind(let hostPath): hostPath
-                case .volume(let name): name
-                }
+        /// The `HostConfig.Binds` entry (`src:dst[:ro]`), or nil for an anonymous volume (which
+        /// goes in `HostConfig.Mounts`: `Binds` cannot express one).
+        var bindSpec: String? {
+            let from: String
+            switch source {
+            case .bind(let hostPath): from = hostPath
+            case .volume(let name): from = name
+            case .anonymous: return nil
+            }
             return "\(from):\(target)" + (readOnly ? ":ro" : "")
         }
     }

@@ -1,6 +1,8 @@
 // The properties are the API's own field names.
 // swift-format-ignore-file: AlwaysUseLowerCamelCase
 
+import Foundation
+
 /// The JSON body of `POST /containers/create` (API 1.41 field names), built from a ``ContainerSpec``.
 struct CreateContainerBody: Encodable {
     struct Empty: Encodable {}
@@ -23,8 +25,14 @@ struct CreateContainerBody: Encodable {
         let Retries: Int64?
         let StartPeriod: Int64?
     }
+    struct MountBody: Encodable {
+        let `Type`: String
+        let Target: String
+        let ReadOnly: Bool
+    }
     struct HostConfigBody: Encodable {
         let Binds: [String]?
+        let Mounts: [MountBody]?
         let PortBindings: [String: [HostPortBody]]?
         let NetworkMode: String?
         let RestartPolicy: RestartPolicyBody?
@@ -97,8 +105,11 @@ struct CreateContainerBody: Encodable {
             case .onFailure(let retries): RestartPolicyBody(Name: "on-failure", MaximumRetryCount: max(0, retries))
             }
         }
+        let binds = spec.mounts.compactMap(\.bindSpec)
+        let anonymous = spec.mounts.filter { $0.source == .anonymous }.map { MountBody(Type: "volume", Target: $0.target, ReadOnly: $0.readOnly) }
         HostConfig = .init(
-            Binds: spec.mounts.isEmpty ? nil : spec.mounts.map(\.bindSpec),
+            Binds: binds.isEmpty ? nil : binds,
+            Mounts: anonymous.isEmpty ? nil : anonymous,
             PortBindings: bindings.isEmpty ? nil : bindings,
             NetworkMode: spec.networkMode,
             RestartPolicy: restart,
@@ -122,5 +133,13 @@ struct CreateContainerBody: Encodable {
         if overflow { return .max }
         let (sum, overflow2) = scaled.addingReportingOverflow(attoseconds / 1_000_000_000)
         return overflow2 ? .max : max(0, sum)
+    }
+}
+
+extension ContainerSpec {
+    /// The JSON body `POST /containers/create` sends for this specification (API 1.41 field
+    /// names): what tests of a mapping onto the engine check, without an engine.
+    package func createBody() throws -> Data {
+        try JSONEncoder().encode(CreateContainerBody(self))
     }
 }

@@ -40,7 +40,7 @@ extension Verb {
         case .jobWait: [.stepOnly, .uncached, .gated, .waitsForNodes]
         case .queueSentinel: [.stepOnly, .uncached]
         case .reboot: [.stepOnly, .uncached, .gated]
-        case .container: [.uncached, .operationOnly, .notAStep]
+        case .container, .deploy: [.uncached, .operationOnly, .notAStep]
         }
     }
 

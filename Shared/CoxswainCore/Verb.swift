@@ -49,6 +49,9 @@ public enum Verb: String, Codable, Sendable, CaseIterable {
     /// image …`); its arguments are a `ContainerOperation` as JSON. Submitted only through the
     /// container routes, which check the role each action needs.
     case container = "CONTAINER"
+    /// Internal: one try of a deployment on the node (or the removal of its containers); its
+    /// arguments are a `DeploymentRollout` as JSON. Submitted only through the deployment routes.
+    case deploy = "DEPLOY"
 
     /// Parses a verb case-insensitively (`run`, `RUN`).
     public init?(parsing raw: String) {
@@ -82,6 +85,7 @@ public enum Verb: String, Codable, Sendable, CaseIterable {
         case .secontext: "SECONTEXT --setype TYPE [--ftype F] [--seuser U] [--selevel L] TARGET: an SELinux file context"
         case .containerConfigData: "CONTAINER_CONFIG_DATA --config-path PATH [--config-pattern GLOB]: JSON container configs as the arg 'configs'"
         case .container: "CONTAINER: a container operation (use `coxswain container …` and `coxswain image …`)"
+        case .deploy: "DEPLOY: a deployment's rollout on its node (use `coxswain deployment deploy`)"
         }
     }
 }

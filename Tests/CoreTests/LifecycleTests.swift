@@ -162,11 +162,11 @@ struct LifecycleTests {
             Set(Verb.allCases.filter { $0.traits.contains(.uncached) }.map(\.rawValue))
                 == [
                     "CACHEEVICT", "ECHO", "WAIT", "QUERY", "QUERY_WAIT", "JOB_WAIT", "REKEY", "REBOOT", "CACHEDUMP", "QUEUESENTINEL", "CONTAINER",
-                    "POD", "CONTAINER_IMAGE",
+                    "POD", "CONTAINER_IMAGE", "DEPLOY",
                 ])
         #expect(Verb.allCases.filter { $0.traits.contains(.adminOnly) } == [.rekey])
-        #expect(Set(Verb.allCases).subtracting(Verb.stepVerbs) == [.rekey, .container])
-        #expect(Verb.allCases.filter { $0.traits.contains(.operationOnly) } == [.container])
+        #expect(Set(Verb.allCases).subtracting(Verb.stepVerbs) == [.rekey, .container, .deploy])
+        #expect(Verb.allCases.filter { $0.traits.contains(.operationOnly) } == [.container, .deploy])
         #expect(Set(Verb.allCases.filter { $0.traits.contains(.waitsForNodes) }) == [.query, .queryWait, .jobWait])
     }
 }

@@ -188,7 +188,10 @@ struct RolloutPlanTests {
         #expect(all.allSatisfy { $0.instance == "i" })
         #expect(all.map(\.eventKind) == [.pull, .initContainer, .switchover, .create, .health, .switchover, .restore, .restore, .cleanup])
         #expect(all.map(\.label) == ["pull", "init m", "stop previous", "create", "health", "switch", "discard", "restore", "cleanup"])
-        #expect(DeploymentEvent.Kind.allCases.map(\.rawValue) == ["pull", "init", "create", "health", "switch", "restore", "cleanup", "failed", "succeeded"])
+        #expect(
+            DeploymentEvent.Kind.allCases.map(\.rawValue) == [
+                "requested", "pull", "init", "create", "health", "switch", "restore", "cleanup", "failed", "succeeded",
+            ])
         #expect(DeploymentEvent(.switchover, instance: "web", "m").description == "switch web: m")
     }
 }

@@ -35,7 +35,7 @@ struct JobSubmissionValidatorTests {
         #expect(Verb.allCases.filter { $0.traits.contains(.waitsForNodes) } == [.query, .queryWait, .jobWait])
         #expect(Verb.allCases.filter { $0.traits.contains(.needsArtifacts) } == [.add, .copy])
         #expect(Verb.allCases.filter { $0.traits.contains(.adminOnly) } == [.rekey])
-        #expect(Verb.stepVerbs == Verb.allCases.filter { $0 != .rekey && $0 != .container })
+        #expect(Verb.stepVerbs == Verb.allCases.filter { $0 != .rekey && $0 != .container && $0 != .deploy })
     }
 
     @Test("CONTAINER is never a job: its routes check the role per action")

@@ -319,6 +319,15 @@ struct APIFuzzer {
             return rng.pick(["127.0.0.1", "victim.example", "[::1]", "example.com:22"])
         case (_, "name"), (_, "user"):
             return "victim-\(n)"
+        case (_, "product"):
+            // A product that exists (so the version and image routes are reached), or a garbage name.
+            _ = await created("/v1/products", #"{"name":"fuzz-product","kind":"complex"}"#, "name")
+            _ = await created("/v1/products/fuzz-product/versions", #"{"name":"1.0","kind":"rolling"}"#, "name")
+            return rng.chance(0.7) ? "fuzz-product" : "victim-\(n)"
+        case (_, "version"):
+            return rng.chance(0.7) ? "1.0" : "victim-\(n)"
+        case (_, "image"), (_, "token"):
+            return "victim-\(n)"
         default:
             return rng.uuid()
         }
@@ -365,6 +374,20 @@ struct APIFuzzer {
                 ContainerOperationRequest(operation: ContainerOperation(action: .stop, container: "fuzz-\(n)", timeSeconds: 1), targets: ["node-a"]))
         case .containerAdmin:
             return FuzzBodySpec(ContainerOperationRequest(operation: ContainerOperation(action: .remove, prefix: "fuzz"), targets: ["node-a"]))
+        case .createProduct: return FuzzBodySpec(ProductRequest(name: "fuzz-\(n)", kind: .complex, description: "fuzz"))
+        case .createVersion: return FuzzBodySpec(VersionRequest(name: "fuzz-\(n)", kind: .incremental, changelog: "fuzz"))
+        case .addImage, .updateImage:
+            return FuzzBodySpec(
+                ImageRequest(
+                    name: "fuzz-\(n)", registry: "local", image: "demo/httpd", tag: "1", position: 0,
+                    config: ContainerConfig(
+                        environment: ["A": "{{ version }}"], ports: [ContainerConfig.Port(internal: 80, external: 8080, hostIP: "127.0.0.1")],
+                        memoryBytes: 1 << 20, healthCheck: ContainerConfig.HealthCheck(test: ["CMD", "true"], intervalSeconds: 1, retries: 1))))
+        case .createDeployment, .updateDeployment:
+            return FuzzBodySpec(DeploymentRequest(product: "fuzz-product", node: "node-a", prefix: "fuzz\(n)", note: "fuzz", secrets: ["A": "b"]))
+        case .deploy: return FuzzBodySpec(DeployRequest(instances: ["web"], overrideProtection: false, timeoutSeconds: 60))
+        case .copyDeployment: return FuzzBodySpec(CopyDeploymentRequest(node: "node-a", prefix: "fuzz\(n)"))
+        case .createDeployToken: return FuzzBodySpec(DeployTokenRequest(name: "fuzz-\(n)", expiresInSeconds: 3600))
         case .uploadArtifact:
             // Raw content, not JSON; the valid body is the uploaded artifact itself.
             return FuzzBodySpec(type: "artifact content", fields: [], sample: .verbatim(artifact))

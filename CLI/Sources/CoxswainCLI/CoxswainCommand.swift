@@ -12,6 +12,7 @@ package struct CoxswainCommand: AsyncParsableCommand {
             ExecCommand.self, ManageCommand.self, NodeCommand.self, LoginCommand.self, LogoutCommand.self, WhoAmICommand.self, TeamCommand.self,
             UserCommand.self, TokenCommand.self, AuditCommand.self, KeysCommand.self, NotificationCommand.self, OrchestrateCommand.self, BootstrapCommand.self,
             ContainerCommand.self, ImageCommand.self, RegistryCommand.self, NetworkCommand.self, VolumeCommand.self, SystemdCommand.self,
+            ProductCommand.self, VersionCommand.self, DeploymentCommand.self, ApplyCommand.self, ExportCommand.self,
         ]
     )
 

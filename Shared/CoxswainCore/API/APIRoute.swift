@@ -31,21 +31,28 @@ public enum APIRoute: String, CaseIterable, Sendable {
     case addCredential, listCredentials, removeCredential, listKnownHosts, forgetKnownHost
     case containerRead, containerControl, containerAdmin
     case addRegistry, listRegistries, getRegistry, updateRegistry, removeRegistry, checkRegistry, browseRegistry
+    case createProduct, listProducts, getProduct, updateProduct, removeProduct
+    case createVersion, getVersion, updateVersion, removeVersion, increaseVersion, setDefaultVersion
+    case addImage, updateImage, removeImage
+    case createDeployment, listDeployments, getDeployment, updateDeployment, removeDeployment, deploy, copyDeployment, deploymentEvents
+    case createDeployToken, listDeployTokens, revokeDeployToken
 
     /// The route's method.
     public var method: APIMethod {
         switch self {
         case .health, .ready, .whoami, .listJobs, .getJob, .jobEvents, .listNodes, .listTeams, .listMembers, .listTokens, .listAudit, .verifyAudit,
             .listNotifications, .getArtifact, .nodeArtifact, .listBootstrap, .getBootstrap, .bootstrapEvents, .bootstrapFile, .listCredentials,
-            .listKnownHosts, .listRegistries, .getRegistry, .browseRegistry:
+            .listKnownHosts, .listRegistries, .getRegistry, .browseRegistry, .listProducts, .getProduct, .getVersion, .listDeployments, .getDeployment,
+            .deploymentEvents, .listDeployTokens:
             .get
         case .login, .logout, .acceptInvitation, .enrol, .submitJob, .addNode, .createTeam, .invite, .createUser, .createToken, .rotateKeys,
             .addNotification, .testNotification, .submitBootstrap, .addCredential, .containerRead, .containerControl, .containerAdmin, .addRegistry,
-            .checkRegistry:
+            .checkRegistry, .createProduct, .createVersion, .increaseVersion, .setDefaultVersion, .addImage, .createDeployment, .deploy, .copyDeployment,
+            .createDeployToken:
             .post
-        case .setRole, .uploadArtifact, .updateRegistry: .put
+        case .setRole, .uploadArtifact, .updateRegistry, .updateProduct, .updateVersion, .updateImage, .updateDeployment: .put
         case .removeNode, .removeMember, .revokeToken, .removeNotification, .purgeJobs, .purgeNodes, .removeCredential, .forgetKnownHost,
-            .removeRegistry:
+            .removeRegistry, .removeProduct, .removeVersion, .removeImage, .removeDeployment, .revokeDeployToken:
             .delete
         }
     }
@@ -95,6 +102,21 @@ public enum APIRoute: String, CaseIterable, Sendable {
         case .getRegistry, .updateRegistry, .removeRegistry: "/v1/registries/:name"
         case .checkRegistry: "/v1/registries/:name/check"
         case .browseRegistry: "/v1/registries/:name/browse"
+        case .createProduct, .listProducts: "/v1/products"
+        case .getProduct, .updateProduct, .removeProduct: "/v1/products/:product"
+        case .createVersion: "/v1/products/:product/versions"
+        case .getVersion, .updateVersion, .removeVersion: "/v1/products/:product/versions/:version"
+        case .increaseVersion: "/v1/products/:product/versions/:version/increase"
+        case .setDefaultVersion: "/v1/products/:product/versions/:version/default"
+        case .addImage: "/v1/products/:product/versions/:version/images"
+        case .updateImage, .removeImage: "/v1/products/:product/versions/:version/images/:image"
+        case .createDeployment, .listDeployments: "/v1/deployments"
+        case .getDeployment, .updateDeployment, .removeDeployment: "/v1/deployments/:id"
+        case .deploy: "/v1/deployments/:id/deploy"
+        case .copyDeployment: "/v1/deployments/:id/copy"
+        case .deploymentEvents: "/v1/deployments/:id/events"
+        case .createDeployToken, .listDeployTokens: "/v1/deployments/:id/tokens"
+        case .revokeDeployToken: "/v1/deployments/:id/tokens/:token"
         }
     }
 
@@ -106,14 +128,19 @@ public enum APIRoute: String, CaseIterable, Sendable {
         // Tokens are self-service (a viewer may hold a read-only token); admins also see and revoke others'.
         case .logout, .whoami, .listJobs, .getJob, .jobEvents, .listNodes, .listTeams, .listMembers, .listAudit, .verifyAudit,
             .createToken, .listTokens, .revokeToken, .listNotifications, .getArtifact, .listBootstrap, .getBootstrap, .bootstrapEvents,
-            .listCredentials, .listKnownHosts, .containerRead, .listRegistries, .getRegistry, .browseRegistry:
+            .listCredentials, .listKnownHosts, .containerRead, .listRegistries, .getRegistry, .browseRegistry, .listProducts, .getProduct, .getVersion,
+            .listDeployments, .getDeployment, .deploymentEvents:
             .viewer
         // Checking a registry uses its stored credentials (without showing them): members.
-        case .submitJob, .createTeam, .uploadArtifact, .bootstrapFile, .containerControl, .checkRegistry: .member
+        // Members deploy: they create, edit, deploy, copy and delete deployments of the team's products.
+        case .submitJob, .createTeam, .uploadArtifact, .bootstrapFile, .containerControl, .checkRegistry, .createDeployment, .updateDeployment,
+            .removeDeployment, .deploy, .copyDeployment:
+            .member
         // Bootstrapping is root on other machines: admins only.
         case .addNode, .removeNode, .invite, .setRole, .removeMember, .createUser, .addNotification, .removeNotification, .testNotification,
             .purgeJobs, .purgeNodes, .submitBootstrap, .addCredential, .removeCredential, .forgetKnownHost, .containerAdmin, .addRegistry,
-            .updateRegistry, .removeRegistry:
+            .updateRegistry, .removeRegistry, .createProduct, .updateProduct, .removeProduct, .createVersion, .updateVersion, .removeVersion,
+            .increaseVersion, .setDefaultVersion, .addImage, .updateImage, .removeImage, .createDeployToken, .listDeployTokens, .revokeDeployToken:
             .admin
         // The control-plane key is the installation's: owners of the default team only (checked in the handler).
         case .rotateKeys: .owner

@@ -38,6 +38,7 @@ public struct NotificationInfo: Codable, Sendable, Equatable {
     /// Known event types (others may be subscribed too: every audit action is one).
     public static let knownEvents = [
         "job.failed", "job.succeeded", "node.online", "node.offline", "node.enrolled", "node.rekeyed", "member.invited", "member.join",
-        "token.create", "token.revoke", "task_batch.refused", "task_result.refused", "keys.rotate", "notification.test",
+        "token.create", "token.revoke", "task_batch.refused", "task_result.refused", "keys.rotate", "notification.test", "version.create",
+        "deployment.started", "deployment.succeeded", "deployment.failed", "deployment.rollback",
     ]
 }

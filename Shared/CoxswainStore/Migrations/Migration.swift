@@ -20,5 +20,7 @@ package struct Migration: Sendable {
         .m012Reconcile,
         .m013ContainerEngine,
         .m014Registries,
+        .m015Delivery,
+        .m016DeployTokens,
     ]
 }

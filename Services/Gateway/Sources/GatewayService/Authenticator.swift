@@ -19,6 +19,8 @@ import Synchronization
 ///   in `X-Coxswain-Team` or the user's only team.
 package struct Authenticator: Sendable {
     let access: AccessRepository
+    /// Resolves deploy tokens (`cxd_…`); nil: none are accepted.
+    let deployTokens: DeliveryRepository?
     let localTeam: String
     let localRole: Role
     /// Bounds the password work (logins, invitations, new users) strangers can trigger.
@@ -27,9 +29,11 @@ package struct Authenticator: Sendable {
     private let localTeamID = TeamIDBox()
 
     package init(
-        access: AccessRepository, localTeam: String, localRole: Role, passwords: PasswordGuard = PasswordGuard(maximumConcurrent: 2, attemptsPerMinute: 10)
+        access: AccessRepository, localTeam: String, localRole: Role, passwords: PasswordGuard = PasswordGuard(maximumConcurrent: 2, attemptsPerMinute: 10),
+        deployTokens: DeliveryRepository? = nil
     ) {
         self.access = access
+        self.deployTokens = deployTokens
         self.localTeam = localTeam
         self.localRole = localRole
         self.passwords = passwords
@@ -44,6 +48,12 @@ package struct Authenticator: Sendable {
             guard parts.count == 2 else { return nil }
             switch parts[0].lowercased() {
             case "bearer":
+                if parts[1].hasPrefix(DeployTokenInfo.prefix) {
+                    guard let deployTokens, let t = try await deployTokens.resolveDeployToken(hash: Tokens.hash(parts[1])) else { return nil }
+                    return Principal(
+                        credential: .deployToken(id: t.id, name: t.name, deployment: t.deploymentID), teamID: t.teamID, teamName: t.teamName,
+                        role: .member, userID: nil, userName: nil)
+                }
                 guard let r = try await access.resolveToken(hash: Tokens.hash(parts[1])) else { return nil }
                 return Principal(
                     credential: .token(id: r.credentialID), teamID: r.teamID, teamName: r.teamName, role: r.role, userID: r.userID, userName: r.userName)

@@ -18,6 +18,8 @@ package struct GatewayAPI: Sendable {
     let jobs: JobsController
     let containers: ContainersController
     let registries: RegistriesController
+    let products: ProductsController
+    let deployments: DeploymentsController
     let nodes: NodesController
     let access: AccessController
     let audit: AuditController
@@ -58,6 +60,16 @@ package struct GatewayAPI: Sendable {
         }
         guard let principal = try await authenticator.authenticate(request, context: context) else {
             throw HTTPResponseError.unauthenticated
+        }
+        // A deploy token deploys and reads its one deployment, nothing else.
+        if case .deployToken(_, _, let deployment) = principal.credential {
+            let allowed: Set<Endpoint> = [.deploy, .getDeployment, .deploymentEvents]
+            guard allowed.contains(endpoint), context.parameters.get("id")?.lowercased() == deployment.uuidString.lowercased() else {
+                await recorder.record(
+                    principal, action: "\(endpoint.rawValue).denied", target: endpoint.path, outcome: .denied, requestID: requestID,
+                    details: ["reason": "a deploy token may only deploy and read its own deployment (by its full id)"])
+                throw HTTPResponseError(.forbidden, "a deploy token may only deploy and read its own deployment, by its full id")
+            }
         }
         guard principal.role >= minimum else {
             await recorder.record(
@@ -133,6 +145,31 @@ package struct GatewayAPI: Sendable {
         case .forgetKnownHost: try await bootstrap.forgetKnownHost(call)
 
         case .containerRead, .containerControl, .containerAdmin: try await containers.perform(call, route: endpoint)
+        case .createProduct: try await products.create(call)
+        case .listProducts: try await products.list(call)
+        case .getProduct: try await products.show(call)
+        case .updateProduct: try await products.update(call)
+        case .removeProduct: try await products.remove(call)
+        case .createVersion: try await products.createVersion(call)
+        case .getVersion: try await products.showVersion(call)
+        case .updateVersion: try await products.updateVersion(call)
+        case .removeVersion: try await products.removeVersion(call)
+        case .increaseVersion: try await products.increase(call)
+        case .setDefaultVersion: try await products.setDefault(call)
+        case .addImage: try await products.addImage(call)
+        case .updateImage: try await products.updateImage(call)
+        case .removeImage: try await products.removeImage(call)
+        case .createDeployment: try await deployments.create(call)
+        case .listDeployments: try await deployments.list(call)
+        case .getDeployment: try await deployments.show(call)
+        case .updateDeployment: try await deployments.update(call)
+        case .removeDeployment: try await deployments.remove(call)
+        case .deploy: try await deployments.deploy(call)
+        case .copyDeployment: try await deployments.copy(call)
+        case .deploymentEvents: try await deployments.events(call)
+        case .createDeployToken: try await deployments.createToken(call)
+        case .listDeployTokens: try await deployments.listTokens(call)
+        case .revokeDeployToken: try await deployments.revokeToken(call)
 
         case .addRegistry: try await registries.add(call)
         case .listRegistries: try await registries.list(call)

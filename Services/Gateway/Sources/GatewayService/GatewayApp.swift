@@ -84,12 +84,13 @@ package enum GatewayApp {
             redirectConfiguration: .disallow, timeout: .init(connect: .seconds(5)), decompression: .disabled)
         registryHTTPConfiguration.connectionPool.retryConnectionEstablishment = false
         let registryHTTP = HTTPClient(eventLoopGroupProvider: .singleton, configuration: registryHTTPConfiguration)
-        let registries = RegistriesController(
-            registries: RegistryRepository(client: postgres, masterKey: masterKey, logger: logger), httpClient: registryHTTP, body: body, recorder: recorder,
-            logger: logger)
+        let registryRows = RegistryRepository(client: postgres, masterKey: masterKey, logger: logger)
+        let registries = RegistriesController(registries: registryRows, httpClient: registryHTTP, body: body, recorder: recorder, logger: logger)
+        let delivery = DeliveryRepository(client: postgres, masterKey: masterKey, logger: logger)
         let enqueuer = JobEnqueuer(jobs: jobs, publisher: publisher, publishTimeout: configuration.publishTimeout, logger: logger)
         let api = GatewayAPI(
-            authenticator: Authenticator(access: access, localTeam: configuration.localTeam, localRole: configuration.localRole, passwords: passwords),
+            authenticator: Authenticator(
+                access: access, localTeam: configuration.localTeam, localRole: configuration.localRole, passwords: passwords, deployTokens: delivery),
             recorder: recorder,
             health: HealthController(ready: {
                 guard isMigrated.isSet else { return "starting: database migrations not applied yet" }
@@ -104,6 +105,10 @@ package enum GatewayApp {
             ),
             containers: ContainersController(nodes: nodes, registries: registries, masterKey: masterKey, enqueuer: enqueuer, body: body),
             registries: registries,
+            products: ProductsController(delivery: delivery, registries: registryRows, body: body, recorder: recorder),
+            deployments: DeploymentsController(
+                delivery: delivery, nodes: nodes, registries: registries, registryRows: registryRows, masterKey: masterKey, enqueuer: enqueuer, body: body,
+                recorder: recorder),
             nodes: NodesController(nodes: nodes, enrolment: enrolment, body: body, recorder: recorder),
             access: AccessController(access: access, passwords: passwords, sessionTTL: configuration.sessionTTL, body: body, recorder: recorder),
             audit: AuditController(audit: AuditRepository(client: postgres, logger: logger)),

@@ -18,6 +18,8 @@ struct JobEnqueuer: Sendable {
 
     /// What to record: everything the Gateway checked.
     struct NewJob {
+        /// The job's id when the caller needs it before the job exists (a deployment's try); new otherwise.
+        var id: JobID?
         var verb: Verb
         var arguments: String
         var targets: [String]
@@ -39,7 +41,7 @@ struct JobEnqueuer: Sendable {
 
     /// Records `job` for the caller's team and publishes `JobSubmitted` and `job.accepted`; returns its id.
     func enqueue(_ job: NewJob, principal: Principal) async throws -> JobID {
-        let id = JobID()
+        let id = job.id ?? JobID()
         try await jobs.insert(
             id: id, team: principal.teamID, verb: job.verb, arguments: job.arguments, targets: job.targets, timeoutSeconds: job.timeoutSeconds,
             submittedBy: principal.actor, sealedSecrets: try job.sealedSecrets(id), secretNames: job.secretNames, steps: job.steps,

@@ -8,6 +8,8 @@ package struct Principal: Sendable, Equatable {
         case socket(uid: UInt32?)
         case token(id: UUID)
         case session(id: UUID)
+        /// A deploy token: it may deploy (and read) one deployment and nothing else.
+        case deployToken(id: UUID, name: String, deployment: UUID)
     }
 
     package var credential: Credential
@@ -23,6 +25,7 @@ package struct Principal: Sendable, Equatable {
         case .socket(let uid): "local:uid:\(uid.map(String.init) ?? "unknown")"
         case .token(let id): "\(userName ?? "?") (token \(id.uuidString.lowercased().prefix(8)))"
         case .session: "\(userName ?? "?") (session)"
+        case .deployToken(_, let name, _): "deploy-token:\(name)"
         }
     }
 }

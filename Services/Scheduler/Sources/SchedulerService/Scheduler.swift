@@ -13,6 +13,8 @@ import Synchronization
 /// messages and returns after its Postgres commit, so the caller acks then.
 package struct Scheduler: Sendable {
     let repository: SchedulerRepository
+    /// Deployments, settled when their try's job ends.
+    let delivery: DeliveryRepository
     let nodes: NodeRepository
     let keys: ControlKeyRepository
     let masterKey: SecretBox
@@ -24,10 +26,11 @@ package struct Scheduler: Sendable {
     let logger: Logger
 
     package init(
-        repository: SchedulerRepository, nodes: NodeRepository, keys: ControlKeyRepository, masterKey: SecretBox, publisher: AMQPPublisher,
-        configuration: SchedulerConfiguration, logger: Logger
+        repository: SchedulerRepository, delivery: DeliveryRepository, nodes: NodeRepository, keys: ControlKeyRepository, masterKey: SecretBox,
+        publisher: AMQPPublisher, configuration: SchedulerConfiguration, logger: Logger
     ) {
         self.repository = repository
+        self.delivery = delivery
         self.nodes = nodes
         self.keys = keys
         self.masterKey = masterKey
@@ -119,7 +122,10 @@ package struct Scheduler: Sendable {
             logger.info("job completed at planning", metadata: ["job.id": "\(job.id)", "job.error": "\(completed.error ?? "")"])
         }
         try await publisher.publish(events)
-        if completed != nil { try await planDependents(of: [job.id]) }
+        if completed != nil {
+            try await planDependents(of: [job.id])
+            try await settleDeployments()
+        }
     }
 
     /// The seals of these jobs that verify under the master key. A job whose seal does not (a row
@@ -320,7 +326,10 @@ package struct Scheduler: Sendable {
             logger.info("job completed", metadata: ["job.id": "\(j.jobID)", "job.status": "\(j.status.rawValue)"])
         }
         try await publisher.publish(events)
-        if !jobs.isEmpty { try await planDependents(of: jobs.map(\.jobID)) }
+        if !jobs.isEmpty {
+            try await planDependents(of: jobs.map(\.jobID))
+            try await settleDeployments()
+        }
     }
 
     /// Releases gated tasks whose gate opened (QUERY finished everywhere, JOB_WAIT's job finished,
@@ -472,6 +481,8 @@ package struct Scheduler: Sendable {
         // Gates that open or time out with no new result (JOB_WAIT timeouts, a lost QUERY delivery).
         let (gateFailures, gateCompleted) = try await openGates()
         try await publishOutcomes(tasks: gateFailures, jobs: gateCompleted)
+        // Deployments whose job ended while no result came in (or before a crash).
+        try await settleDeployments()
         if retentionGate.open(every: min(.seconds(60), configuration.jobRetention)) {
             let purged = try await repository.purgeFinishedJobs(olderThan: configuration.jobRetention.seconds)
             if purged > 0 { logger.notice("finished jobs past retention deleted", metadata: ["jobs.purged": "\(purged)"]) }

@@ -29,6 +29,7 @@ package enum SchedulerApp {
         let masterKey = try SecretBox(base64Key: configuration.security.masterKey)
         let scheduler = Scheduler(
             repository: SchedulerRepository(client: postgres, logger: logger),
+            delivery: DeliveryRepository(client: postgres, masterKey: masterKey, logger: logger),
             nodes: NodeRepository(client: postgres, logger: logger),
             keys: ControlKeyRepository(client: postgres, masterKey: masterKey, logger: logger), masterKey: masterKey,
             publisher: publisher, configuration: configuration, logger: logger

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 extension ContainerConfig {
     /// A port's transport protocol; `tcp` when not given.
     public enum PortProtocol: String, Codable, Sendable, CaseIterable {
@@ -12,18 +18,21 @@ extension ContainerConfig {
         /// The node's port it is published on, or nil for not published.
         public var external: Int?
         public var proto: PortProtocol
+        /// The node's address it is published on (`127.0.0.1`, `::1`); every address when nil.
+        public var hostIP: String?
 
-        public init(internal: Int, external: Int? = nil, proto: PortProtocol = .tcp) {
+        public init(internal: Int, external: Int? = nil, proto: PortProtocol = .tcp, hostIP: String? = nil) {
             self.internal = `internal`
             self.external = external
             self.proto = proto
+            self.hostIP = hostIP
         }
 
         /// What layers merge on: the internal port and protocol, `8080/tcp`.
         public var key: String { "\(`internal`)/\(proto.rawValue)" }
 
         enum CodingKeys: String, CodingKey {
-            case `internal`, external
+            case `internal`, external, hostIP
             case proto = "protocol"
         }
 
@@ -32,6 +41,7 @@ extension ContainerConfig {
             self.internal = try c.decode(Int.self, forKey: .internal)
             external = try c.decodeIfPresent(Int.self, forKey: .external)
             proto = try c.decodeIfPresent(PortProtocol.self, forKey: .proto) ?? .tcp
+            hostIP = try c.decodeIfPresent(String.self, forKey: .hostIP)
         }
     }
 
@@ -54,18 +64,21 @@ extension ContainerConfig {
         public var `internal`: Span
         public var external: Span?
         public var proto: PortProtocol
+        /// The node's address the range is published on; every address when nil.
+        public var hostIP: String?
 
-        public init(internal: Span, external: Span? = nil, proto: PortProtocol = .tcp) {
+        public init(internal: Span, external: Span? = nil, proto: PortProtocol = .tcp, hostIP: String? = nil) {
             self.internal = `internal`
             self.external = external
             self.proto = proto
+            self.hostIP = hostIP
         }
 
         /// What layers merge on: the internal span and protocol, `9000-9009/udp`.
         public var key: String { "\(`internal`.from)-\(`internal`.to)/\(proto.rawValue)" }
 
         enum CodingKeys: String, CodingKey {
-            case `internal`, external
+            case `internal`, external, hostIP
             case proto = "protocol"
         }
 
@@ -74,6 +87,16 @@ extension ContainerConfig {
             self.internal = try c.decode(Span.self, forKey: .internal)
             external = try c.decodeIfPresent(Span.self, forKey: .external)
             proto = try c.decodeIfPresent(PortProtocol.self, forKey: .proto) ?? .tcp
+            hostIP = try c.decodeIfPresent(String.self, forKey: .hostIP)
         }
+    }
+}
+
+extension ContainerConfig {
+    /// Whether `raw` is an IPv4 or IPv6 address literal (what `hostIP` must be).
+    public static func isIPAddress(_ raw: String) -> Bool {
+        var v4 = in_addr()
+        var v6 = in6_addr()
+        return raw.withCString { inet_pton(AF_INET, $0, &v4) == 1 || inet_pton(AF_INET6, $0, &v6) == 1 }
     }
 }

@@ -51,12 +51,14 @@ extension ContainerConfig {
                     if let j = externals[key] { found.add("ports[\(i)].external", "\(key) is already published by ports[\(j)]") } else { externals[key] = i }
                 }
                 if let j = internals[port.key] { found.add("ports[\(i)]", "\(port.key) is already ports[\(j)]") } else { internals[port.key] = i }
+                if let ip = port.hostIP, !ContainerConfig.isIPAddress(ip) { found.add("ports[\(i)].hostIP", "\(quoted(ip)) is not an IP address") }
             }
         }
 
         if let portRanges {
             found.count("portRanges", portRanges.count, "port ranges")
             for (i, range) in portRanges.enumerated() {
+                if let ip = range.hostIP, !ContainerConfig.isIPAddress(ip) { found.add("portRanges[\(i)].hostIP", "\(quoted(ip)) is not an IP address") }
                 let internalWidth = found.span("portRanges[\(i)].internal", range.internal)
                 if let external = range.external, let externalWidth = found.span("portRanges[\(i)].external", external), let internalWidth,
                     externalWidth != internalWidth

@@ -4,6 +4,8 @@
 public struct DeploymentEvent: Codable, Sendable, Equatable, CustomStringConvertible {
     /// The step an event is about.
     public enum Kind: String, Codable, Sendable, CaseIterable {
+        /// Someone asked for this try (who, and whether it is a rollback); recorded by the Gateway.
+        case requested
         /// Pulling the instance's image.
         case pull
         /// Running one of its init containers.

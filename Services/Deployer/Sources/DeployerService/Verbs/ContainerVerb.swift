@@ -100,15 +100,16 @@ struct ContainerVerb: VerbHandler {
         }
     }
 
-    /// Pulls with progress streamed, not silent: one line per status change of a layer.
+    /// Pulls with progress streamed on `channel`, not silent: one line per status change of a layer.
     static func pull(
-        _ reference: ImageReference, engine: ContainerEngine, credentials: RegistryCredentials?, timeout: Duration, context: VerbContext
+        _ reference: ImageReference, engine: ContainerEngine, credentials: RegistryCredentials?, timeout: Duration, context: VerbContext,
+        channel: OutputChunk.Channel = .stdout
     ) async throws {
         var lastStatus = ""
         for try await line in engine.pullProgress(reference, credentials: credentials, timeout: timeout) {
             let text = [line.id, line.status, line.progress].compactMap { $0 }.joined(separator: " ")
             if !text.isEmpty, text != lastStatus {
-                context.emit(.stdout, text + "\n")
+                context.emit(channel, text + "\n")
                 lastStatus = text
             }
         }

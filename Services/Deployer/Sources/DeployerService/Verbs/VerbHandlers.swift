@@ -27,6 +27,7 @@ package enum VerbHandlers {
             QueueSentinelVerb(store: store),
             RekeyVerb(trust: trust),
             ContainerVerb(engine: engine),
+            DeployVerb(engine: engine),
         ]
     }
 
