@@ -127,7 +127,8 @@ extension DeliveryRepository {
     }
 
     func deploymentSummaries(version: UUID) async throws -> [DeploymentSummary] {
-        try await deployments("\(unescaped: Self.deploymentSelect) WHERE d.version_id = \(version)").compactMap(\.summary)
+        // Newest first: the rules take the first listed among equals (VersionRules.increasePlan).
+        try await deployments("\(unescaped: Self.deploymentSelect) WHERE d.version_id = \(version) ORDER BY d.created_at DESC").compactMap(\.summary)
     }
 
     static func associated(deployment id: UUID, node: String) -> [UInt8] { Array("deployment-secrets:\(id.uuidString.lowercased()):\(node)".utf8) }
@@ -216,6 +217,21 @@ extension DeliveryRepository {
         note: String
     ) async throws -> Bool {
         try await client.transaction(logger: logger) { conn in
+            // One rollout at a time per node and prefix (two deployments there, or a redeploy after a
+            // timeout while the node still runs the old try, would replace each other's containers).
+            for try await busy in try await conn.guardedQuery(
+                """
+                WITH target AS (
+                    SELECT team_id, node, prefix, pg_advisory_xact_lock(hashtext(team_id::text || '/' || node || '/' || prefix)) FROM deployments
+                    WHERE id = \(id))
+                SELECT o.id FROM deployments o, target t
+                WHERE o.team_id = t.team_id AND o.node = t.node AND o.prefix = t.prefix AND o.id <> \(id)
+                  AND o.status = \(DeploymentStatus.inProgress.rawValue)
+                """, logger: logger
+            ).decode(UUID.self) {
+                throw DeliveryStoreError.conflict(
+                    "deployment \(busy.uuidString.lowercased()) is rolling out on the same node and prefix: wait until it finishes")
+            }
             let rows = try await conn.guardedQuery(
                 """
                 UPDATE deployments SET status = \(DeploymentStatus.inProgress.rawValue), tries = \(tryNumber), current_job = \(job.rawValue),

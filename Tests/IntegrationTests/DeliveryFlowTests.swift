@@ -154,6 +154,21 @@ extension PlatformTests {
                 effective.status == 0 && effective.stdout.contains("instance") && effective.stdout.contains("image")
                     && effective.stdout.contains("environment.VERSION"), "\(effective)")
 
+            // 3b. What the node reports running is shown beside the status: a stopped container is drift.
+            func shown(_ id: String) async throws -> DeploymentInfo {
+                try JSONDecoder.api.decode(DeploymentInfo.self, from: Data(try await api(p, "GET", APIRoute.getDeployment.path(id: id), expect: 200).utf8))
+            }
+            try await eventually("node-a reports both containers running", timeout: .seconds(30)) {
+                try await shown(a).observed?.filter { $0.state == "running" }.count == 2
+            }
+            try await engine.stopContainer("\(prefixA)-sidecar", timeout: .seconds(2))
+            try await eventually("the stopped sidecar shows as drift", timeout: .seconds(30)) {
+                try await shown(a).drift?.contains { $0.hasPrefix("sidecar:") } == true
+            }
+            let drifted = try await p.cli(["deployment", "show", a])
+            #expect(drifted.stdout.contains("drift:") && drifted.stdout.contains("sidecar"), "\(drifted)")
+            try await engine.startContainer("\(prefixA)-sidecar")
+
             // 4. Version 1.1 (increase: node-a's deployment copied as preparing) with a new greeting,
             // rolled out on node-a while a probe loops on its port.
             let increased = try await p.cli(["version", "increase", "shop", "1.0", "1.1", "--changelog", "bonjour"])
@@ -220,7 +235,8 @@ extension PlatformTests {
                 p, "POST", APIRoute.addImage.path(["product": "site", "version": ProductInfo.simpleVersionName]),
                 try body(ImageRequest(name: "web", registry: "local", image: "demo/httpd", tag: "1", config: site)), expect: 201)
             let siteCreated = try await api(
-                p, "POST", APIRoute.createDeployment.path, try body(DeploymentRequest(product: "site", node: "node-b", prefix: "site\(tag)")), expect: 201)
+                p, "POST", APIRoute.createDeployment.path, try body(DeploymentRequest(product: "site", node: "node-b", prefix: "site\(tag)", protected: true)),
+                expect: 201)
             let siteID = try JSONDecoder.api.decode(DeploymentInfo.self, from: Data(siteCreated.utf8)).id.rawValue
             let tokenAnswer = try await api(
                 p, "POST", APIRoute.createDeployToken.path(id: siteID), try body(DeployTokenRequest(name: "ci", expiresInSeconds: 3600)), expect: 201)
@@ -240,6 +256,17 @@ extension PlatformTests {
             try await eventually("the token is the actor in the audit log") {
                 try await p.sql("SELECT count(*) FROM audit_events WHERE actor = 'deploy-token:ci' AND action = 'deployment.started'") == "1"
             }
+            // Protected: another product's deployment onto site's node and prefix is refused (unless overridden).
+            let intruder = try await api(
+                p, "POST", APIRoute.createDeployment.path, try body(DeploymentRequest(product: "shop", version: "1.0", node: "node-b", prefix: "site\(tag)")),
+                expect: 201)
+            let intruderID = try JSONDecoder.api.decode(DeploymentInfo.self, from: Data(intruder.utf8)).id.rawValue
+            let refusedDeploy = try await api(p, "POST", APIRoute.deploy.path(id: intruderID), "{}", expect: 409)
+            #expect(refusedDeploy.contains("protect"), "\(refusedDeploy)")
+            let (overrideStatus, _) = try await p.http(
+                "POST", APIRoute.deploy.path(id: siteID), headers: bearer, body: try body(DeployRequest(overrideProtection: true)))
+            #expect(overrideStatus == 403)
+            try await api(p, "DELETE", APIRoute.removeDeployment.path(id: intruderID), expect: 200)
             try await api(p, "DELETE", APIRoute.revokeDeployToken.path(["id": siteID, "token": "ci"]), expect: 200)
             let (revokedStatus, _) = try await p.http("POST", APIRoute.deploy.path(id: siteID), headers: bearer, body: "{}")
             #expect(revokedStatus == 401)

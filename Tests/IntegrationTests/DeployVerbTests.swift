@@ -295,6 +295,7 @@ struct DeployVerbTests {
         try await engine.stopContainer(previous.id, timeout: .seconds(5))
         var leftover = ContainerSpec(image: "\(Self.registry)/demo/httpd:1", name: "\(prefix)-web.next")
         leftover.labels = ContainerLabels.managedLabels(team: "blue", prefix: prefix, deployment: deployment.rawValue, configDigest: "x")
+        leftover.labels[ContainerLabels.instance] = "web"
         _ = try await engine.createContainer(leftover)
 
         let second = try await run(rollout([web("web", version: "2", port: port)], try: 2))
@@ -328,8 +329,8 @@ struct DeployVerbTests {
         defer { Task { [engine] in try? await engine.removeContainer(id, force: true) } }
         let refused = try await run(rollout([web("web", version: "1")], try: 1))
         #expect(
-            refused.outcome.error
-                == "DEPLOY: \(prefix)-web is a container Coxswain does not manage: rename or remove it, or deploy under another prefix; nothing was changed",
+            refused.outcome.error?.hasPrefix("DEPLOY: \(prefix)-web is not this prefix's web (a container Coxswain does not manage") == true
+                && refused.outcome.error?.hasSuffix("nothing was changed") == true,
             "\(refused.outcome)")
         #expect(try await engine.inspectContainer("\(prefix)-web").id == id)
     }

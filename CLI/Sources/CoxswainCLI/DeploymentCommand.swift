@@ -149,21 +149,19 @@ package struct DeploymentCommand: AsyncParsableCommand {
 
     struct Update: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Change a deployment (members): note, prefix, protection, layers, secrets; options not given stay as they are.")
+            abstract: "Change a deployment (members): note, protection, layers, secrets; options not given stay as they are (another node or prefix: copy it).")
         @Argument var id: String
         @Option(help: "A new note ('' clears it).") var note: String?
-        @Option(help: "A new container name prefix.") var prefix: String?
         @Flag(inversion: .prefixedNo, help: "Protect its node and prefix from deployments of other products.") var protected: Bool?
         @OptionGroup var layers: Layers
         @OptionGroup var global: GlobalOptions
         func validate() throws {
             try DeploymentCommand.validateID(id)
-            try DeploymentCommand.validateTarget(node: nil, prefix: prefix)
-            if note == nil, prefix == nil, protected == nil, layers.isEmpty { throw ValidationError("nothing to change") }
+            if note == nil, protected == nil, layers.isEmpty { throw ValidationError("nothing to change") }
         }
         func run() async throws {
             let (config, instances, secrets) = try layers.read()
-            let request = DeploymentRequest(prefix: prefix, note: note, protected: protected, config: config, instances: instances, secrets: secrets)
+            let request = DeploymentRequest(note: note, protected: protected, config: config, instances: instances, secrets: secrets)
             let global = self.global
             try await DeploymentCommand.withDeployment(id, global) { client, full in
                 try DeploymentCommand.show(
@@ -295,6 +293,13 @@ package struct DeploymentCommand: AsyncParsableCommand {
         if let note = d.note { lines.append("note:      \(note)") }
         if !d.secretNames.isEmpty { lines.append("secrets:   \(d.secretNames.sorted().joined(separator: ", ")) (values never shown)") }
         lines.append("updated:   \(Render.time(d.updatedAt)), created \(Render.time(d.createdAt))")
+        if let observed = d.observed {
+            let seen = observed.compactMap(\.seenAt).max().map { ", reported \(Render.time($0))" } ?? ""
+            lines.append(
+                "on node:   "
+                    + (observed.isEmpty ? "no containers" : observed.map { "\($0.container) \($0.state)" }.joined(separator: ", ") + seen))
+        }
+        for line in d.drift ?? [] { lines.append("drift:     \(line)") }
         if let effective = d.effective {
             for (name, instance) in effective.sorted(by: { $0.key < $1.key }) {
                 lines += ["", "instance \(name) (effective):", ConfigListing.table(ConfigListing.entries(instance.config), layers: instance.provenance)]

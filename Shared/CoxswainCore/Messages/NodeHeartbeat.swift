@@ -14,6 +14,9 @@ public struct NodeHeartbeat: Message {
     public var intervalSeconds: Double
     /// The node's container engine, or none with the reason; nil from agents older than the report.
     public var engine: ContainerEngineReport?
+    /// The containers of deployments on the node's engine (from their labels); nil without an engine
+    /// or from older agents.
+    public var deployments: [ObservedContainer]?
 
     public init(
         node: NodeName, machineID: String, version: String, hostUptimeSeconds: Double, agentStartedAt: Date,

@@ -22,5 +22,6 @@ package struct Migration: Sendable {
         .m014Registries,
         .m015Delivery,
         .m016DeployTokens,
+        .m017ObservedContainers,
     ]
 }

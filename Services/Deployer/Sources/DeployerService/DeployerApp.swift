@@ -130,6 +130,7 @@ package enum DeployerApp {
                     agentStartedAt: startedAt, sentAt: Date(), labels: configuration.labels, intervalSeconds: configuration.heartbeatInterval.seconds
                 )
                 beat.engine = await engine.report()
+                beat.deployments = await engine.observedDeployments()
                 do {
                     // Signed like results: the Scheduler records a heartbeat only with this node's enrolled key.
                     let signed = try MessageSigning.sign(beat, with: trust.signingKey)

@@ -56,4 +56,18 @@ package final class NodeEngine: Sendable {
         lastReport.withLock { $0 = (report, now) }
         return report
     }
+
+    /// The deployments' containers on the engine, from their labels: what runs, reported with
+    /// every heartbeat so the control plane never believes something that is not true. Nil
+    /// without an engine or when the engine does not answer.
+    package func observedDeployments() async -> [ObservedContainer]? {
+        guard case .success(let engine) = client else { return nil }
+        guard let listed = try? await engine.listContainers(ContainerListOptions(all: true, labels: [ContainerLabels.deployment])) else { return nil }
+        return listed.prefix(ObservedContainer.maximumPerHeartbeat).compactMap { c in
+            guard let deployment = c.labels[ContainerLabels.deployment], c.labels[ContainerLabels.initContainer] == nil else { return nil }
+            return ObservedContainer(
+                deployment: deployment, instance: c.labels[ContainerLabels.instance] ?? "", container: c.names.first ?? c.id, state: c.state,
+                image: c.image)
+        }
+    }
 }

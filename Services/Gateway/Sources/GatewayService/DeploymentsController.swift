@@ -94,6 +94,11 @@ struct DeploymentsController: Sendable {
     func show(_ call: Call) async throws -> Response {
         let row = try await deployment(call)
         var info = row.info
+        let observed = try await delivery.observed(deployment: row.id)
+        info.observed = observed
+        if row.status == .successful, let expected = try await delivery.lastSuccessfulRollout(of: row.id) {
+            info.drift = Self.drift(expected: expected.instances.map(\.name), prefix: row.prefix, observed: observed)
+        }
         if call.request.uri.queryParameters["effective"].map(String.init) == "true" {
             guard let version = try await delivery.version(id: row.versionID) else { throw HTTPResponseError(.notFound, "the deployment's version is gone") }
             var effective: [String: EffectiveConfig] = [:]
@@ -138,6 +143,9 @@ struct DeploymentsController: Sendable {
         guard row.status.allows(.delete, versionKind: row.versionKind) else {
             throw HTTPResponseError(.conflict, DeliveryRefusal.notAllowed(.delete, status: row.status, versionKind: row.versionKind).description)
         }
+        // The record goes first (under its row lock, refused if a deploy started meanwhile), then the
+        // node removes the containers: a refused delete never touches them.
+        try await refusing { try await delivery.removeDeployment(row.id) }
         var jobID: JobID?
         if row.tries > 0, try await nodes.existing([row.node], team: call.principal.teamID).contains(row.node), let prefix = DeploymentPrefix(row.prefix) {
             let removal = DeploymentRollout(
@@ -148,7 +156,6 @@ struct DeploymentsController: Sendable {
                     verb: .deploy, arguments: try Self.json(removal), targets: [row.node], timeoutSeconds: 120,
                     name: "remove deployment \(row.product) \(row.node)/\(row.prefix)"), principal: call.principal)
         }
-        try await refusing { try await delivery.removeDeployment(row.id) }
         await recorder.record(
             call, action: "deployment.remove", target: "deployment:\(row.id.uuidString.lowercased())",
             details: ["node": row.node, "prefix": row.prefix, "containers": jobID.map { "removal job \($0)" } ?? "none deployed"])
@@ -162,6 +169,9 @@ struct DeploymentsController: Sendable {
     func deploy(_ call: Call) async throws -> Response {
         let row = try await deployment(call)
         let request = try await body.decode(DeployRequest.self, from: call.request)
+        if case .deployToken = call.principal.credential, request.overrideProtection == true || request.instances != nil {
+            throw HTTPResponseError(.forbidden, "a deploy token deploys the whole deployment and never overrides protection: ask a member")
+        }
         let timeout = request.timeoutSeconds ?? Self.defaultTimeoutSeconds
         guard timeout > 0, timeout <= Self.maximumTimeoutSeconds else {
             throw HTTPResponseError(.invalidTimeout, "timeoutSeconds must be in (0, \(Int(Self.maximumTimeoutSeconds))]")
@@ -191,6 +201,9 @@ struct DeploymentsController: Sendable {
         } else {
             frozen = try await layered(row)
         }
+        // A partial deploy sends only the chosen instances, but freezes the whole deployment: the
+        // chosen ones as layered now, the others as they last succeeded (what a rollback restores).
+        var sent = frozen
         if let only = request.instances {
             let known = Set(frozen.instances.map(\.name))
             if let unknown = only.first(where: { !known.contains($0) }) {
@@ -199,16 +212,21 @@ struct DeploymentsController: Sendable {
             }
             let keep = Set(only)
             let kept = zip(frozen.instances, frozen.registries).filter { keep.contains($0.0.name) }
-            frozen = FrozenRollout(instances: kept.map(\.0), registries: kept.map(\.1))
+            sent = FrozenRollout(instances: kept.map(\.0), registries: kept.map(\.1))
+            if let last = try await delivery.lastSuccessfulRollout(of: row.id) {
+                let previous = Dictionary(zip(last.instances, last.registries).map { ($0.0.name, $0) }, uniquingKeysWith: { a, _ in a })
+                let merged = zip(frozen.instances, frozen.registries).map { keep.contains($0.0.name) ? $0 : previous[$0.0.name] ?? $0 }
+                frozen = FrozenRollout(instances: merged.map(\.0), registries: merged.map(\.1))
+            }
         }
-        guard !frozen.instances.isEmpty else { throw HTTPResponseError(.conflict, "the version has no images: add one first") }
+        guard !sent.instances.isEmpty else { throw HTTPResponseError(.conflict, "the version has no images: add one first") }
         if let clash = Self.portClash(frozen.instances) {
             throw HTTPResponseError(.invalidArguments, "ports: \(clash); publish it on one instance only (its instance layer); nothing was deployed")
         }
         // Credentials and secret values, sealed into the job (and to the node by the Scheduler).
         var secrets: [String: String] = [:]
         var instances: [RolloutInstance] = []
-        for (index, (instance, registry)) in zip(frozen.instances, frozen.registries).enumerated() {
+        for (index, (instance, registry)) in zip(sent.instances, sent.registries).enumerated() {
             var instance = instance
             instance.registryAuthKey = nil
             if let registry {
@@ -241,18 +259,21 @@ struct DeploymentsController: Sendable {
             }
         }
         let tryNumber = row.tries + 1
-        let rollout = DeploymentRollout(
+        var rollout = DeploymentRollout(
             action: .deploy, deployment: DeploymentID(row.id.uuidString.lowercased()), tryNumber: tryNumber, team: call.principal.teamName,
             product: row.product, version: row.version, prefix: summary.target.prefix, rollback: rollback, instances: instances)
+        rollout.partial = request.instances == nil ? nil : true
         let jobID = JobID()
         let note =
             "\(rollback ? "rollback" : row.tries == 0 ? "deploy" : "redeploy") requested by \(call.principal.actor)"
             + (request.instances.map { " (instances \($0.joined(separator: ", ")))" } ?? "")
             + (request.overrideProtection == true ? " overriding protection" : "")
         guard
-            try await delivery.beginTry(
-                row.id, expecting: row.status, tries: row.tries, tryNumber: tryNumber, job: jobID, rollback: rollback, frozen: frozen,
-                actor: call.principal.actor, note: note)
+            try await refusing({
+                try await delivery.beginTry(
+                    row.id, expecting: row.status, tries: row.tries, tryNumber: tryNumber, job: jobID, rollback: rollback, frozen: frozen,
+                    actor: call.principal.actor, note: note)
+            })
         else { throw HTTPResponseError(.conflict, "the deployment changed meanwhile (another deploy?); look at it again") }
         var job = JobEnqueuer.NewJob(
             verb: .deploy, arguments: try Self.json(rollout), targets: [row.node], timeoutSeconds: timeout,
@@ -401,7 +422,7 @@ struct DeploymentsController: Sendable {
                 port.external.map { "\(port.hostIP ?? "*"):\($0)/\(port.proto.rawValue)" }
             }
             for range in instance.config.portRanges ?? [] {
-                guard let external = range.external, external.from <= external.to, external.to - external.from < 65_536 else { continue }
+                guard let external = range.external, let width = external.width, width <= 65_536 else { continue }
                 published += (external.from...external.to).map { "\(range.hostIP ?? "*"):\($0)/\(range.proto.rawValue)" }
             }
             for key in Set(published) {
@@ -410,6 +431,16 @@ struct DeploymentsController: Sendable {
             }
         }
         return nil
+    }
+
+    /// The instances of a successful deployment that do not run as `<prefix>-<name>` on its node.
+    static func drift(expected: [String], prefix: String, observed: [ObservedContainer]) -> [String] {
+        expected.compactMap { name in
+            guard let container = observed.first(where: { $0.container == "\(prefix)-\(name)" }) else {
+                return "\(name): no container \(prefix)-\(name) on the node"
+            }
+            return container.state == "running" ? nil : "\(name): \(container.container) is \(container.state)"
+        }
     }
 
     /// A request's layers, secrets and note checked before anything is stored.

@@ -441,6 +441,8 @@ package struct Scheduler: Sendable {
     /// Records a batch of verified heartbeats; announces nodes that came online.
     func ingest(heartbeats: [NodeHeartbeat]) async throws {
         let cameOnline = try await nodes.recordHeartbeats(heartbeats)
+        // What each node's deployments actually run (their containers' labels), for the API to show beside the status.
+        try await delivery.recordObserved(heartbeats)
         // A rebooted node's held work goes out on its first heartbeat from a new agent.
         let (failed, completed) = try await openGates()
         if !failed.isEmpty || !completed.isEmpty { try await publishOutcomes(tasks: failed, jobs: completed) }

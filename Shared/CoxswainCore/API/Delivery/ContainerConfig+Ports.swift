@@ -57,8 +57,14 @@ extension ContainerConfig {
                 self.to = to
             }
 
-            /// How many ports, or nil when the span is reversed.
-            public var width: Int? { to >= from ? to - from + 1 : nil }
+            /// How many ports, or nil when the span is reversed or wider than any port range could be
+            /// (the ends come from requests: no arithmetic on them may trap).
+            public var width: Int? {
+                guard to >= from else { return nil }
+                let (difference, overflow) = to.subtractingReportingOverflow(from)
+                guard !overflow, difference < Int.max else { return nil }
+                return difference + 1
+            }
         }
 
         public var `internal`: Span

@@ -225,7 +225,7 @@ private struct ProblemCollector {
         port("\(field).from", span.from)
         port("\(field).to", span.to)
         guard let width = span.width else {
-            add(field, "\(span.from)-\(span.to) is reversed (from must not exceed to)")
+            add(field, span.from > span.to ? "\(span.from)-\(span.to) is reversed (from must not exceed to)" : "\(span.from)-\(span.to) is not a port range")
             return nil
         }
         if width > ContainerConfig.maximumPortRangeWidth { add(field, "\(width) ports wide, at most \(ContainerConfig.maximumPortRangeWidth)") }

@@ -22,6 +22,11 @@ public struct DeploymentInfo: Codable, Sendable, Equatable {
     public var updatedAt: Date
     /// With `?effective=true`: each instance's merged configuration and where each value came from.
     public var effective: [String: EffectiveConfig]?
+    /// One deployment (`GET /v1/deployments/{id}`): its containers as the node last reported them.
+    public var observed: [ObservedContainer]?
+    /// Where what runs differs from what the status says (a successful deployment whose container
+    /// stopped or is gone): one line per instance; empty when they agree.
+    public var drift: [String]?
 
     public init(
         id: DeploymentID, product: String, version: String, versionKind: VersionKind, node: String, prefix: String, note: String?, protected: Bool,

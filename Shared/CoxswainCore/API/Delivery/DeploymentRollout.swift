@@ -24,6 +24,8 @@ public struct DeploymentRollout: Codable, Sendable, Equatable {
     public var rollback: Bool
     /// In image order. Empty for `remove`.
     public var instances: [RolloutInstance]
+    /// Only some of the deployment's instances (`deploy --instance`): the node leaves the others alone.
+    public var partial: Bool?
 
     public init(
         action: Action, deployment: DeploymentID, tryNumber: Int, team: String, product: String, version: String, prefix: DeploymentPrefix,

@@ -28,7 +28,7 @@ extension RolloutDriver {
             try await discard(container)
         case .removePrevious:
             for name in container.asideNames {
-                if let aside = try await find(name) { try await removeIfPresent(aside.id) }
+                if let aside = try await findOwned(name, instance: container.instance.name) { try await removeIfPresent(aside.id) }
             }
         }
     }
@@ -52,7 +52,12 @@ extension RolloutDriver {
             throw StepFailure("no init container \(name)")
         }
         let engineName = container.initName(name)
-        if let leftover = try await find(engineName) { try await removeIfPresent(leftover.id) }
+        if let leftover = try await find(engineName) {
+            guard leftover.config.labels[ContainerLabels.initContainer] != nil, leftover.config.labels[ContainerLabels.prefix] == rollout.prefix.rawValue else {
+                throw StepFailure("\(engineName) is not an init container of this prefix: rename or remove it")
+            }
+            try await removeIfPresent(leftover.id)
+        }
         // The instance's credentials serve its registry only.
         let reference = try ImageReference(parsing: initContainer.image)
         let credentials = container.instance.registryCredentials(secrets: secrets).flatMap { $0.serverAddress == reference.registry ? $0 : nil }
@@ -86,7 +91,7 @@ extension RolloutDriver {
     /// Creates and starts the new container under its temporary name (a container left under that
     /// name is removed first: it is never one that was confirmed).
     mutating func create(_ container: DeploymentContainer) async throws {
-        if let leftover = try await find(container.next) { try await removeIfPresent(leftover.id) }
+        if let leftover = try await findOwned(container.next, instance: container.instance.name) { try await removeIfPresent(leftover.id) }
         try await joinNetworks(container)
         let id = try await engine.createContainer(container.spec(name: container.next, secrets: secrets))
         instances[container.instance.name]?.newID = id
@@ -127,9 +132,9 @@ extension RolloutDriver {
             try await removeIfPresent(newID)
             instances[container.instance.name]?.newID = nil
         }
-        if let leftover = try await find(container.next) { try await removeIfPresent(leftover.id) }
+        if let leftover = try await findOwned(container.next, instance: container.instance.name) { try await removeIfPresent(leftover.id) }
         for name in container.asideNames {
-            guard let aside = try await find(name) else { continue }
+            guard let aside = try await findOwned(name, instance: container.instance.name) else { continue }
             if let holder = try await find(container.current) {
                 throw StepFailure("\(container.current) is held by another container (\(holder.id.prefix(12))); the previous one stays as \(name)")
             }

@@ -70,7 +70,9 @@ struct RolloutDriver {
     /// Publishes events: live on the task's stdout, and kept for the result (up to the output
     /// limit, but the closing event of the deployment always).
     mutating func publish(_ events: [DeploymentEvent]) {
-        for event in events {
+        for var event in events {
+            // Log lines and health output quoted in events may hold a secret the app printed.
+            event.message = masked(event.message)
             guard let data = try? JSONEncoder.answers.encode(event) else { continue }
             let line = String(decoding: data, as: UTF8.self) + "\n"
             context.emit(.stdout, line)
@@ -83,10 +85,16 @@ struct RolloutDriver {
         publish([DeploymentEvent(kind, instance: instance, message)])
     }
 
+    /// `text` with every secret value of this try (4 characters or more) replaced by `***`: events, the
+    /// task's error and from there the audit log and webhooks quote containers' log lines.
+    func masked(_ text: String) -> String {
+        secrets.values.filter { $0.count >= 4 }.sorted { $0.count > $1.count }.reduce(text) { $0.replacingOccurrences(of: $1, with: "***") }
+    }
+
     /// Publishes the closing failure of a try that could not start and returns it.
     mutating func refuse(_ reason: String) -> Result {
         publish(.failed, reason)
-        return Result(succeeded: false, reason: reason)
+        return Result(succeeded: false, reason: masked(reason))
     }
 
     // MARK: Deploy
@@ -99,9 +107,9 @@ struct RolloutDriver {
             for instance in rollout.instances {
                 let container = DeploymentContainer(instance: instance, rollout: rollout)
                 let previous = try await recover(container)
-                if let previous, previous.config.labels[ContainerLabels.managed] != ContainerLabels.managedValue {
+                if let previous, !Self.owns(previous, prefix: rollout.prefix.rawValue, instance: instance.name) {
                     return refuse(
-                        "\(container.current) is a container Coxswain does not manage: rename or remove it, or deploy under another prefix; nothing was changed"
+                        "\(container.current) is not this prefix's \(instance.name) (a container Coxswain does not manage, or another prefix's or a 'container run' one): rename or remove it, or deploy under another prefix; nothing was changed"
                     )
                 }
                 planned.append(
@@ -128,14 +136,25 @@ struct RolloutDriver {
                     action = plan.received(.stepFailed(reason: Self.reason(error)))
                 }
             case .finish(let outcome, let events):
-                if outcome == .succeeded { await removeDropped() }
+                // A partial deploy leaves the instances it did not touch alone.
+                if outcome == .succeeded, rollout.partial != true { await removeDropped() }
                 publish(events)
                 let reason = events.last?.message ?? (outcome == .succeeded ? "succeeded" : "failed")
-                return Result(succeeded: outcome == .succeeded, reason: reason)
+                return Result(succeeded: outcome == .succeeded, reason: masked(reason))
             case .none:
                 return refuse("the rollout plan stopped without an outcome")
             }
         }
+    }
+
+    /// Whether a container under an instance's name is one a rollout may set aside or replace: managed
+    /// by Coxswain, and labelled with this prefix and instance (`<prefix>-<name>` alone is ambiguous:
+    /// `shop` + `web-api` and `shop-web` + `api` give the same name; `container run` containers have no
+    /// instance label).
+    static func owns(_ container: ContainerDetails, prefix: String, instance: String) -> Bool {
+        let labels = container.config.labels
+        return labels[ContainerLabels.managed] == ContainerLabels.managedValue && labels[ContainerLabels.prefix] == prefix
+            && labels[ContainerLabels.instance] == instance
     }
 
     /// What an error says in an event: the engine's operator message, or the step's own reason.
@@ -154,14 +173,14 @@ struct RolloutDriver {
     ///   ran), replacing the interrupted try's new container if that had taken the name: the
     ///   interrupted try failed, so the node goes back to what ran before it.
     mutating func recover(_ container: DeploymentContainer) async throws -> ContainerDetails? {
-        if let next = try await find(container.next) {
+        if let next = try await findOwned(container.next, instance: container.instance.name) {
             try await removeIfPresent(next.id)
             publish(.restore, instance: container.instance.name, "removed the new container an interrupted try had left")
         }
         for asideName in container.asideNames {
-            guard let aside = try await find(asideName) else { continue }
+            guard let aside = try await findOwned(asideName, instance: container.instance.name) else { continue }
             if let current = try await find(container.current) {
-                guard current.config.labels[ContainerLabels.managed] == ContainerLabels.managedValue else { return current }
+                guard Self.owns(current, prefix: rollout.prefix.rawValue, instance: container.instance.name) else { return current }
                 try await removeIfPresent(current.id)
             }
             try await engine.renameContainer(aside.id, to: container.current)
@@ -224,6 +243,16 @@ struct RolloutDriver {
     // MARK: Engine helpers
 
     /// The container of that name or ID, or nil when there is none.
+    /// The container called `name` if it is this prefix's `instance` (see `owns`); nil when there is
+    /// none; a failure naming it when someone else's container holds the name (never removed).
+    func findOwned(_ name: String, instance: String) async throws -> ContainerDetails? {
+        guard let found = try await find(name) else { return nil }
+        guard Self.owns(found, prefix: rollout.prefix.rawValue, instance: instance) else {
+            throw StepFailure("\(name) is not this prefix's \(instance) container (not managed by Coxswain, or another prefix's): rename or remove it")
+        }
+        return found
+    }
+
     func find(_ name: String) async throws -> ContainerDetails? {
         do {
             return try await engine.inspectContainer(name)
