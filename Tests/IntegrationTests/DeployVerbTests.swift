@@ -308,6 +308,25 @@ struct DeployVerbTests {
         #expect(try await Self.awaitPage(port, "2 hi\n"))
     }
 
+    @Test("a previous container an earlier cleanup left as .retired is removed by the next try, never put back")
+    func retiredLeftoverIsRemoved() async throws {
+        let port = TestPlatform.freePort()
+        defer { Task { [self] in await cleanUp() } }
+        let first = try await run(rollout([web("web", version: "1", port: port)], try: 1))
+        #expect(first.outcome.status == .succeeded, "\(first.outcome)")
+        // What a cleanup whose removal failed leaves beside the current container: the previous one, renamed.
+        var leftover = ContainerSpec(image: "\(Self.registry)/demo/httpd:1", name: "\(prefix)-web.retired")
+        leftover.labels = ContainerLabels.managedLabels(team: "blue", prefix: prefix, deployment: deployment.rawValue, configDigest: "x")
+        leftover.labels[ContainerLabels.instance] = "web"
+        _ = try await engine.createContainer(leftover)
+
+        let second = try await run(rollout([web("web", version: "2", port: port)], try: 2))
+        #expect(second.outcome.status == .succeeded, "\(second.outcome)")
+        #expect(second.events.contains { $0.message == "removed a previous container an earlier cleanup had left" }, "\(second.events)")
+        #expect(try await containers().keys.sorted() == ["\(prefix)-web"])
+        #expect(try await Self.awaitPage(port, "2 hi\n"))
+    }
+
     @Test("without registry credentials a failed pull uses the image already on the node, and fails when there is none")
     func localImages() async throws {
         defer { Task { [self] in await cleanUp() } }

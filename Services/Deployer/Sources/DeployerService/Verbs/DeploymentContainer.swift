@@ -22,6 +22,9 @@ struct DeploymentContainer: Sendable, Equatable {
     var asideStopped: String { current + ".previous-stopped" }
     /// The names a set-aside previous container may have.
     var asideNames: [String] { [asideRunning, asideStopped] }
+    /// A previous container being removed after a success: renamed first, so that a removal that
+    /// fails never leaves it under a name a later try would take for an interrupted try's and put back.
+    var retired: String { current + ".retired" }
     /// `<prefix>-<instance>-init-<name>`, as `ContainerConfig.InitContainer` documents it.
     func initName(_ name: String) -> String { "\(current)-init-\(name)" }
 

@@ -28,7 +28,10 @@ extension RolloutDriver {
             try await discard(container)
         case .removePrevious:
             for name in container.asideNames {
-                if let aside = try await findOwned(name, instance: container.instance.name) { try await removeIfPresent(aside.id) }
+                guard let aside = try await findOwned(name, instance: container.instance.name) else { continue }
+                if let stale = try await findOwned(container.retired, instance: container.instance.name) { try await removeIfPresent(stale.id) }
+                try await engine.renameContainer(aside.id, to: container.retired)
+                try await removeIfPresent(aside.id)
             }
         }
     }

@@ -173,6 +173,11 @@ struct RolloutDriver {
     ///   ran), replacing the interrupted try's new container if that had taken the name: the
     ///   interrupted try failed, so the node goes back to what ran before it.
     mutating func recover(_ container: DeploymentContainer) async throws -> ContainerDetails? {
+        // A previous container whose removal failed after a success: never put back, only removed.
+        if let retired = try await findOwned(container.retired, instance: container.instance.name) {
+            try await removeIfPresent(retired.id)
+            publish(.cleanup, instance: container.instance.name, "removed a previous container an earlier cleanup had left")
+        }
         if let next = try await findOwned(container.next, instance: container.instance.name) {
             try await removeIfPresent(next.id)
             publish(.restore, instance: container.instance.name, "removed the new container an interrupted try had left")
