@@ -207,8 +207,11 @@ struct APIFuzzer {
         counter += 1
         var labels: [String] = []
 
-        // Path: each `:parameter` is a valid-looking id (40 %) or a garbage one.
+        // Path: each `:parameter` is a valid-looking id (40 %) or a garbage one; at most one huge
+        // one per request (two 100 KB segments make a request head the HTTP parser refuses by closing
+        // the connection, before the Gateway sees it).
         var segments: [String] = []
+        var hugeUsed = false
         for segment in endpoint.path.split(separator: "/", omittingEmptySubsequences: false).map(String.init) {
             guard segment.hasPrefix(":") else {
                 segments.append(segment)
@@ -219,7 +222,11 @@ struct APIFuzzer {
                 segments.append(await validID(endpoint, name))
                 labels.append("\(name)=valid")
             } else {
-                let garbage = rng.pick(FuzzValues.garbageIDs)
+                var garbage = rng.pick(FuzzValues.garbageIDs)
+                if garbage.utf8.count > 4096 {
+                    if hugeUsed { garbage = String(garbage.prefix(4096)) }
+                    hugeUsed = true
+                }
                 segments.append(garbage)
                 labels.append("\(name)=\(garbage.count > 40 ? "\(garbage.prefix(12))…(\(garbage.count))" : garbage)")
             }
