@@ -124,8 +124,8 @@ let package = Package(
             dependencies: [
                 "CoxswainCore", "CoxswainRuntime", "CoxswainContainerEngine", "CoxswainAMQP", "CoxswainMessaging", "CoxswainConfig", "CoxswainCrypto",
                 "CoxswainOrchestration", "CoxswainTemplating", "CoxswainDelivery",
-                grdb, lifecycle, log, httpClient,
-                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                grdb, lifecycle, log, httpClient, nioCore,
+                .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOFoundationCompat", package: "swift-nio"),
             ])
         + service(
             "Bootstrapper", executable: "coxswain-bootstrapper",

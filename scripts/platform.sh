@@ -170,6 +170,8 @@ cmd_stop() {
   local t0=$EPOCHREALTIME
   [[ -d $PIDS ]] || { log "nothing to stop"; return 0; }
   stop_files "$PIDS"/deployer-*.pid
+  # The nodes' port proxies (deployments' published ports) outlive their agents by design.
+  stop_files "$RUN_DIR"/nodes/*/proxy/proxy.pid
   stop_files "$PIDS/gateway.pid" "$PIDS/scheduler.pid" "$PIDS/audit.pid" "$PIDS/bootstrapper.pid"
   log "platform stopped in $(elapsed_since "$t0") s"
 }

@@ -139,7 +139,7 @@ package final class BrokerAdmin: Sendable {
     /// Gives `node` a broker user of its own and returns its credentials; idempotent (running it
     /// again rotates the password: connections open with the old one stay open).
     ///
-    /// The user `coxswain-node-<node>` has no tags and the permissions of
+    /// The user `coxswain-node-<node>` (``NodeBrokerPermissions/userName(node:vhost:)``) has no tags and the permissions of
     /// ``NodeBrokerPermissions``: configure `^$`; write `^coxswain\.events$` (the escaped
     /// `eventsExchange`); read `^coxswain\.node\.<node>$` (the escaped `queue`); on
     /// `eventsExchange` topic write `^node\.<node>\.` and topic read `^$`. So the node consumes
@@ -154,7 +154,7 @@ package final class BrokerAdmin: Sendable {
         guard !queue.isEmpty, !eventsExchange.isEmpty else { throw BrokerAdminError.invalid("empty queue or exchange name") }
         let clock = ContinuousClock()
         let start = clock.now
-        let permissions = NodeBrokerPermissions(node: node, queue: queue, eventsExchange: eventsExchange)
+        let permissions = NodeBrokerPermissions(node: node, queue: queue, eventsExchange: eventsExchange, vhost: configuration.vhost)
         let password = BrokerPassword.generate()
         try await createUser(permissions.user, password: password)
         try await setPermissions(user: permissions.user, configure: permissions.configure, write: permissions.write, read: permissions.read)
@@ -181,7 +181,7 @@ package final class BrokerAdmin: Sendable {
         if let problem = NodeBrokerPermissions.validate(node: node) { throw BrokerAdminError.invalid(problem) }
         let clock = ContinuousClock()
         let start = clock.now
-        let user = NodeBrokerPermissions.userName(node: node)
+        let user = NodeBrokerPermissions.userName(node: node, vhost: configuration.vhost)
         try await deleteUser(user)
         let closed = try await closeConnections(user: user)
         logger.info(

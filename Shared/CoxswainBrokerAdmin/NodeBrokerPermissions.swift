@@ -17,7 +17,8 @@ package struct NodeBrokerPermissions: Sendable, Equatable {
     /// Broker user names of nodes start with this.
     package static let userPrefix = "coxswain-node-"
 
-    /// The node's broker user name, `coxswain-node-<node>`.
+    /// The node's broker user name, `coxswain-node-<node>` (in another vhost than `/`,
+    /// `coxswain-node-<node>~<vhost>`: see ``userName(node:vhost:)``).
     package var user: String
     /// Pattern of resources the user may declare, delete or bind (configure permission).
     package var configure: String
@@ -34,8 +35,8 @@ package struct NodeBrokerPermissions: Sendable, Equatable {
 
     /// The permissions of `node`, consuming `queue` (`coxswain.node.<node>`) and publishing
     /// events to `eventsExchange` (`coxswain.events`) under the routing-key prefix `node.<node>.`.
-    package init(node: String, queue: String, eventsExchange: String) {
-        user = Self.userName(node: node)
+    package init(node: String, queue: String, eventsExchange: String, vhost: String = "/") {
+        user = Self.userName(node: node, vhost: vhost)
         configure = BrokerRegex.nothing
         write = BrokerRegex.exactly(eventsExchange)
         read = BrokerRegex.exactly(queue)
@@ -44,8 +45,26 @@ package struct NodeBrokerPermissions: Sendable, Equatable {
         topicRead = BrokerRegex.nothing
     }
 
-    /// `coxswain-node-<node>`.
-    package static func userName(node: String) -> String { userPrefix + node }
+    /// `coxswain-node-<node>` in the vhost `/`; `coxswain-node-<node>~<vhost>` in any other. Broker
+    /// users are global to the broker while queues are per vhost: two Coxswain installations (or
+    /// test platforms) sharing one broker under different vhosts must not share, or delete, each
+    /// other's node users. The vhost keeps `A-Z a-z 0-9 _ -`; any other byte becomes `.xx` (hex),
+    /// so the name needs no escaping in a URL and two vhosts never give the same name (`~` is in
+    /// no node name).
+    package static func userName(node: String, vhost: String = "/") -> String {
+        guard vhost != "/" else { return userPrefix + node }
+        var suffix = ""
+        for byte in vhost.utf8 {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"),
+                UInt8(ascii: "-"):
+                suffix.append(Character(UnicodeScalar(byte)))
+            default:
+                suffix += "." + String(byte, radix: 16).leftPadded(to: 2)
+            }
+        }
+        return userPrefix + node + "~" + suffix
+    }
 
     /// `node.<node>.`: every routing key the node publishes starts with it (same as
     /// `Topology.RoutingKey.nodePrefix`).
@@ -58,4 +77,9 @@ package struct NodeBrokerPermissions: Sendable, Equatable {
         guard NodeName.isValid(node) else { return NodeNameError(name: node).description }
         return nil
     }
+}
+
+extension String {
+    /// The string with `0` in front up to `width` characters.
+    fileprivate func leftPadded(to width: Int) -> String { count >= width ? self : String(repeating: "0", count: width - count) + self }
 }

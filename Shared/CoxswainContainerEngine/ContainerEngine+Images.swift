@@ -6,8 +6,20 @@ extension ContainerEngine {
     package static let defaultTransferTimeout: Duration = .seconds(600)
 
     /// Lists the images in the engine's storage (`GET /images/json`).
+    ///
+    /// Podman answers 500 ("image not known") when an image goes while it lists them (a removal
+    /// or prune at the same moment); the listing is asked again, three times at most.
     package func listImages() async throws -> [ImageSummary] {
         let operation = "GET /images/json"
+        for _ in 1..<3 {
+            let response = try await call(.get, "/images/json", operation: operation)
+            if response.status == 500, Self.engineMessage(response.body).contains("image not known") {
+                try await Task.sleep(for: .milliseconds(50))
+                continue
+            }
+            try expect(response, [200], operation: operation)
+            return try decode([ImageSummary].self, response, operation: operation)
+        }
         let response = try await call(.get, "/images/json", operation: operation)
         try expect(response, [200], operation: operation)
         return try decode([ImageSummary].self, response, operation: operation)

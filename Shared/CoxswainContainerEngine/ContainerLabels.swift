@@ -26,6 +26,9 @@ package enum ContainerLabels {
     package static let initContainer = "io.coxswain.init"
     /// The value of ``managed``.
     package static let managedValue = "true"
+    /// On a deployment's container whose published TCP ports the node's port proxy serves (the
+    /// container publishes them on loopback ports the engine chose): `true`.
+    package static let proxied = "io.coxswain.proxied"
 
     /// The labels every managed container carries, for a container of `deployment` under `prefix`.
     package static func managedLabels(team: String, prefix: String, deployment: String, configDigest: String) -> [String: String] {

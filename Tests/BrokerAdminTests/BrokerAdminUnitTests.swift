@@ -239,6 +239,12 @@ struct BrokerAdminUnitTests {
         #expect(PercentEncoding.encode("/") == "%2F")
         #expect(PercentEncoding.encode("127.0.0.1:5000 -> 127.0.0.1:5672") == "127.0.0.1%3A5000%20-%3E%20127.0.0.1%3A5672")
         #expect(PercentEncoding.encode("coxswain-node-web_1.eu~") == "coxswain-node-web_1.eu~")
+        // Users are global to the broker, queues per vhost: another vhost gets other users.
+        #expect(NodeBrokerPermissions.userName(node: "web-1") == "coxswain-node-web-1")
+        #expect(NodeBrokerPermissions.userName(node: "web-1", vhost: "cx_ab12") == "coxswain-node-web-1~cx_ab12")
+        #expect(NodeBrokerPermissions.userName(node: "web-1", vhost: "co/x.y") == "coxswain-node-web-1~co.2fx.2ey")
+        #expect(
+            PercentEncoding.encode(NodeBrokerPermissions.userName(node: "a", vhost: "co/x é")) == NodeBrokerPermissions.userName(node: "a", vhost: "co/x é"))
         #expect(PercentEncoding.decode(PercentEncoding.encode("ü@:/ x")[...]) == "ü@:/ x")
     }
 }

@@ -153,13 +153,14 @@ struct NodeBrokerUserTests {
     @Test("a node consumes its own queue and publishes result, heartbeat and output events under its own prefix")
     func nodeDoesItsJob() async throws {
         try await Self.withTwoNodes("ok") { f in
-            #expect(f.grantA.user == "coxswain-node-\(f.nodeA)")
+            #expect(f.grantA.user == NodeBrokerPermissions.userName(node: f.nodeA, vhost: f.grantA.vhost))
+            #expect(f.grantA.user.hasPrefix("coxswain-node-\(f.nodeA)"))
             #expect(f.grantA.queue == "coxswain.node.\(f.nodeA)")
             #expect(f.grantA.vhost == (try Env.adminConfiguration()).vhost)
             #expect(f.grantA.password.count == 43 && f.grantA.password != f.grantB.password)
 
             // What the broker stored is exactly NodeBrokerPermissions.
-            let expected = NodeBrokerPermissions(node: f.nodeA, queue: f.queueA, eventsExchange: Self.events.name)
+            let expected = NodeBrokerPermissions(node: f.nodeA, queue: f.queueA, eventsExchange: Self.events.name, vhost: f.grantA.vhost)
             let vhost = PercentEncoding.encode(f.grantA.vhost)
             let (status, data) = try await Env.managementGET("/api/permissions/\(vhost)/\(f.grantA.user)")
             #expect(status == 200)

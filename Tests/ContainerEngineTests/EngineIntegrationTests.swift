@@ -6,7 +6,8 @@ import Testing
 ///
 ///     RUN_DIR=$PWD/.run-engine scripts/engine.sh start && . .run-engine/engine.env
 ///     swift test --filter ContainerEngineTests
-@Suite("Container engine against real Podman", .enabled(if: EngineFixture.enabled), .timeLimit(.minutes(2)))
+// Serialized: one test prunes images and another checks its pull in the image list.
+@Suite("Container engine against real Podman", .serialized, .enabled(if: EngineFixture.enabled), .timeLimit(.minutes(2)))
 struct EngineIntegrationTests {
     @Test("probe reports Podman serving API 1.41")
     func probe() async throws {

@@ -39,6 +39,14 @@ extension PlatformTests {
         return status
     }
 
+    /// The local registry of `scripts/engine.sh` (address and credentials from the environment).
+    static var localRegistry: RegistryRequest {
+        let environment = ProcessInfo.processInfo.environment
+        return RegistryRequest(
+            name: "local", kind: .v2, url: environment["COXSWAIN_REGISTRY_URL"] ?? "127.0.0.1:25510", plainHTTP: true,
+            username: environment["COXSWAIN_REGISTRY_USER"] ?? "coxswain", password: environment["COXSWAIN_REGISTRY_PASSWORD"] ?? "")
+    }
+
     func page(_ port: Int) async throws -> String {
         try await runCommand("/usr/bin/curl", ["-sS", "--max-time", "3", "http://127.0.0.1:\(port)/"]).stdout
     }
@@ -47,10 +55,7 @@ extension PlatformTests {
         "delivery: two images on two nodes, rollout without downtime, failed health restored, rollback, copy, delete, bad input",
         .enabled(if: engineSocket != nil, "needs COXSWAIN_ENGINE_SOCKET (scripts/test.sh starts scripts/engine.sh)"), .timeLimit(.minutes(8)))
     func delivery() async throws {
-        let environment = ProcessInfo.processInfo.environment
-        let url = environment["COXSWAIN_REGISTRY_URL"] ?? "127.0.0.1:25510"
-        let user = environment["COXSWAIN_REGISTRY_USER"] ?? "coxswain"
-        let password = environment["COXSWAIN_REGISTRY_PASSWORD"] ?? ""
+        let url = Self.localRegistry.url ?? ""
         let engine = Self.engine()
         let tag = String(UInt32.random(in: 0...0xFF_FFFF), radix: 16)
         let (prefixA, prefixB) = ("shop-a\(tag)", "shop-b\(tag)")
@@ -63,9 +68,7 @@ extension PlatformTests {
             try await eventually("both nodes online with an engine") {
                 try await p.cli(["manage", "--list-nodes"]).stdout.components(separatedBy: "podman").count == 3
             }
-            try await api(
-                p, "POST", APIRoute.addRegistry.path,
-                try body(RegistryRequest(name: "local", kind: .v2, url: url, plainHTTP: true, username: user, password: password)), expect: 201)
+            try await api(p, "POST", APIRoute.addRegistry.path, try body(Self.localRegistry), expect: 201)
 
             // 1. A complex product with an incremental version of two images, from a product file
             // (`coxswain apply`, twice: the second changes nothing).
@@ -190,6 +193,7 @@ extension PlatformTests {
             probing.cancel()
             let gap = await probing.value
             print("[figures] rollout of a fixed-port instance: \(gap.failures) failed of \(gap.requests) requests, longest gap \(gap.longestGap)")
+            #expect(gap.failures == 0, "the node's port proxy kept the port served during the rollout")
             #expect(try await page(portA) == "bonjour from 1.1\n")
             #expect(try await deploymentStatus(p, a) == "obsolete")
 
@@ -366,6 +370,8 @@ actor Probe {
         var longest = Duration.zero
         while !Task.isCancelled {
             let ok = (try? await runCommand("/usr/bin/curl", ["-sf", "--max-time", "2", "http://127.0.0.1:\(port)/"]).status) == 0
+            // The request the cancellation interrupted is not an answer the port failed to give.
+            if Task.isCancelled { break }
             requests += 1
             let now = ContinuousClock.now
             if ok {

@@ -182,6 +182,10 @@ final class TestPlatform: Sendable {
         await withTaskGroup(of: Void.self) { group in
             for key in keys where !key.hasPrefix("deployer") { group.addTask { await self.stop(key) } }
         }
+        // The nodes' port proxies outlive their agents by design.
+        for node in (try? FileManager.default.contentsOfDirectory(atPath: directory + "/nodes")) ?? [] {
+            DeployVerbTests.stopProxy(stateDirectory: directory + "/nodes/\(node)")
+        }
         _ = try? await runCommand("/usr/bin/psql", [env.databaseURL.string!, "-qc", "DROP DATABASE IF EXISTS cx_\(name) WITH (FORCE)"])
         _ = try? await management("DELETE", "/api/vhosts/\(vhost)")
     }

@@ -69,9 +69,11 @@ package enum DeployerApp {
         let http = HTTPClient(eventLoopGroupProvider: .singleton)
         // The container engine (its client has no read timeout of its own: it bounds every call itself).
         let engine = NodeEngine(configuredSocket: configuration.containerSocket, httpClient: http, logger: logger)
+        // The port proxy runs from this same executable, as a process of its own (`--port-proxy`).
+        let proxy = PortProxyControl.ownExecutable.map { PortProxyControl(stateDirectory: configuration.stateDirectory, executable: $0, logger: logger) }
         let agent = Agent(
             node: node, team: TeamID(credentials.teamID), trust: trust, journal: journal, publisher: publisher,
-            verbs: VerbHandlers.directord(store: store, trust: trust, engine: engine),
+            verbs: VerbHandlers.directord(store: store, trust: trust, engine: engine, proxy: proxy, stateDirectory: configuration.stateDirectory),
             environment: configuration.jobEnvironment(from: ProcessInfo.processInfo.environment), outputLimit: configuration.outputLimit, store: store,
             artifacts: (configuration.gatewayURL ?? credentials.gatewayURL).map { gateway in
                 ArtifactFetcher(gatewayURL: gateway, node: node, signingKey: { trust.signingKey }, client: http)
@@ -112,6 +114,8 @@ package enum DeployerApp {
             )
         }
         let heartbeats = LoopService("heartbeats") {
+            // Before any task runs: what rollouts interrupted by a crash left goes back to what ran before.
+            await RolloutRecovery(stateDirectory: configuration.stateDirectory, engine: engine, proxy: proxy, logger: logger).run()
             var delay = Duration.milliseconds(200)
             while !Task.isCancelled {
                 do {
@@ -129,6 +133,8 @@ package enum DeployerApp {
                     node: node, machineID: configuration.machineID, version: CoxswainVersion.current, hostUptimeSeconds: HostInfo.uptimeSeconds(),
                     agentStartedAt: startedAt, sentAt: Date(), labels: configuration.labels, intervalSeconds: configuration.heartbeatInterval.seconds
                 )
+                // A proxy that died (or a node that rebooted) serves the deployments' ports again.
+                await proxy?.keepServing()
                 beat.engine = await engine.report()
                 beat.deployments = await engine.observedDeployments()
                 do {

@@ -25,8 +25,16 @@ struct DeployerMain: AsyncParsableCommand {
         help:
             "Discard this node's keys and broker credentials and enrol again with the enrolment token (offline re-key; args, envs and the job cache are kept).")
     var reenrol = false
+    @Flag(help: "Run the node's port proxy for --state-dir (the agent starts it itself; it serves deployments' published TCP ports).")
+    var portProxy = false
 
     func run() async throws {
+        if portProxy {
+            guard let stateDir else { throw ValidationError("--port-proxy needs --state-dir") }
+            LoggingBootstrap.bootstrap(level: .info)
+            try await PortProxyServer.run(stateDirectory: stateDir, logger: Logger(label: "coxswain.port-proxy"))
+            return
+        }
         let reader = try await options.reader(adding: [
             "deployer.node_name": nodeName, "deployer.machine_id": machineID, "deployer.state_dir": stateDir, "deployer.labels": labels,
             "deployer.enrol_token": enrolToken, "deployer.gateway_url": gatewayURL,

@@ -13,6 +13,12 @@ import Foundation
 struct DeployVerb: VerbHandler {
     let verbs: [Verb] = [.deploy]
     let engine: NodeEngine
+    /// The node's port proxy, which serves published TCP ports so that a rollout has no serving gap
+    /// (nil: an instance with fixed host ports stops its previous container first).
+    var proxy: PortProxyControl? = nil
+    /// The agent's state directory: a running try is marked there so that the agent's next start
+    /// puts right what a crash interrupted (`RolloutRecovery`); nil marks nothing.
+    var stateDirectory: String? = nil
 
     /// Time allowed when the task has none.
     static let defaultTimeout: Duration = .seconds(3600)
@@ -44,7 +50,10 @@ struct DeployVerb: VerbHandler {
         let timeout = Duration.clampedSeconds(task.timeoutSeconds)
         var driver = RolloutDriver(
             engine: client, rollout: rollout, secrets: task.environment, context: context, timeout: timeout > .zero ? timeout : Self.defaultTimeout,
-            drivesHealthChecks: kind == .podman)
+            drivesHealthChecks: kind == .podman, proxy: proxy)
+        let mark = stateDirectory.flatMap { RolloutRecovery.mark(rollout, task: task.taskID, stateDirectory: $0) }
+        // A cancelled try (the agent stopping) keeps its mark: the next start puts it right.
+        defer { if let mark, !Task.isCancelled { try? FileManager.default.removeItem(atPath: mark) } }
         let result = try await rollout.action == .deploy ? driver.deploy() : driver.remove()
         return VerbOutcome(
             status: result.succeeded ? .succeeded : .failed, exitCode: result.succeeded ? 0 : nil, stdout: driver.stdout,

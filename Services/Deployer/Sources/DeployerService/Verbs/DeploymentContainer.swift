@@ -9,6 +9,16 @@ import Foundation
 struct DeploymentContainer: Sendable, Equatable {
     let instance: RolloutInstance
     let rollout: DeploymentRollout
+    /// Whether the node's port proxy serves the published ports (`canUseProxy`, and the node has a
+    /// running proxy): the container publishes them on loopback ports the engine chooses, so that
+    /// the new container runs beside the previous one and the proxy switches between them.
+    let throughProxy: Bool
+
+    init(instance: RolloutInstance, rollout: DeploymentRollout, throughProxy: Bool = false) {
+        self.instance = instance
+        self.rollout = rollout
+        self.throughProxy = throughProxy
+    }
 
     /// `<prefix>-<name>`: the instance's container once in place.
     var current: String { "\(rollout.prefix.rawValue)-\(instance.name)" }
@@ -31,11 +41,42 @@ struct DeploymentContainer: Sendable, Equatable {
     var config: ContainerConfig { instance.config }
 
     /// Whether the new container cannot run beside the previous one: it publishes fixed host ports
-    /// (a port or a port range with `external`), or it uses the node's network stack.
+    /// (a port or a port range with `external`) that the port proxy does not serve, or it uses the
+    /// node's network stack.
     var stopsPreviousFirst: Bool {
         if config.networkMode == .host { return true }
+        if throughProxy { return false }
         if config.ports?.contains(where: { $0.external != nil }) == true { return true }
         return config.portRanges?.contains(where: { $0.external != nil }) == true
+    }
+
+    /// Whether the port proxy can serve every port the instance publishes on the node: single TCP
+    /// ports only (not UDP, not port ranges), not on the host's network stack, at least one.
+    var canUseProxy: Bool {
+        guard config.networkMode != .host, config.portRanges?.contains(where: { $0.external != nil }) != true else { return false }
+        let published = (config.ports ?? []).filter { $0.external != nil }
+        return !published.isEmpty && published.allSatisfy { $0.proto == .tcp }
+    }
+
+    /// The ports the proxy serves for this instance (none unless `throughProxy`).
+    var proxiedPorts: [ContainerConfig.Port] {
+        throughProxy ? (config.ports ?? []).filter { $0.external != nil } : []
+    }
+
+    /// The proxy's routes to `container` (the instance's current one): each proxied port's
+    /// listening address to the loopback port the engine published it on. Nil when a port is not
+    /// published there (a container not created for the proxy, or not running).
+    func proxyRoutes(to container: ContainerDetails) -> [ProxyRoute]? {
+        var routes: [ProxyRoute] = []
+        for port in proxiedPorts {
+            guard let external = port.external.flatMap({ UInt16(exactly: $0) }), external > 0 else { return nil }
+            let unresolved = ProxyRoute(
+                listenHost: port.hostIP ?? "0.0.0.0", listenPort: external, upstreamPort: 0, containerPort: port.internal,
+                deployment: rollout.deployment.rawValue, prefix: rollout.prefix.rawValue, instance: instance.name)
+            guard let route = unresolved.upstream(in: container) else { return nil }
+            routes.append(route)
+        }
+        return routes
     }
 
     /// The networks joined after the create (dockerd before API 1.44 attaches one at create).
@@ -88,6 +129,7 @@ struct DeploymentContainer: Sendable, Equatable {
         spec.command = config.args
         spec.tty = config.tty ?? false
         (spec.exposedPorts, spec.portBindings) = ports
+        if throughProxy { spec.labels[ContainerLabels.proxied] = "true" }
         spec.restartPolicy = config.restartPolicy.map(Self.restartPolicy)
         spec.healthcheck = config.healthCheck.map(Self.healthcheck)
         return spec
@@ -166,7 +208,12 @@ struct DeploymentContainer: Sendable, Equatable {
             let container = ContainerSpec.ContainerPort(port, proto == .udp ? .udp : .tcp)
             if let external {
                 guard let hostPort = UInt16(exactly: external), hostPort > 0 else { return }
-                published.append(ContainerSpec.PortBinding(container: container, hostIP: hostIP, hostPort: hostPort))
+                if throughProxy {
+                    // The proxy listens on the fixed port; the container on a loopback port of the engine's choice.
+                    published.append(ContainerSpec.PortBinding(container: container, hostIP: "127.0.0.1", hostPort: nil))
+                } else {
+                    published.append(ContainerSpec.PortBinding(container: container, hostIP: hostIP, hostPort: hostPort))
+                }
             } else {
                 exposed.append(container)
             }

@@ -117,10 +117,12 @@ extension RolloutDriver {
 
     /// The new container takes the instance's name; the previous one goes aside first and is
     /// stopped after (it served until the new one had the name).
-    func switchOver(_ container: DeploymentContainer) async throws {
+    mutating func switchOver(_ container: DeploymentContainer) async throws {
         guard let newID = instances[container.instance.name]?.newID else { throw StepFailure("there is no new container to put in place") }
         try await setPreviousAside(of: container, stop: false)
         if try await find(container.current)?.id != newID { try await engine.renameContainer(newID, to: container.current) }
+        // Through the proxy: new connections go to the new container before the previous one stops.
+        try await routeToNew(container)
         for name in container.asideNames {
             if let aside = try await find(name), aside.state.running || aside.state.restarting {
                 try await engine.stopContainer(aside.id, timeout: Self.stopTimeout)
@@ -141,8 +143,11 @@ extension RolloutDriver {
             if let holder = try await find(container.current) {
                 throw StepFailure("\(container.current) is held by another container (\(holder.id.prefix(12))); the previous one stays as \(name)")
             }
+            try await releaseRoutes(before: aside, instance: container.instance.name)
             try await engine.renameContainer(aside.id, to: container.current)
             if name == container.asideRunning { try await engine.startContainer(aside.id) }
+            // The proxy goes back to the previous container (on the loopback port it has now).
+            try await followCurrent(container)
         }
     }
 }

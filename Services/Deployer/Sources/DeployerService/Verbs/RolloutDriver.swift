@@ -20,6 +20,8 @@ struct RolloutDriver {
     let deadline: ContinuousClock.Instant
     /// Whether the engine needs to be told to run health checks (Podman without systemd).
     let drivesHealthChecks: Bool
+    /// The node's port proxy (nil: fixed host ports stop the previous container first).
+    let proxy: PortProxyControl?
     /// How long a stop waits before it kills (the containers have an init process: it is quick).
     static let stopTimeout: Duration = .seconds(10)
     /// How long a container without health check must keep running after its start.
@@ -50,13 +52,17 @@ struct RolloutDriver {
         init(_ description: String) { self.description = description }
     }
 
-    init(engine: ContainerEngine, rollout: DeploymentRollout, secrets: [String: String], context: VerbContext, timeout: Duration, drivesHealthChecks: Bool) {
+    init(
+        engine: ContainerEngine, rollout: DeploymentRollout, secrets: [String: String], context: VerbContext, timeout: Duration, drivesHealthChecks: Bool,
+        proxy: PortProxyControl? = nil
+    ) {
         self.engine = engine
         self.rollout = rollout
         self.secrets = secrets
         self.context = context
         self.deadline = .now + timeout
         self.drivesHealthChecks = drivesHealthChecks
+        self.proxy = proxy
         for instance in rollout.instances {
             instances[instance.name] = InstanceState(container: DeploymentContainer(instance: instance, rollout: rollout))
         }
@@ -102,10 +108,16 @@ struct RolloutDriver {
     /// Rolls the instances out, as `RolloutPlan` says, and returns how it ended.
     mutating func deploy() async throws -> Result {
         var planned: [RolloutPlan.Instance] = []
+        let throughProxy = await proxyUsable()
+        for instance in rollout.instances {
+            let container = DeploymentContainer(instance: instance, rollout: rollout)
+            instances[instance.name] = InstanceState(
+                container: DeploymentContainer(instance: instance, rollout: rollout, throughProxy: throughProxy && container.canUseProxy))
+        }
         do {
             try await removeInitLeftovers()
             for instance in rollout.instances {
-                let container = DeploymentContainer(instance: instance, rollout: rollout)
+                guard let container = instances[instance.name]?.container else { continue }
                 let previous = try await recover(container)
                 if let previous, !Self.owns(previous, prefix: rollout.prefix.rawValue, instance: instance.name) {
                     return refuse(
@@ -119,6 +131,8 @@ struct RolloutDriver {
             }
         } catch let error as ContainerEngineError {
             return refuse("could not look at the node's containers: \(error)")
+        } catch let error as StepFailure {
+            return refuse(error.description)
         }
 
         var plan = RolloutPlan(instances: planned)
@@ -188,10 +202,13 @@ struct RolloutDriver {
                 guard Self.owns(current, prefix: rollout.prefix.rawValue, instance: container.instance.name) else { return current }
                 try await removeIfPresent(current.id)
             }
+            try await releaseRoutes(before: aside, instance: container.instance.name)
             try await engine.renameContainer(aside.id, to: container.current)
             if asideName == container.asideRunning { try await engine.startContainer(aside.id) }
             publish(.restore, instance: container.instance.name, "put back the previous container an interrupted try had set aside")
         }
+        // The proxy may still point at the interrupted try's new container.
+        try await followCurrent(container)
         return try await find(container.current)
     }
 
@@ -210,6 +227,8 @@ struct RolloutDriver {
         do {
             let containers = try await engine.listContainers(
                 ContainerListOptions(all: true, labels: ContainerLabels.deploymentFilter(rollout.deployment.rawValue)))
+            let dropped = Set(containers.compactMap { $0.labels[ContainerLabels.instance] }).subtracting(names)
+            if !dropped.isEmpty { await dropRoutes(instances: dropped) }
             for container in containers {
                 guard let instance = container.labels[ContainerLabels.instance], !names.contains(instance) else { continue }
                 try await removeIfPresent(container.id)
@@ -227,6 +246,8 @@ struct RolloutDriver {
     mutating func remove() async throws -> Result {
         let filter = ContainerLabels.deploymentFilter(rollout.deployment.rawValue)
         do {
+            // The proxy lets go of the ports first: no connection goes to a container being removed.
+            await dropRoutes()
             let containers = try await engine.listContainers(ContainerListOptions(all: true, labels: filter))
             for container in containers.sorted(by: { $0.name < $1.name }) {
                 try await removeIfPresent(container.id)

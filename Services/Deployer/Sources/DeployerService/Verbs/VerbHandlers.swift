@@ -7,7 +7,9 @@ import CoxswainCore
 package enum VerbHandlers {
     /// Every handler, with the node's durable store (args, envs, job cache, queue watermark) and
     /// its keys.
-    static func all(store: NodeStore, trust: TrustStore, engine: NodeEngine) -> [any VerbHandler] {
+    static func all(
+        store: NodeStore, trust: TrustStore, engine: NodeEngine, proxy: PortProxyControl? = nil, stateDirectory: String? = nil
+    ) -> [any VerbHandler] {
         [
             VerbPipeline(RunVerb(store: store), store: store),
             VerbPipeline(EchoVerb(), store: store),
@@ -27,17 +29,18 @@ package enum VerbHandlers {
             QueueSentinelVerb(store: store),
             RekeyVerb(trust: trust),
             ContainerVerb(engine: engine),
-            DeployVerb(engine: engine),
+            DeployVerb(engine: engine, proxy: proxy, stateDirectory: stateDirectory),
         ]
     }
 
     /// The handlers by verb (a verb claimed twice keeps its first handler; `VerbTableTests`
     /// checks that none is).
     package static func directord(
-        store: NodeStore, trust: TrustStore, engine: NodeEngine = NodeEngine(unavailable: "this agent has no container engine configured")
+        store: NodeStore, trust: TrustStore, engine: NodeEngine = NodeEngine(unavailable: "this agent has no container engine configured"),
+        proxy: PortProxyControl? = nil, stateDirectory: String? = nil
     ) -> [Verb: any VerbHandler] {
         var table: [Verb: any VerbHandler] = [:]
-        for handler in all(store: store, trust: trust, engine: engine) {
+        for handler in all(store: store, trust: trust, engine: engine, proxy: proxy, stateDirectory: stateDirectory) {
             for verb in handler.verbs where table[verb] == nil { table[verb] = handler }
         }
         return table
