@@ -36,7 +36,7 @@ extension ContainerEngine {
         var headers: [(String, String)] = []
         if let credentials { headers.append(("X-Registry-Auth", credentials.headerValue)) }
         return progressStream(
-            .post, "/images/create", query: [("fromImage", reference.name), ("tag", reference.tagOrDefault)], headers: headers,
+            .post, "/images/create", query: [("fromImage", reference.name), ("tag", reference.pullTag)], headers: headers,
             operation: "POST /images/create \(reference)", timeout: timeout
         ) { message, status in
             .registryFailure(message: message, status: status, reference: reference, pushing: false, secrets: [credentials?.password].compactMap { $0 })

@@ -68,6 +68,10 @@ package struct ImageReference: Sendable, Hashable, CustomStringConvertible {
     /// The tag, or `latest` when there is neither tag nor digest; the digest when only it is given.
     package var tagOrDefault: String { tag ?? digest ?? "latest" }
 
+    /// What a pull asks the engine for (`POST /images/create?tag=`): the digest when the reference
+    /// is pinned (with or without a tag: the bits, not whatever the tag names now), else the tag.
+    package var pullTag: String { digest ?? tag ?? "latest" }
+
     /// The reference in canonical text form.
     package var description: String {
         var text = name

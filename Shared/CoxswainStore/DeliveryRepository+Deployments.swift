@@ -150,7 +150,7 @@ extension DeliveryRepository {
         return id
     }
 
-    private func sealedSecrets(_ secrets: [String: String], deployment id: UUID, node: String) throws -> ByteBuffer? {
+    func sealedSecrets(_ secrets: [String: String], deployment id: UUID, node: String) throws -> ByteBuffer? {
         guard !secrets.isEmpty else { return nil }
         return ByteBuffer(bytes: box.seal(try WireCoding.encode(secrets), associatedData: Self.associated(deployment: id, node: node)))
     }
@@ -161,12 +161,17 @@ extension DeliveryRepository {
         let rows = try await client.guardedQuery("SELECT secrets_sealed FROM deployments WHERE id = \(id)", logger: logger)
         for try await sealed in rows.decode(ByteBuffer?.self) {
             guard let sealed else { return [:] }
-            guard let opened = try? box.open(Array(buffer: sealed), associatedData: Self.associated(deployment: id, node: node)),
-                let values = try? WireCoding.decoder().decode([String: String].self, from: Data(opened))
-            else { throw DeliveryStoreError.conflict("the deployment's secrets do not open with this installation's key; set them again") }
-            return values
+            return try openSecrets(sealed, deployment: id, node: node)
         }
         return [:]
+    }
+
+    /// Sealed secret values opened, checked against the deployment and node they were sealed to.
+    func openSecrets(_ sealed: ByteBuffer, deployment id: UUID, node: String) throws -> [String: String] {
+        guard let opened = try? box.open(Array(buffer: sealed), associatedData: Self.associated(deployment: id, node: node)),
+            let values = try? WireCoding.decoder().decode([String: String].self, from: Data(opened))
+        else { throw DeliveryStoreError.conflict("the deployment's secrets do not open with this installation's key; set them again") }
+        return values
     }
 
     /// Updates the editable fields (the caller checked the status allows editing); `secrets` replaces

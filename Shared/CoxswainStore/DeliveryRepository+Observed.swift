@@ -27,8 +27,12 @@ extension DeliveryRepository {
                 images.append(c.image ?? "")
             }
         }
-        let reporting = latest.keys.map(\.rawValue)
+        let reporting = latest.keys.map(\.rawValue).sorted()
         try await client.transaction(logger: logger) { conn in
+            // Deployments first, then their containers: the order a deployment's removal takes
+            // (its row FOR UPDATE, then the cascade), so that the two never deadlock.
+            try await conn.guardedQuery(
+                "SELECT id FROM deployments WHERE node = ANY(\(reporting)) ORDER BY id FOR KEY SHARE", logger: logger)
             try await conn.guardedQuery("DELETE FROM deployment_containers WHERE node = ANY(\(reporting))", logger: logger)
             guard !nodes.isEmpty else { return }
             try await conn.guardedQuery(

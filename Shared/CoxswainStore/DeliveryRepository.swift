@@ -284,7 +284,7 @@ package struct DeliveryRepository: Sendable {
     }
 
     /// Increases an incremental version: the child copies every image and, per `plan`, deployments
-    /// (as preparing, without tries or secrets' changes). Re-checks in the transaction that the parent
+    /// (as preparing, without tries, with their secret values sealed again for the copy). Re-checks in the transaction that the parent
     /// still has no child.
     package func increase(product: UUID, parent: UUID, name: String, changelog: String?, plan: IncreasePlan) async throws -> UUID {
         try await client.transaction(logger: logger) { conn in
@@ -305,14 +305,27 @@ package struct DeliveryRepository: Sendable {
             try await Self.copyImages(from: parent, to: id, conn: conn, logger: logger)
             let copies = plan.deploymentsToCopy.compactMap { UUID(uuidString: $0.rawValue) }
             if !copies.isEmpty {
-                try await conn.guardedQuery(
-                    """
-                    INSERT INTO deployments (id, team_id, product_id, version_id, node, prefix, note, protected, status, config, instances,
-                                             secrets_sealed, secret_names)
-                    SELECT gen_random_uuid(), team_id, product_id, \(id), node, prefix, note, protected, \(IncreasePlan.copiedStatus.rawValue),
-                           config, instances, NULL, '{}'
-                    FROM deployments WHERE id = ANY(\(copies))
-                    """, logger: logger)
+                // Secrets are sealed to their deployment's id and node: each copy's are opened and
+                // sealed again for the copy (same node). One that does not open is not carried.
+                var sealed: [UUID: (node: String, secrets: ByteBuffer?, names: [String])] = [:]
+                let rows = try await conn.guardedQuery(
+                    "SELECT id, node, secrets_sealed, secret_names FROM deployments WHERE id = ANY(\(copies))", logger: logger)
+                for try await (source, node, secrets, names) in rows.decode((UUID, String, ByteBuffer?, [String]).self) {
+                    sealed[source] = (node, secrets, names)
+                }
+                for (source, row) in sealed {
+                    let copy = UUID()
+                    let values = row.secrets.flatMap { try? openSecrets($0, deployment: source, node: row.node) } ?? [:]
+                    let resealed = try sealedSecrets(values, deployment: copy, node: row.node)
+                    try await conn.guardedQuery(
+                        """
+                        INSERT INTO deployments (id, team_id, product_id, version_id, node, prefix, note, protected, status, config, instances,
+                                                 secrets_sealed, secret_names)
+                        SELECT \(copy), team_id, product_id, \(id), node, prefix, note, protected, \(IncreasePlan.copiedStatus.rawValue),
+                               config, instances, \(resealed), \(values.keys.sorted())
+                        FROM deployments WHERE id = \(source)
+                        """, logger: logger)
+                }
             }
             return id
         }

@@ -125,13 +125,13 @@ extension PlatformTests {
                 try await p.cli(
                     [
                         "deployment", "create", "shop", "--version", "1.0", "--node", "node-a", "--prefix", prefixA, "--instance-config",
-                        "web=\(try layer(portA))", "--output", "json",
+                        "web=\(try layer(portA))", "--secret", "TOKEN=s3cret-a", "--output", "json",
                     ]))
             let b = try created(
                 try await p.cli(
                     [
                         "deployment", "create", "shop", "--version", "1.0", "--node", "node-b", "--prefix", prefixB, "--instance-config",
-                        "web=\(try layer(portB))", "--output", "json",
+                        "web=\(try layer(portB))", "--secret", "TOKEN=s3cret-b", "--output", "json",
                     ]))
             let started = ContinuousClock.now
             try await api(p, "POST", APIRoute.deploy.path(id: a), "{}", expect: 202)
@@ -186,6 +186,8 @@ extension PlatformTests {
                 ).images.first { $0.name == "web" }?.config ?? ContainerConfig()
             let a11 = try await p.sql(
                 "SELECT d.id FROM deployments d JOIN versions v ON v.id = d.version_id WHERE v.name = '1.1' AND d.node = 'node-a' AND d.prefix = '\(prefixA)'")
+            // The copy carries the secret values, sealed again for it (the sidecar exits without TOKEN).
+            #expect(try await p.sql("SELECT array_to_string(secret_names, ',') FROM deployments WHERE id = '\(a11)'") == "TOKEN")
             let probe = Probe(port: portA)
             let probing = Task { await probe.run() }
             let rolled = try await p.cli(["deployment", "deploy", a11, "--stream"], timeout: .seconds(180))
@@ -223,6 +225,13 @@ extension PlatformTests {
             #expect(try await page(portA) == "hello from 1.0\n")
             #expect(try await deploymentStatus(p, a11) == "downgraded")
             #expect(try await p.sql("SELECT rollback FROM deployment_tries WHERE deployment_id = '\(a)' ORDER BY try DESC LIMIT 1") == "t")
+            // Exactly the bits that ran: the first try froze the digest its tag named, and the rollback ran that digest.
+            let firstFrozen = try await p.sql(
+                "SELECT frozen->'instances'->0->>'image' FROM deployment_tries WHERE deployment_id = '\(a)' ORDER BY try LIMIT 1")
+            let pinned = try #require(firstFrozen.split(separator: "@").last.map(String.init), "\(firstFrozen)")
+            #expect(firstFrozen.hasPrefix("demo/httpd:1@sha256:") && pinned.count == 71, "\(firstFrozen)")
+            let rolledImage = try await engine.inspectContainer("\(prefixA)-web").config.image
+            #expect(rolledImage.hasSuffix("demo/httpd@" + pinned) || rolledImage.hasSuffix(":1@" + pinned), "\(rolledImage)")
 
             // 7. Copy node-b's deployment under another prefix on node-a: preparing, its layers kept.
             let copied = try await p.cli(["deployment", "copy", b, "--node", "node-a", "--prefix", "copy\(tag)"])
@@ -331,7 +340,7 @@ extension PlatformTests {
                 registry: local
                 image: demo/httpd
                 tag: "1"
-                config: {command: ["sleep", "3600"]}
+                config: {secrets: [TOKEN], command: ["sh", "-c", "test -n \\"$TOKEN\\" && exec sleep 3600"]}
         """
 
     /// A small compose file for `product import-compose`.

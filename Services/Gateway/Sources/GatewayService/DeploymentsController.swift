@@ -237,8 +237,14 @@ struct DeploymentsController: Sendable {
                     instances.append(instance)
                     continue
                 }
-                let pull = try await registries.pull(instance.image, from: registry, call: call)
+                let pull = try await registries.pull(instance.image, from: registry, call: call, pinning: true)
                 instance.image = pull.image
+                // A rollback gets exactly these bits: the try freezes the digest the tag names now.
+                if let at = pull.image.lastIndex(of: "@"), let index = frozen.instances.firstIndex(where: { $0.name == instance.name }),
+                    !frozen.instances[index].image.contains("@")
+                {
+                    frozen.instances[index].image += pull.image[at...]
+                }
                 if let auth = pull.auth {
                     let key = "\(RegistryAuth.environmentKey)_\(index)"
                     secrets[key] = String(decoding: try WireCoding.encode(auth), as: UTF8.self)

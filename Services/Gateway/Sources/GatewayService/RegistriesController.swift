@@ -130,21 +130,26 @@ struct RegistriesController: Sendable {
     /// registry's host and path in front of a relative image), and the credentials for it. A tag the
     /// registry does not have is refused here (404 naming registry, image and tag), before any node
     /// is asked; a registry the Gateway cannot reach is left to the nodes, which may reach it.
-    func pull(_ image: String, from name: String, call: Call) async throws -> (image: String, auth: RegistryAuth?) {
+    /// What a node pulls for `image` from the team registry `name`: the full reference and the
+    /// credentials. `pinning` (a deployment) adds the digest the registry has for the tag now
+    /// (`host/repo:tag@sha256:…`), so that a rollback later gets exactly these bits even if the tag
+    /// moved. An image already pinned is not looked up again: its tag may have moved or gone since.
+    func pull(_ image: String, from name: String, call: Call, pinning: Bool = false) async throws -> (image: String, auth: RegistryAuth?) {
         guard RegistryName.isValid(name), let registry = try await registries.withLogin(team: call.principal.teamID, name: name) else {
             throw HTTPResponseError.unknownRegistry
         }
         if registry.info.isLocal {
             throw HTTPResponseError(.invalidRegistry, "registry '\(name)' is local: its images are already on the nodes; nothing to pull")
         }
-        let reference: ImagePath
+        var reference: ImagePath
         switch ImagePath.resolve(image, in: registry.info) {
         case .success(let resolved): reference = resolved
         case .failure(let problem): throw HTTPResponseError(.invalidImage, problem.message)
         }
-        if registry.info.kind.isChecked, let tag = reference.tag {
+        if registry.info.kind.isChecked, let tag = reference.tag, reference.digest == nil {
             do {
-                _ = try await client(for: registry).tagDetails(repository: reference.repository, tag: tag)
+                let details = try await client(for: registry).tagDetails(repository: reference.repository, tag: tag)
+                if pinning, let digest = details.digest, ImagePath.isDigest(digest) { reference.digest = digest }
             } catch .notFound {
                 throw HTTPResponseError(.unknownImage, "registry '\(name)' (\(reference.host)) has no image \(reference.repository):\(tag)")
             } catch .invalid(let why) {

@@ -15,6 +15,11 @@ public struct ImagePath: Sendable, Equatable, CustomStringConvertible {
         "\(host)/\(repository)\(tag.map { ":\($0)" } ?? "")\(digest.map { "@\($0)" } ?? "")"
     }
 
+    /// Whether `text` is a digest as references carry it: `sha256:` and 64 lowercase hex digits.
+    public static func isDigest(_ text: String) -> Bool {
+        text.hasPrefix("sha256:") && text.utf8.count == 71 && text.dropFirst(7).allSatisfy { $0.isHexDigit && !$0.isUppercase }
+    }
+
     /// Hosts that are Docker Hub.
     static let hubHosts: Set<String> = ["docker.io", "index.docker.io", "registry-1.docker.io"]
 
@@ -30,7 +35,7 @@ public struct ImagePath: Sendable, Equatable, CustomStringConvertible {
         if let at = rest.firstIndex(of: "@") {
             digest = String(rest[rest.index(after: at)...])
             rest = rest[..<at]
-            guard let d = digest, d.hasPrefix("sha256:"), d.utf8.count == 71, d.dropFirst(7).allSatisfy({ $0.isHexDigit && !$0.isUppercase }) else {
+            guard let d = digest, isDigest(d) else {
                 return bad("'\(digest ?? "")' is not a digest (sha256: and 64 lowercase hex digits)")
             }
         }

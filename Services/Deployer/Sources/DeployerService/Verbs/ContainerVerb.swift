@@ -101,6 +101,8 @@ struct ContainerVerb: VerbHandler {
     }
 
     /// Pulls with progress streamed on `channel`, not silent: one line per status change of a layer.
+    /// A reference pinned to a digest is pulled by its digest and then given its tag too (a pull by
+    /// digest tags nothing), so that the node's image list shows what the deployment asked for.
     static func pull(
         _ reference: ImageReference, engine: ContainerEngine, credentials: RegistryCredentials?, timeout: Duration, context: VerbContext,
         channel: OutputChunk.Channel = .stdout
@@ -112,6 +114,9 @@ struct ContainerVerb: VerbHandler {
                 context.emit(channel, text + "\n")
                 lastStatus = text
             }
+        }
+        if let digest = reference.digest, let tag = reference.tag {
+            try? await engine.tagImage("\(reference.name)@\(digest)", as: try reference.withTag(tag))
         }
     }
 
