@@ -11,6 +11,8 @@
 #   make chaos      the fault suite in full: kill -9 of PostgreSQL, RabbitMQ, Gateway, Scheduler, Audit
 #                   and a Deployer, 5 rounds each of a 1000-step orchestration on two nodes (own run dir
 #                   .run-chaos; make test runs one 150-step round of each)
+#   make man        man pages generated from the CLI's own help (ArgumentParser's generate-manual
+#                   plugin): .build/man/man1/coxswain.1 and one per service; read with man -l FILE
 #   make build | status | logs | clean-run
 # Ports of `make run`: PostgreSQL 25432, AMQP 25672 (management 35672), HTTP 28080, registry 25500;
 # the container engine (Podman's Docker API) listens on .run/engine/podman.sock.
@@ -30,7 +32,7 @@ DEMO_WEB_PORT := 25580
 RUN_ENV := RUN_DIR=$(RUN_DIR) PG_PORT=$(PG_PORT) AMQP_PORT=$(AMQP_PORT) HTTP_PORT=$(HTTP_PORT)
 ARGS ?=
 
-.PHONY: run stop test validate format bench bench-delivery chaos build status clean-run logs
+.PHONY: run stop test validate format bench bench-delivery chaos build status clean-run logs man
 
 run:
 	scripts/deps.sh
@@ -69,6 +71,14 @@ chaos:
 
 build:
 	swift build
+
+# The plugin builds the executables, writes into its work directory; the pages are copied to MAN_DIR.
+MAN_DIR := $(CURDIR)/.build/man/man1
+man:
+	swift package generate-manual
+	mkdir -p $(MAN_DIR)
+	cp .build/plugins/GenerateManual/outputs/*/*.1 $(MAN_DIR)/
+	@echo "man pages in $(MAN_DIR): man -l $(MAN_DIR)/coxswain.1 (or MANPATH=$(dir $(MAN_DIR)) man coxswain)"
 
 status:
 	$(RUN_ENV) scripts/infra.sh status

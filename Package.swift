@@ -48,6 +48,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
@@ -110,7 +111,7 @@ let package = Package(
                 "CoxswainNotify",
                 "CoxswainCore", "CoxswainAMQP", "CoxswainMessaging", "CoxswainStore", "CoxswainConfig", "CoxswainCrypto", "CoxswainBrokerAdmin",
                 "CoxswainOrchestration", "CoxswainCatalog", "CoxswainRegistry", "CoxswainDelivery", hummingbird, postgres, lifecycle, log, nioCore, httpClient,
-                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "HummingbirdTLS", package: "hummingbird"),
             ])
         + service(
             "Scheduler", executable: "coxswain-scheduler",
@@ -146,7 +147,7 @@ let package = Package(
                     "CoxswainCore", "CoxswainConfig", "CoxswainOrchestration", "CoxswainCrypto", "CoxswainCatalog", "CoxswainTemplating", "CoxswainYAML",
                     argumentParser,
                     httpClient, yams, nioCore,
-                    .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                    .product(name: "NIOFoundationCompat", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 ],
                 path: "CLI/Sources/CoxswainCLI"
             ),

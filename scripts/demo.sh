@@ -111,13 +111,23 @@ else
   path_hint="Put coxswain on your PATH:  scripts/install-cli.sh"
 fi
 
+# The HTTP port serves HTTPS with the self-signed certificate scripts/platform.sh made.
+if [[ -s $RUN_DIR/tls/gateway.crt ]]; then
+  gateway_url=https://127.0.0.1:${HTTP_PORT:-28080}
+  tls_hint="Over HTTPS:  export COXSWAIN_CA_FILE=$RUN_DIR/tls/gateway.crt; coxswain login --url $gateway_url --user NAME"
+else
+  gateway_url=http://127.0.0.1:${HTTP_PORT:-28080}
+  tls_hint="Over HTTP (loopback only):  coxswain login --url $gateway_url --user NAME"
+fi
+
 short=${demo_id:-ID}
 short=${short:0:8}
 
 cat <<TXT
 
-Coxswain is running: gateway on $SOCK and http://127.0.0.1:${HTTP_PORT:-28080}, nodes node-a and node-b.
+Coxswain is running: gateway on $SOCK and $gateway_url, nodes node-a and node-b.
 $path_hint
+$tls_hint
 
 What next:
   coxswain manage --list-nodes                          # the nodes and their status

@@ -2,8 +2,9 @@
 # The Coxswain services on top of scripts/infra.sh: gateway, scheduler, audit, bootstrapper and deployers,
 # each in the background with its log in $RUN_DIR/logs/NAME.log and PID in $RUN_DIR/pids/NAME.pid.
 #
-# Usage: [RUN_DIR=DIR (default .run)] [BIN_DIR=.build/debug] [HTTP_PORT=28080] scripts/platform.sh COMMAND [ARGS...]
-#   start                       start gateway, scheduler, audit, bootstrapper, deployers node-a and node-b
+# Usage: [RUN_DIR=DIR (default .run)] [BIN_DIR=.build/debug] [HTTP_PORT=28080] [GATEWAY_TLS=1] scripts/platform.sh COMMAND [ARGS...]
+#   start                       start gateway (HTTPS on HTTP_PORT with a self-signed pair in $RUN_DIR/tls
+#                               unless GATEWAY_TLS=0), scheduler, audit, bootstrapper, deployers node-a and node-b
 #                               (those already running are left alone); wait until the gateway
 #                               is ready and both nodes are online
 #   stop                        stop deployers first, then gateway, scheduler, audit, bootstrapper
@@ -12,12 +13,13 @@
 #   stop-deployers PREFIX       stop the deployers PREFIX-*
 # Needs $RUN_DIR/infra.env (written by scripts/infra.sh start).
 # Env: WAIT_TIMEOUT (default 60 s; start-deployers waits at least 2 s per deployer).
+# The CLI trusts the gateway's certificate with --ca-file $RUN_DIR/tls/gateway.crt (or COXSWAIN_CA_FILE).
 set -euo pipefail
 # shellcheck source=scripts/lib.sh source-path=SCRIPTDIR/..
 . "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
 LOG_TAG=platform
 
-usage() { sed -n '2,15s/^# \{0,1\}//p' "${BASH_SOURCE[0]}" >&2; exit "${1:-2}"; }
+usage() { sed -n '2,16s/^# \{0,1\}//p' "${BASH_SOURCE[0]}" >&2; exit "${1:-2}"; }
 
 [[ $# -ge 1 ]] || usage
 CMD=$1
@@ -27,6 +29,8 @@ RUN_DIR=${RUN_DIR:-$REPO/.run}   # default: the run dir of `make run`
 RUN_DIR=$(abspath "$RUN_DIR")
 BIN_DIR=$(abspath "${BIN_DIR:-$REPO/.build/debug}")
 HTTP_PORT=${HTTP_PORT:-28080}
+GATEWAY_TLS=${GATEWAY_TLS:-1}
+TLS_DIR=$RUN_DIR/tls
 WAIT_TIMEOUT=${WAIT_TIMEOUT:-60}
 PIDS=$RUN_DIR/pids
 LOGS=$RUN_DIR/logs
@@ -87,6 +91,27 @@ start_deployer() {
     --state-dir "$dir" --gateway-url "unix://$SOCK"
 }
 
+# ensure_tls: a self-signed certificate for localhost and 127.0.0.1 and its key in $TLS_DIR, made
+# once and kept while valid for at least another day (idempotent). The key is 0600.
+ensure_tls() {
+  local crt=$TLS_DIR/gateway.crt key=$TLS_DIR/gateway.key
+  if [[ -s $crt && -s $key ]] && openssl x509 -in "$crt" -noout -checkend 86400 > /dev/null 2>&1; then
+    return 0
+  fi
+  command -v openssl > /dev/null || die "openssl is needed for the gateway's certificate (apt-get install openssl), or set GATEWAY_TLS=0"
+  install -d -m 0700 "$TLS_DIR"
+  (
+    umask 077
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 365 -subj "/CN=localhost" \
+      -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" -keyout "$key.tmp" -out "$crt.tmp" 2> /dev/null
+  ) || die "openssl could not make the gateway's certificate"
+  mv -f "$key.tmp" "$key"
+  mv -f "$crt.tmp" "$crt"
+  chmod 0600 "$key"
+  chmod 0644 "$crt"
+  log "made a self-signed certificate for the gateway: $crt"
+}
+
 # Fail fast when a service we just started died; print its log.
 check_started_alive() {
   local name
@@ -131,7 +156,13 @@ cmd_start() {
       die "HTTP port $HTTP_PORT is already in use (pid $(port_owner_pid "$HTTP_PORT")); set HTTP_PORT"
     fi
   fi
-  start_service gateway "$BIN_DIR/coxswain-gateway" --socket-path "$SOCK" --http-port "$HTTP_PORT"
+  local tls_args=() scheme=http
+  if [[ $GATEWAY_TLS == 1 ]]; then
+    ensure_tls
+    tls_args=(--tls-certificate "$TLS_DIR/gateway.crt" --tls-key "$TLS_DIR/gateway.key")
+    scheme=https
+  fi
+  start_service gateway "$BIN_DIR/coxswain-gateway" --socket-path "$SOCK" --http-port "$HTTP_PORT" "${tls_args[@]}"
   start_service scheduler "$BIN_DIR/coxswain-scheduler"
   start_service audit "$BIN_DIR/coxswain-audit"
   start_service bootstrapper "$BIN_DIR/coxswain-bootstrapper"
@@ -146,7 +177,7 @@ cmd_start() {
   local node
   for node in "${DEFAULT_NODES[@]}"; do start_deployer "$node"; done
   wait_online $((deadline - SECONDS > 1 ? deadline - SECONDS : 1)) nodes "${#DEFAULT_NODES[@]}" names "${DEFAULT_NODES[@]}"
-  log "platform ready in $(elapsed_since "$t0") s: nodes ${DEFAULT_NODES[*]} online; socket $SOCK, HTTP 127.0.0.1:$HTTP_PORT"
+  log "platform ready in $(elapsed_since "$t0") s: nodes ${DEFAULT_NODES[*]} online; socket $SOCK, $scheme://127.0.0.1:$HTTP_PORT"
 }
 
 # stop_files PIDFILE...: SIGTERM all in parallel, KILL after 10 s, remove the pidfiles.

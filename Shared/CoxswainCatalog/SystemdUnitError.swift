@@ -7,6 +7,8 @@ package enum SystemdUnitError: Error, CustomStringConvertible, Equatable {
     case controlCharacter(what: String)
     /// The group name is not a valid user or group name.
     case invalidGroup(String)
+    /// The user name is not a valid user name.
+    case invalidUser(String)
 
     /// What went wrong and what to change; safe to log.
     package var description: String {
@@ -17,6 +19,8 @@ package enum SystemdUnitError: Error, CustomStringConvertible, Equatable {
             "the \(what) contains a line break or another control character"
         case .invalidGroup(let group):
             "'\(group)' is not a valid group name; use letters, digits, '_', '-' and '.', starting with a letter or '_' (at most 32)"
+        case .invalidUser(let user):
+            "'\(user)' is not a valid user name; use letters, digits, '_', '-' and '.', starting with a letter or '_' (at most 32)"
         }
     }
 

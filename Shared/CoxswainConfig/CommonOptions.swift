@@ -10,6 +10,8 @@ package struct CommonConfiguration: Sendable {
     package var amqpURL: String?
     /// `log.level`: trace, debug, info, notice, warning, error, critical. Default info.
     package var logLevel: Logger.Level
+    /// `log.format`: `text` (default) or `json` (one object per line, metadata as fields).
+    package var logFormat: LogFormat
     /// `amqp.heartbeat`: AMQP heartbeat interval. Default 10s.
     package var amqpHeartbeat: Duration
 
@@ -18,6 +20,7 @@ package struct CommonConfiguration: Sendable {
         ("amqp.url", "RabbitMQ URL amqp://user:password@host:port/vhost (secret)"),
         ("amqp.heartbeat", "AMQP heartbeat interval (default 10s)"),
         ("log.level", "trace|debug|info|notice|warning|error|critical (default info)"),
+        ("log.format", "text|json: readable lines, or one JSON object per line with the metadata as fields (default text)"),
     ]
 
     package init(_ config: ConfigReaderStack, needsDatabase: Bool, needsBroker: Bool = true) throws(ConfigError) {
@@ -30,17 +33,30 @@ package struct CommonConfiguration: Sendable {
             throw .invalidValue(key: "log.level", reason: "'\(level)' is not one of trace, debug, info, notice, warning, error, critical")
         }
         logLevel = parsed
+        let format = config.string("log.format", default: "text")
+        guard let parsedFormat = LogFormat(rawValue: format.lowercased()) else {
+            throw .invalidValue(key: "log.format", reason: "'\(format)' is not one of text, json")
+        }
+        logFormat = parsedFormat
         amqpHeartbeat = try config.duration("amqp.heartbeat", default: .seconds(10), minimum: .seconds(1))
     }
 }
 
-/// Logging bootstrap for `main` only: logfmt-ish lines on stderr with the service label.
+/// Logging bootstrap for `main` only: readable lines (`text`) or JSON lines (`json`) on stderr,
+/// with the service label.
 package enum LoggingBootstrap {
-    package static func bootstrap(level: Logger.Level) {
+    package static func bootstrap(level: Logger.Level, format: LogFormat = .text) {
         LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
+            switch format {
+            case .text:
+                var handler = StreamLogHandler.standardError(label: label)
+                handler.logLevel = level
+                return handler
+            case .json:
+                var handler = JSONLogHandler(label: label)
+                handler.logLevel = level
+                return handler
+            }
         }
     }
 }

@@ -16,6 +16,9 @@ package struct ServiceOptions: ParsableArguments {
     @Option(name: .long, help: "Log level (key log.level, env COXSWAIN_LOG_LEVEL).")
     package var logLevel: String?
 
+    @Option(name: .long, help: "Log format text|json (key log.format, env COXSWAIN_LOG_FORMAT).")
+    package var logFormat: String?
+
     @Option(name: .customLong("set"), help: ArgumentHelp("Any configuration key: --set key=value (repeatable).", valueName: "key=value"))
     package var settings: [String] = []
 
@@ -34,6 +37,7 @@ package struct ServiceOptions: ParsableArguments {
         if let databaseURL { out["database.url"] = databaseURL }
         if let amqpURL { out["amqp.url"] = amqpURL }
         if let logLevel { out["log.level"] = logLevel }
+        if let logFormat { out["log.format"] = logFormat }
         for (k, v) in extra { if let v { out[k] = v } }
         return out
     }

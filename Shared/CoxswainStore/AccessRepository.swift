@@ -11,6 +11,9 @@ package enum AccessError: Error, CustomStringConvertible, Equatable {
     /// A name (of a team, a node) that cannot be used: taken by this team or by another one — the
     /// answer is the same, so nobody learns other teams' names by probing.
     case nameUnavailable(String)
+    /// The user also belongs to another team: their account (password, enabled) is not this
+    /// team's alone to change.
+    case sharedAccount
 
     package var description: String {
         switch self {
@@ -18,6 +21,8 @@ package enum AccessError: Error, CustomStringConvertible, Equatable {
         case .notFound(let what): "\(what) not found"
         case .conflict(let what): what
         case .nameUnavailable(let kind): "name not available: choose another \(kind) name"
+        case .sharedAccount:
+            "this user also belongs to another team, so their account is not this team's alone to change; remove them from this team instead (coxswain user remove NAME)"
         }
     }
 }
@@ -322,16 +327,29 @@ package struct AccessRepository: Sendable {
         return false
     }
 
-    /// Resolves an API token: valid, not revoked, not expired, its user still a member. The role is
-    /// the lower of the token's role and the user's current role in the team.
+    /// How often a token's `last_used_at` is written: at most once per this many seconds, so a
+    /// busy token costs a read per request, not a write.
+    package static let lastUseResolution = 60
+
+    /// Resolves an API token: valid, not revoked, not expired, its user enabled and still a member.
+    /// The role is the lower of the token's role and the user's current role in the team. Records
+    /// the use in `last_used_at` when the last record is older than ``lastUseResolution`` seconds
+    /// (the update is in the same statement, and writes nothing otherwise).
     package func resolveToken(hash: String) async throws -> ResolvedCredential? {
         let rows = try await client.guardedQuery(
             """
-            UPDATE api_tokens k SET last_used_at = clock_timestamp()
-            FROM users u, teams t, memberships m
-            WHERE k.token_hash = \(hash) AND k.revoked_at IS NULL AND k.expires_at > clock_timestamp()
-              AND u.id = k.user_id AND NOT u.disabled AND t.id = k.team_id AND m.team_id = k.team_id AND m.user_id = k.user_id
-            RETURNING k.id, t.id, t.name, k.role, m.role, u.id, u.name
+            WITH found AS (
+                SELECT k.id, t.id AS team_id, t.name AS team_name, k.role AS token_role, m.role AS member_role, u.id AS user_id, u.name AS user_name
+                FROM api_tokens k JOIN users u ON u.id = k.user_id JOIN teams t ON t.id = k.team_id
+                JOIN memberships m ON m.team_id = k.team_id AND m.user_id = k.user_id
+                WHERE k.token_hash = \(hash) AND k.revoked_at IS NULL AND k.expires_at > clock_timestamp() AND NOT u.disabled
+            ), touched AS (
+                UPDATE api_tokens SET last_used_at = clock_timestamp()
+                WHERE id IN (SELECT id FROM found)
+                  AND (last_used_at IS NULL OR last_used_at < clock_timestamp() - make_interval(secs => \(Double(Self.lastUseResolution))))
+                RETURNING id
+            )
+            SELECT id, team_id, team_name, token_role, member_role, user_id, user_name FROM found
             """,
             logger: logger
         )

@@ -222,6 +222,10 @@ extension DeliveryRepository {
         note: String
     ) async throws -> Bool {
         try await client.transaction(logger: logger) { conn in
+            // The version first (shared): an image edit (which locks it for update and re-checks
+            // freezing) and a first deploy never overlap.
+            try await conn.guardedQuery(
+                "SELECT v.id FROM versions v JOIN deployments d ON d.version_id = v.id WHERE d.id = \(id) FOR SHARE OF v", logger: logger)
             // One rollout at a time per node and prefix (two deployments there, or a redeploy after a
             // timeout while the node still runs the old try, would replace each other's containers).
             for try await busy in try await conn.guardedQuery(

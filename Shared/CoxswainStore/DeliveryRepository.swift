@@ -336,7 +336,7 @@ package struct DeliveryRepository: Sendable {
     /// Adds or replaces (by name) an image of a version; `position` nil appends it.
     package func putImage(version: UUID, _ image: ImageInfo, replacing oldName: String?, insert: Bool) async throws {
         try await client.transaction(logger: logger) { conn in
-            try await conn.guardedQuery("SELECT id FROM versions WHERE id = \(version) FOR UPDATE", logger: logger)
+            try await Self.lockUnfrozen(version, conn: conn, logger: logger)
             var names: [String] = []
             for try await n in try await conn.guardedQuery(
                 "SELECT name FROM version_images WHERE version_id = \(version) ORDER BY position, name", logger: logger
@@ -365,9 +365,30 @@ package struct DeliveryRepository: Sendable {
     }
 
     package func removeImage(version: UUID, name: String) async throws -> Bool {
-        let rows = try await client.guardedQuery(
-            "DELETE FROM version_images WHERE version_id = \(version) AND name = \(name) RETURNING name", logger: logger)
-        for try await _ in rows.decode(String.self) { return true }
-        return false
+        try await client.transaction(logger: logger) { conn in
+            try await Self.lockUnfrozen(version, conn: conn, logger: logger)
+            let rows = try await conn.guardedQuery(
+                "DELETE FROM version_images WHERE version_id = \(version) AND name = \(name) RETURNING name", logger: logger)
+            for try await _ in rows.decode(String.self) { return true }
+            return false
+        }
+    }
+
+    /// Locks the version for an image edit and refuses it when the version froze meanwhile (the
+    /// Gateway checked before, outside this transaction): an incremental version with a child or a
+    /// deployment in progress, successful, obsolete or downgraded. `beginTry` locks the version
+    /// too, so an edit and a first deploy never overlap.
+    static func lockUnfrozen(_ version: UUID, conn: PostgresConnection, logger: Logger) async throws {
+        let frozenStatuses = [DeploymentStatus.inProgress, .successful, .obsolete, .downgraded].map(\.rawValue)
+        let rows = try await conn.guardedQuery(
+            """
+            SELECT v.kind = \(VersionKind.incremental.rawValue)
+                   AND (EXISTS (SELECT 1 FROM versions c WHERE c.parent_id = v.id)
+                        OR EXISTS (SELECT 1 FROM deployments d WHERE d.version_id = v.id AND d.status = ANY(\(frozenStatuses)::text[])))
+            FROM versions v WHERE v.id = \(version) FOR UPDATE
+            """, logger: logger)
+        for try await frozen in rows.decode(Bool.self) where frozen {
+            throw DeliveryStoreError.conflict("the version is frozen (it has a child, or a deployment that ran): increase it to change its images")
+        }
     }
 }

@@ -21,20 +21,21 @@ package struct JobRepository: Sendable {
     package func insert(
         id: JobID, team: TeamID, verb: Verb, arguments: String, targets: [String], timeoutSeconds: Double, submittedBy: String,
         sealedSecrets: [UInt8]? = nil, secretNames: [String] = [], steps: [JobStep]? = nil, after: JobID? = nil, name: String? = nil,
-        batch: String? = nil, parent: UUID? = nil
+        batch: String? = nil, batchFailFast: Bool = false, batchWaitSeconds: Double? = nil, parent: UUID? = nil
     ) async throws {
         let stepsJSON = try steps.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
         let mac = try sealKey.map { key in
             try JobSeal(
                 id: id, team: team, verb: verb.rawValue, arguments: arguments, targets: targets, timeoutSeconds: timeoutSeconds, steps: stepsJSON,
-                after: after, batch: batch, submittedBy: submittedBy, sealedSecrets: sealedSecrets
+                after: after, batch: batch, batchFailFast: batchFailFast, batchWaitSeconds: batchWaitSeconds, submittedBy: submittedBy,
+                sealedSecrets: sealedSecrets
             ).mac(key)
         }
         try await client.guardedQuery(
             """
-            INSERT INTO jobs (id, team_id, verb, arguments, targets, timeout_seconds, status, submitted_by, secret_env, secret_names, steps, after_job, name, batch, parent_id, mac)
+            INSERT INTO jobs (id, team_id, verb, arguments, targets, timeout_seconds, status, submitted_by, secret_env, secret_names, steps, after_job, name, batch, batch_fail_fast, batch_wait_seconds, parent_id, mac)
             VALUES (\(id.rawValue), \(team.uuid), \(verb.rawValue), \(arguments), \(targets), \(timeoutSeconds), \(JobStatus.submitted.rawValue), \(submittedBy),
-                    \(sealedSecrets.map { ByteBuffer(bytes: $0) }), \(secretNames), \(stepsJSON), \(after?.rawValue), \(name), \(batch), \(parent), \(mac))
+                    \(sealedSecrets.map { ByteBuffer(bytes: $0) }), \(secretNames), \(stepsJSON), \(after?.rawValue), \(name), \(batch), \(batchFailFast), \(batchWaitSeconds), \(parent), \(mac))
             """,
             logger: logger
         )
@@ -76,17 +77,29 @@ package struct JobRepository: Sendable {
         (SELECT count(*) FROM tasks t WHERE t.job_id = j.id)::int,
         (SELECT count(*) FROM tasks t WHERE t.job_id = j.id AND t.status = '\(TaskStatus.succeeded.rawValue)')::int,
         (SELECT count(*) FROM tasks t WHERE t.job_id = j.id AND t.status IN ('\(TaskStatus.failed.rawValue)', '\(TaskStatus.timedOut.rawValue)'))::int,
-        (SELECT count(*) FROM tasks t WHERE t.job_id = j.id AND t.status = '\(TaskStatus.pending.rawValue)')::int, j.secret_names
+        (SELECT count(*) FROM tasks t WHERE t.job_id = j.id AND t.status = '\(TaskStatus.pending.rawValue)')::int, j.secret_names,
+        j.name, (SELECT count(DISTINCT t.node) FROM tasks t WHERE t.job_id = j.id)::int,
+        (SELECT count(DISTINCT t.seq) FROM tasks t WHERE t.job_id = j.id)::int,
+        (SELECT count(*) FROM tasks t WHERE t.job_id = j.id AND t.status = '\(TaskStatus.succeeded.rawValue)' AND t.cached)::int,
+        (SELECT count(*) FROM tasks t WHERE t.job_id = j.id AND t.status = '\(TaskStatus.failed.rawValue)' AND t.error LIKE 'skipped:%')::int
         """
 
-    typealias SummaryRow = (UUID, String, String, [String], String, String, String?, Date, Date?, Date?, Int, Int, Int, Int, [String])
+    typealias SummaryRow = (
+        UUID, String, String, [String], String, String, String?, Date, Date?, Date?, Int, Int, Int, Int, [String], String?, Int, Int, Int, Int
+    )
 
     static func summary(_ r: SummaryRow) -> JobSummary {
-        JobSummary(
+        var summary = JobSummary(
             id: JobID(r.0), verb: r.1, arguments: r.2, targets: r.3, status: JobStatus(rawValue: r.4) ?? .failed,
             submittedBy: r.5, error: r.6, createdAt: r.7, dispatchedAt: r.8, finishedAt: r.9, nodeCount: r.10,
             succeeded: r.11, failed: r.12, pending: r.13, secretNames: r.14.isEmpty ? nil : r.14
         )
+        summary.name = r.15
+        summary.nodes = r.16
+        summary.steps = r.17
+        summary.cached = r.18
+        summary.skipped = r.19
+        return summary
     }
 
     /// Jobs, newest first, optionally only those in some states.
@@ -130,13 +143,15 @@ package struct JobRepository: Sendable {
         let rows = try await client.guardedQuery(
             """
             SELECT id, node, status, exit_code, stdout, stderr, error, created_at, dispatched_at, started_at, finished_at, result_received_at,
-                   fingerprint, cached
+                   fingerprint, cached, seq, COALESCE(verb, \(job.verb))
             FROM tasks WHERE job_id = \(id.rawValue) ORDER BY node, seq
             """,
             logger: logger
         )
         var tasks: [TaskDetail] = []
-        for try await r in rows.decode((UUID, String, String, Int32?, String, String, String?, Date, Date?, Date?, Date?, Date?, String?, Bool).self) {
+        for try await r in rows.decode(
+            (UUID, String, String, Int32?, String, String, String?, Date, Date?, Date?, Date?, Date?, String?, Bool, Int, String?).self)
+        {
             var task = TaskDetail(
                 id: TaskID(r.0), node: r.1, status: TaskStatus(rawValue: r.2) ?? .failed, exitCode: r.3, stdout: r.4,
                 stderr: r.5, error: r.6, createdAt: r.7, dispatchedAt: r.8, startedAt: r.9, finishedAt: r.10,
@@ -144,6 +159,8 @@ package struct JobRepository: Sendable {
             )
             task.fingerprint = r.12
             task.cached = r.13 ? true : nil
+            task.step = r.14
+            task.verb = r.15
             tasks.append(task)
         }
         return JobDetail(job: job, tasks: tasks)

@@ -16,6 +16,9 @@ package struct JobSeal: Codable, Sendable, Equatable {
     package var steps: String?
     package var after: String?
     package var batch: String?
+    /// `--fail-fast` and `--batch-wait` (`failFast=…;wait=…`); nil when neither is set, so that the
+    /// MACs of jobs sealed before these existed still verify (a nil field is not encoded).
+    package var batchPolicy: String?
     package var submittedBy: String
     /// SHA-256 (hex) of the sealed secret environment, if any.
     package var secrets: String?
@@ -24,7 +27,7 @@ package struct JobSeal: Codable, Sendable, Equatable {
 
     package init(
         id: JobID, team: TeamID, verb: String, arguments: String, targets: [String], timeoutSeconds: Double, steps: String?, after: JobID?,
-        batch: String?, submittedBy: String, sealedSecrets: [UInt8]?
+        batch: String?, batchFailFast: Bool = false, batchWaitSeconds: Double? = nil, submittedBy: String, sealedSecrets: [UInt8]?
     ) {
         self.id = id.rawValue.uuidString.lowercased()
         self.team = team.rawValue.lowercased()
@@ -35,6 +38,8 @@ package struct JobSeal: Codable, Sendable, Equatable {
         self.steps = steps
         self.after = after.map { $0.rawValue.uuidString.lowercased() }
         self.batch = batch
+        let wait = batchWaitSeconds ?? 0
+        self.batchPolicy = batchFailFast || wait != 0 ? "failFast=\(batchFailFast);wait=\(wait)" : nil
         self.submittedBy = submittedBy
         self.secrets = sealedSecrets.map(Digest.sha256Hex)
     }

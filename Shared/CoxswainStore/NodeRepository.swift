@@ -119,6 +119,41 @@ package struct NodeRepository: Sendable {
         return out
     }
 
+    /// One finished task that changed (or reported) a node's args, for targeting by fact.
+    package struct ArgEvent: Sendable, Equatable {
+        package var node: String
+        /// `ARG`, `QUERY`, `CACHEDUMP` or `CACHEEVICT`.
+        package var verb: String
+        package var arguments: String
+        /// QUERY: the node's value of the key (JSON).
+        package var queryValue: String?
+        /// CACHEDUMP: the node's dump (JSON).
+        package var stdout: String
+    }
+
+    /// The team's succeeded tasks that set, evicted, reported or dumped node args, oldest first
+    /// (at most `limit`, the newest ones): the control plane's knowledge of the nodes' args.
+    package func argEvents(team: TeamID, limit: Int = 20_000) async throws -> [ArgEvent] {
+        let verbs = [Verb.arg, .query, .cacheDump, .cacheevict].map(\.rawValue)
+        let rows = try await client.guardedQuery(
+            """
+            SELECT node, verb, arguments, query_value, stdout FROM (
+                SELECT t.node, coalesce(t.verb, j.verb) AS verb, coalesce(t.arguments, j.arguments) AS arguments, t.query_value,
+                       CASE WHEN coalesce(t.verb, j.verb) = \(Verb.cacheDump.rawValue) THEN t.stdout ELSE '' END AS stdout, t.finished_at, t.seq
+                FROM tasks t JOIN jobs j ON j.id = t.job_id
+                WHERE j.team_id = \(team.uuid) AND t.status = \(TaskStatus.succeeded.rawValue) AND coalesce(t.verb, j.verb) = ANY(\(verbs)::text[])
+                ORDER BY t.finished_at DESC, t.seq DESC LIMIT \(limit)
+            ) newest ORDER BY finished_at, seq
+            """,
+            logger: logger
+        )
+        var out: [ArgEvent] = []
+        for try await r in rows.decode((String, String, String, String?, String).self) {
+            out.append(ArgEvent(node: r.0, verb: r.1, arguments: r.2, queryValue: r.3, stdout: r.4))
+        }
+        return out
+    }
+
     // MARK: Enrolment
 
     /// Adds a pending node with a one-time enrolment token (stored hashed).

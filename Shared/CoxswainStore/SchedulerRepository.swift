@@ -96,16 +96,20 @@ package struct SchedulerRepository: Sendable {
         guard !ids.isEmpty else { return [:] }
         let rows = try await client.guardedQuery(
             """
-            SELECT id, team_id, verb, arguments, targets, timeout_seconds, steps, after_job, batch, submitted_by, secret_env, mac
+            SELECT id, team_id, verb, arguments, targets, timeout_seconds, steps, after_job, batch, submitted_by, secret_env, mac,
+                   batch_fail_fast, batch_wait_seconds
             FROM jobs WHERE id = ANY(\(ids.map(\.rawValue))::uuid[])
             """,
             logger: logger
         )
         var out: [JobID: (seal: JobSeal, mac: String?)] = [:]
-        for try await r in rows.decode((UUID, UUID, String, String, [String], Double, String?, UUID?, String?, String, ByteBuffer?, String?).self) {
+        for try await r in rows.decode(
+            (UUID, UUID, String, String, [String], Double, String?, UUID?, String?, String, ByteBuffer?, String?, Bool?, Double?).self)
+        {
             let seal = JobSeal(
                 id: JobID(r.0), team: TeamID(r.1.uuidString.lowercased()), verb: r.2, arguments: r.3, targets: r.4, timeoutSeconds: r.5, steps: r.6,
-                after: r.7.map(JobID.init), batch: r.8, submittedBy: r.9, sealedSecrets: r.10.map { Array($0.readableBytesView) }
+                after: r.7.map(JobID.init), batch: r.8, batchFailFast: r.12 ?? false, batchWaitSeconds: r.13, submittedBy: r.9,
+                sealedSecrets: r.10.map { Array($0.readableBytesView) }
             )
             out[JobID(r.0)] = (seal, r.11)
         }
@@ -459,25 +463,41 @@ package struct SchedulerRepository: Sendable {
         }
     }
 
-    /// Batch mode: releases held nodes of these jobs so that at most the job's window of nodes has
-    /// unfinished released tasks; returns the released tasks to dispatch (in step order).
-    package func releaseHeld(_ jobs: [JobID]) async throws -> [DispatchableTask] {
-        guard !jobs.isEmpty else { return [] }
+    /// Batch mode: releases held nodes of these jobs so that at most the job's window of nodes is
+    /// occupied — running, or finished less than the job's `batch_wait_seconds` ago — and returns
+    /// the released tasks to dispatch (in step order). A `batch_fail_fast` job with a failed task
+    /// releases nothing: its held tasks end failed as skipped (`BatchRelease.skippedReason`),
+    /// returned with the jobs that completed.
+    package func releaseHeld(_ jobs: [JobID]) async throws -> (dispatch: [DispatchableTask], skipped: [RecordedTask], completed: [CompletedJob]) {
+        guard !jobs.isEmpty else { return ([], [], []) }
         return try await client.transaction(logger: logger) { conn in
             try await Self.lockJobs(jobs.map(\.rawValue).sorted { $0.uuidString < $1.uuidString }, conn: conn, logger: logger)
             let rows = try await conn.guardedQuery(
                 """
                 SELECT j.id, j.batch, (SELECT count(DISTINCT node) FROM tasks t WHERE t.job_id = j.id)::int,
-                       (SELECT count(DISTINCT node) FROM tasks t WHERE t.job_id = j.id AND t.status = \(TaskStatus.pending.rawValue) AND NOT t.held)::int,
-                       (SELECT array_agg(DISTINCT node) FROM tasks t WHERE t.job_id = j.id AND t.held)
+                       (SELECT count(*) FROM (
+                            SELECT t.node FROM tasks t WHERE t.job_id = j.id AND NOT t.held GROUP BY t.node
+                            HAVING bool_or(t.status = \(TaskStatus.pending.rawValue))
+                                OR (coalesce(j.batch_wait_seconds, 0) > 0
+                                    AND max(t.finished_at) > clock_timestamp() - make_interval(secs => j.batch_wait_seconds))
+                        ) occupied)::int,
+                       (SELECT array_agg(DISTINCT node) FROM tasks t WHERE t.job_id = j.id AND t.held),
+                       (SELECT count(*) FROM tasks t WHERE t.job_id = j.id
+                          AND t.status IN (\(TaskStatus.failed.rawValue), \(TaskStatus.timedOut.rawValue)))::int,
+                       j.batch_fail_fast
                 FROM jobs j WHERE j.id = ANY(\(jobs.map(\.rawValue))::uuid[]) AND j.batch IS NOT NULL
                 """,
                 logger: logger
             )
             var release: [(UUID, [String])] = []
-            for try await (id, batch, total, running, held) in rows.decode((UUID, String, Int, Int, [String]?).self) {
-                guard let held, !held.isEmpty, let window = SubmitJobRequest.batchWindow(batch, nodes: total), running < window else { continue }
-                release.append((id, Array(held.sorted().prefix(window - running))))
+            var skip: [UUID] = []
+            for try await (id, batch, total, occupied, held, failed, failFast) in rows.decode((UUID, String, Int, Int, [String]?, Int, Bool).self) {
+                let held = held ?? []
+                switch BatchRelease.decide(batch: batch, total: total, held: held.count, occupied: occupied, failed: failed, failFast: failFast) {
+                case .release(let n): release.append((id, Array(held.sorted().prefix(n))))
+                case .skipHeld: skip.append(id)
+                case .wait: break
+                }
             }
             var out: [DispatchableTask] = []
             for (job, nodes) in release {
@@ -500,8 +520,42 @@ package struct SchedulerRepository: Sendable {
                 }
                 out += tasks.sorted { ($0.1.node.rawValue, $0.0) < ($1.1.node.rawValue, $1.0) }.map(\.1)
             }
-            return out
+            var skipped: [RecordedTask] = []
+            if !skip.isEmpty {
+                let rows = try await conn.guardedQuery(
+                    """
+                    UPDATE tasks t SET held = false, status = \(TaskStatus.failed.rawValue), error = \(BatchRelease.skippedReason),
+                           finished_at = clock_timestamp()
+                    FROM jobs j
+                    WHERE t.job_id = ANY(\(skip)::uuid[]) AND j.id = t.job_id AND t.held AND t.status = \(TaskStatus.pending.rawValue)
+                    RETURNING t.job_id, t.id, t.node, j.team_id
+                    """,
+                    logger: logger
+                )
+                for try await r in rows.decode((UUID, UUID, String, UUID).self) {
+                    guard let node = try? NodeName(validating: r.2) else { continue }
+                    skipped.append(
+                        RecordedTask(
+                            jobID: JobID(r.0), team: TeamID(r.3.uuidString.lowercased()), taskID: TaskID(r.1), node: node, status: .failed, exitCode: nil))
+                }
+            }
+            let completed = try await Self.completeJobs(skip, conn: conn, logger: logger)
+            return (out, skipped, completed)
         }
+    }
+
+    /// Batch-mode jobs whose held nodes wait for a `--batch-wait` pause to end: the sweep releases them.
+    package func jobsPausedBetweenBatches(limit: Int = 1000) async throws -> [JobID] {
+        let rows = try await client.guardedQuery(
+            """
+            SELECT j.id FROM jobs j WHERE j.status = \(JobStatus.dispatched.rawValue) AND j.batch_wait_seconds > 0
+              AND EXISTS (SELECT 1 FROM tasks t WHERE t.job_id = j.id AND t.held) LIMIT \(limit)
+            """,
+            logger: logger
+        )
+        var out: [JobID] = []
+        for try await id in rows.decode(UUID.self) { out.append(JobID(id)) }
+        return out
     }
 
     /// Retention beyond jobs: finished bootstrap runs, then artifacts no task, bootstrap run or

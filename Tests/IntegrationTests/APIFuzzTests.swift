@@ -316,7 +316,8 @@ struct APIFuzzer {
             return await created("/v1/tokens", #"{"name":"victim-\#(n)"}"#, "id") ?? rng.uuid()
         case (.removeNotification, "id"), (.testNotification, "id"):
             return await created("/v1/notifications", #"{"url":"http://127.0.0.1:9/victim-\#(n)","events":["job.failed"]}"#, "id") ?? rng.uuid()
-        case (.setRole, "user"), (.removeMember, "user"):
+        case (.setRole, "user"), (.removeMember, "user"), (.getUser, "user"), (.disableUser, "user"), (.enableUser, "user"), (.removeUser, "user"),
+            (.setPassword, "user"):
             return await created("/v1/users", #"{"name":"victim-\#(n)","password":"victim-password","role":"viewer"}"#, "name") ?? "victim-\(n)"
         case (_, "id") where endpoint.path.hasPrefix("/v1/bootstrap/"):
             return bootstrapRunID ?? rng.uuid()
@@ -355,13 +356,22 @@ struct APIFuzzer {
             job.steps = [JobStep(verb: "ECHO", arguments: "fuzz step \(n)", assign: ["node-a"], name: "step")]
             job.name = "fuzz-\(n)"
             job.batch = "1"
+            job.batchFailFast = true
+            job.batchWaitSeconds = 0.5
+            job.targetLabelSelectors = ["role=fuzz,dc in (a,b)", "!canary"]
+            job.targetFacts = ["os=debian"]
             return FuzzBodySpec(job)
+        case .matchNodes:
+            return FuzzBodySpec(
+                MatchNodesRequest(
+                    targets: ["node-*", "node-a,node-b"], targetLabels: ["role": "fuzz"], targetLabelSelectors: ["dc notin (x)"], targetFacts: ["os"]))
         case .addNode: return FuzzBodySpec(AddNodeRequest(name: "fuzz-node-\(n)", labels: ["role": "fuzz"], expiresInSeconds: 600))
         case .createTeam: return FuzzBodySpec(CreateTeamRequest(name: "fuzz-team-\(n)"))
         case .invite: return FuzzBodySpec(InviteRequest(role: .viewer, expiresInSeconds: 3600))
         case .setRole: return FuzzBodySpec(SetRoleRequest(role: .viewer))
         case .createUser: return FuzzBodySpec(CreateUserRequest(name: "fuzz-user-\(n)", password: "fuzz-user-password", role: .viewer))
         case .createToken: return FuzzBodySpec(CreateTokenRequest(name: "fuzz-token-\(n)", role: .viewer, expiresInSeconds: 3600))
+        case .setPassword: return FuzzBodySpec(ChangePasswordRequest(currentPassword: "fuzz-current-password", newPassword: "fuzz-new-password-\(n)"))
         case .addNotification: return FuzzBodySpec(AddNotificationRequest(url: "http://127.0.0.1:9/fuzz-\(n)", format: "generic", events: ["job.failed"]))
         case .addCredential:
             return FuzzBodySpec(

@@ -65,12 +65,14 @@ extension PlatformTests {
                 let suffix = label.replacingOccurrences(of: " ", with: "-").replacingOccurrences(of: "'", with: "")
                 switch e {
                 case .submitJob: return #"{"verb":"ECHO","arguments":"x"}"#
+                case .matchNodes: return #"{"targets":["node-*"],"targetLabelSelectors":["!nope"]}"#
                 case .addNode: return #"{"name":"n-\#(suffix)"}"#
                 case .createTeam: return #"{"name":"t-\#(suffix)"}"#
                 case .invite: return #"{"role":"viewer"}"#
                 case .setRole: return #"{"role":"viewer"}"#
                 case .createUser: return #"{"name":"c-\#(suffix)","password":"another-long-password","role":"viewer"}"#
                 case .createToken: return #"{"name":"x","role":"viewer"}"#
+                case .setPassword: return #"{"newPassword":"another-long-password"}"#
                 case .containerRead: return #"{"operation":{"action":"list"}}"#
                 case .containerControl: return #"{"operation":{"action":"start","container":"ghost"}}"#
                 case .containerAdmin: return #"{"operation":{"action":"remove","prefix":"ghost"}}"#

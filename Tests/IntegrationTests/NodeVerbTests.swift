@@ -90,7 +90,7 @@ extension PlatformTests {
                 $0["node"] as? String
             }
             #expect(Set(nodes) == ["web-1", "web-2"], "\(web)")
-            let eu = try await p.cli(["exec", "--verb", "ECHO", "hi", "--target-label", "role=web", "--target-label", "dc=eu", "--wait", "--output", "json"])
+            let eu = try await p.cli(["exec", "--verb", "ECHO", "hi", "--target-label", "role=web,dc=eu", "--wait", "--output", "json"])
             #expect(eu.stdout.contains("web-1") && !eu.stdout.contains("web-2"), "\(eu)")
             let none = try await p.cli(["exec", "--verb", "ECHO", "hi", "--target-label", "role=db"])
             #expect(none.status == 2 && none.stderr.contains("no node matches"), "\(none)")

@@ -31,11 +31,13 @@ package struct LoginCommand: AsyncParsableCommand {
         let password = try readPassword(fromStdin: passwordStdin, prompt: "password for \(user): ")
         let global = self.global
         try await global.withClient { _ in
-            let client = GatewayClient(endpoint: .http(base: url, token: nil))
+            let caFile = global.trustedCAFile(environment: environment).map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+            let client = GatewayClient(endpoint: .http(base: url, token: nil), caFile: caFile)
             defer { Task { await client.shutdown() } }
             let response = try await client.post(APIRoute.login.path, body: LoginRequest(user: user, password: password), as: LoginResponse.self)
             let team = global.team ?? (response.teams.count == 1 ? response.teams[0].team : nil)
-            try SavedSession(url: url, session: response.session, user: user, team: team, expiresAt: response.expiresAt).save(environment: environment)
+            try SavedSession(url: url, session: response.session, user: user, team: team, expiresAt: response.expiresAt, caFile: caFile).save(
+                environment: environment)
             if global.output == .table {
                 print(
                     "logged in as \(user) until \(WireCoding.formatDate(response.expiresAt)); teams: "
@@ -124,13 +126,13 @@ package struct TeamCommand: AsyncParsableCommand {
     struct Invite: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Invite someone: prints a one-time invitation (no mail server needed).")
         @Option(help: "viewer, member, admin or owner.") var role: Role = .member
-        @Option(help: "Seconds the invitation stays valid (default 7 days).") var expiresIn: Double?
+        @Option(help: "How long the invitation stays valid: seconds or 30m, 12h, 7d (default 7 days).") var expiresIn: DurationArgument?
         @OptionGroup var global: GlobalOptions
         func run() async throws {
             let global = self.global
             try await global.withClient { client in
                 let invitation = try await client.post(
-                    APIRoute.invite.path, body: InviteRequest(role: role, expiresInSeconds: expiresIn), as: InvitationResponse.self)
+                    APIRoute.invite.path, body: InviteRequest(role: role, expiresInSeconds: expiresIn?.seconds), as: InvitationResponse.self)
                 if global.output == .table {
                     print("invitation to team \(invitation.team) as \(invitation.role.rawValue), valid until \(WireCoding.formatDate(invitation.expiresAt)):")
                     print("  \(invitation.invitation)")
@@ -189,84 +191,3 @@ package struct TeamCommand: AsyncParsableCommand {
 }
 
 extension Role: ExpressibleByArgument {}
-
-/// `coxswain user create`.
-package struct UserCommand: AsyncParsableCommand {
-    package static let configuration = CommandConfiguration(commandName: "user", abstract: "Users.", subcommands: [Create.self])
-    package init() {}
-
-    struct Create: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Create a user in the current team (admins; e.g. the local operator on the socket).")
-        @Argument var name: String
-        @Option(help: "Role in the current team (default member).") var role: Role = .member
-        @Flag(help: "Read the password from standard input.") var passwordStdin = false
-        @OptionGroup var global: GlobalOptions
-        func run() async throws {
-            let password = try readPassword(fromStdin: passwordStdin, prompt: "password for \(name): ")
-            let global = self.global
-            try await global.withClient { client in
-                let user = try await client.post(
-                    APIRoute.createUser.path, body: CreateUserRequest(name: name, password: password, role: role), as: UserInfo.self)
-                try global.emit(user) { user in "created user \(user.name) (\(user.role?.rawValue ?? "-"))" }
-            }
-        }
-    }
-}
-
-/// `coxswain token create|list|revoke`.
-package struct TokenCommand: AsyncParsableCommand {
-    package static let configuration = CommandConfiguration(
-        commandName: "token", abstract: "API tokens (shown once, stored hashed).", subcommands: [Create.self, List.self, Revoke.self])
-    package init() {}
-
-    struct Create: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Create a token for you in the current team; the secret is printed once.")
-        @Argument var name: String
-        @Option(help: "Role (at most yours).") var role: Role?
-        @Option(help: "Seconds until it expires (default 30 days).") var expiresIn: Double?
-        @OptionGroup var global: GlobalOptions
-        func run() async throws {
-            let global = self.global
-            try await global.withClient { client in
-                let token = try await client.post(
-                    APIRoute.createToken.path, body: CreateTokenRequest(name: name, role: role, expiresInSeconds: expiresIn), as: TokenInfo.self)
-                if global.output == .table {
-                    print("token \(token.id) (\(token.role.rawValue) in \(token.team), expires \(WireCoding.formatDate(token.expiresAt))); shown once:")
-                    print(token.secret ?? "")
-                } else {
-                    try Render.machine(token, format: global.output)
-                }
-            }
-        }
-    }
-
-    struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Tokens of the current team (no secrets).")
-        @OptionGroup var global: GlobalOptions
-        func run() async throws {
-            let global = self.global
-            try await global.withClient { client in
-                let tokens = try await client.get(APIRoute.listTokens.path, as: [TokenInfo].self)
-                guard global.output == .table else { return try Render.machine(tokens, format: global.output) }
-                print(
-                    Render.table(
-                        ["ID", "NAME", "USER", "ROLE", "EXPIRES", "REVOKED"],
-                        tokens.map {
-                            [$0.id, $0.name, $0.user, $0.role.rawValue, Render.time($0.expiresAt), Render.time($0.revokedAt)]
-                        }))
-            }
-        }
-    }
-
-    struct Revoke: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Revoke a token.")
-        @Argument var id: String
-        @OptionGroup var global: GlobalOptions
-        func run() async throws {
-            try await global.withClient { client in
-                _ = try await client.send(.DELETE, APIRoute.revokeToken.path(id: id), body: nil as String?, as: [String: String].self)
-                print("revoked \(id)")
-            }
-        }
-    }
-}

@@ -40,7 +40,8 @@ package enum ArgumentOrder {
 
     /// Options of `exec` whose value is the next word (so a dash-word after them is their value).
     static let optionTakingValue: Set<String> = [
-        "--verb", "--target", "--target-label", "--timeout", "--batch", "--secret-env", "--socket", "--url", "--token", "--team", "--output",
+        "--verb", "--target", "--target-label", "--target-fact", "--timeout", "--batch", "--batch-wait", "--secret-env", "--socket", "--url", "--token",
+        "--team", "--output", "-o",
     ]
 
     static func leadingOptionsLast(_ arguments: [String]) -> [String] {

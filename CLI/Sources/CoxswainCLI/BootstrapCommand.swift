@@ -44,6 +44,7 @@ package struct BootstrapRunCommand: AsyncParsableCommand {
     @Flag(help: "Wait for the run, then print each host's outcome.") var wait = false
     @Flag(help: "Stream every host's output live, then print each host's outcome.") var stream = false
     @Flag(help: "Print the plan (hosts and rendered steps) and submit nothing.") var plan = false
+    @Flag(help: "Exit with code 1 if any host failed (waits like --wait unless --stream).") var check = false
     @OptionGroup var global: GlobalOptions
 
     package init() {}
@@ -52,6 +53,7 @@ package struct BootstrapRunCommand: AsyncParsableCommand {
         guard !catalog.isEmpty else { throw ValidationError("give at least one --catalog") }
         if let threads, !(1...256).contains(threads) { throw ValidationError("--threads must be 1...256") }
         guard !(wait && stream) else { throw ValidationError("use only one of --wait, --stream") }
+        if plan, wait || stream || check { throw ValidationError("--plan submits nothing: drop --wait, --stream and --check") }
     }
 
     package func run() async throws {
@@ -74,9 +76,16 @@ package struct BootstrapRunCommand: AsyncParsableCommand {
             throw ExitCode(2)
         }
         if plan {
-            for host in bootstrapPlan.hosts {
-                print("\(host.role.rawValue) \(host.name) (\(host.username)@\(host.host):\(host.port))")
-                for (i, step) in bootstrapPlan.hosts.first(where: { $0 == host })!.steps.enumerated() { print("  \(i + 1). \(step.label)  [\(step.origin)]") }
+            let hosts = bootstrapPlan.hosts.map { host in
+                PlannedHost(
+                    role: host.role.rawValue, name: host.name, username: host.username, host: host.host, port: Int(host.port),
+                    steps: host.steps.map { PlannedHost.Step(label: $0.label, origin: "\($0.origin)") })
+            }
+            try global.emit(hosts) { hosts in
+                hosts.map { host in
+                    (["\(host.role) \(host.name) (\(host.username)@\(host.host):\(host.port))"]
+                        + host.steps.enumerated().map { i, step in "  \(i + 1). \(step.label)  [\(step.origin)]" }).joined(separator: "\n")
+                }.joined(separator: "\n")
             }
             return
         }
@@ -89,7 +98,7 @@ package struct BootstrapRunCommand: AsyncParsableCommand {
         }
         let passphrase = passphraseEnv.flatMap { ProcessInfo.processInfo.environment[$0] }
         let global = self.global
-        let (accept, credential, watch) = (acceptNewHostKeys, self.credential, wait || stream)
+        let (accept, credential, watch) = (acceptNewHostKeys, self.credential, wait || stream || check)
         let chosenThreads = threads
         let streaming = stream
         let failed = try await global.withClient { client -> Bool in
@@ -150,6 +159,21 @@ package struct BootstrapRunCommand: AsyncParsableCommand {
     }
 }
 
+/// One host of `bootstrap --plan`, as printed (`--output json|yaml|ndjson` too).
+struct PlannedHost: Codable, Sendable {
+    struct Step: Codable, Sendable {
+        var label: String
+        var origin: String
+    }
+
+    var role: String
+    var name: String
+    var username: String
+    var host: String
+    var port: Int
+    var steps: [Step]
+}
+
 /// Follows a run's events and prints them; returns the final detail.
 struct BootstrapWatcher {
     let client: GatewayClient
@@ -163,6 +187,10 @@ struct BootstrapWatcher {
         var buffers: [String: String] = [:]
         let client = self.client
         let runID = self.runID
+        // Ctrl-C detaches; the run continues on the Bootstrapper.
+        let detach = InterruptDetach(hint: "coxswain bootstrap info \(runID)")
+        defer { detach.remove() }
+        let events = format == .ndjson
         try await client.follow(
             APIRoute.bootstrapEvents.path(id: runID),
             waitingFor: {
@@ -172,6 +200,7 @@ struct BootstrapWatcher {
                 return "bootstrap run \(runID) is \(run.run.status)"
             }
         ) { event in
+            if events, event.name != StreamEventName.end.rawValue { print(Render.ndjsonEvent(name: event.name, data: event.data)) }
             guard human, event.name == StreamEventName.bootstrap.rawValue, let e = try? decoder.decode(BootstrapEvent.self, from: Data(event.data)) else {
                 return
             }

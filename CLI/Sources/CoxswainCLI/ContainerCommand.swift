@@ -18,7 +18,10 @@ package struct ContainerCommand: AsyncParsableCommand {
     /// Which nodes, and how long the task may take.
     struct Targeting: ParsableArguments {
         @Option(name: .customLong("node"), help: "A node to ask (repeatable; default: every online node of the team).") var nodes: [String] = []
-        @Option(help: "Seconds the operation may take on a node (default 60; logs --follow: 3600).") var timeout: Double?
+        @Option(name: .customLong("timeout"), help: "How long the operation may take on a node: seconds or 90s, 10m, 1h (default 60s; logs --follow: 1h).")
+        var timeoutArgument: DurationArgument?
+        /// `--timeout` in seconds.
+        var timeout: Double? { timeoutArgument?.seconds }
 
         func validate() throws {
             if let bad = nodes.first(where: { !NodeName.isValid($0) }) { throw ValidationError(NodeNameError(name: bad).description) }

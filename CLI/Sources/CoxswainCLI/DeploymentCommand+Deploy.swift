@@ -8,7 +8,10 @@ extension DeploymentCommand {
         @Flag(help: "Wait for the rollout, then print the deployment's final status (exit 1 unless successful).") var wait = false
         @Flag(help: "Print each step of the rollout as the node takes it (HH:MM:SS kind instance: message), then the final status.")
         var stream = false
-        @Option(help: "Seconds the node may take (default 600).") var timeout: Double?
+        @Option(name: .customLong("timeout"), help: "How long the node may take: seconds or 90s, 10m, 1h (default 10m).")
+        var timeoutArgument: DurationArgument?
+        /// `--timeout` in seconds.
+        var timeout: Double? { timeoutArgument?.seconds }
 
         func validate() throws {
             guard !(wait && stream) else { throw ValidationError("use only one of --wait, --stream") }

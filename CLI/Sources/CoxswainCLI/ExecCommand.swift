@@ -10,11 +10,14 @@ package struct ExecCommand: AsyncParsableCommand {
         abstract: "Run one verb on nodes.",
         discussion: """
             Verbs: \(Verb.allCases.map(\.summary).joined(separator: "; ")).
-            Without --poll, --wait or --stream the job id is printed and the command returns at once.
+            Without --poll, --wait, --stream or --check the job id is printed and the command returns at once.
+            The verb's arguments are one word: quote a command ('echo a b'); Directord's job flags go inside
+            the quotes, before the command ('--skip-cache sleep 60').
             Examples:
               coxswain exec --verb RUN 'uname -a' --wait
               coxswain exec --verb RUN 'echo hi' --target node-a --stream
               coxswain exec --verb ECHO hello --poll --check
+              coxswain exec --verb RUN uptime --target 'web-*' --target-label 'dc in (eu1,eu2)' --list-nodes
             """
     )
 
@@ -24,17 +27,20 @@ package struct ExecCommand: AsyncParsableCommand {
     @Argument(help: "The verb's arguments (quote a command: 'uname -a').")
     var arguments: [String] = []
 
-    @Option(name: .long, help: "A target node (repeatable). Default: every online node.")
-    var target: [String] = []
-
-    @Option(name: .long, help: "Only nodes with this label k=v (repeatable: all must match).")
-    var targetLabel: [String] = []
+    /// The targeting flags (names, globs, selectors, `--list-nodes`).
+    @OptionGroup(title: "Targets (default: every online node)") package var targeting: TargetOptions
 
     @Option(help: "Batch mode: at most N nodes (10) or a share of them (25%) at a time, sliding.")
     var batch: String?
 
-    @Option(help: "Seconds before the task is killed on the node (default 600).")
-    var timeout: Double?
+    @Flag(help: "Batch mode: once a task failed, start no further node (the rest end skipped).")
+    var failFast = false
+
+    @Option(help: "Batch mode: how long a finished node's slot stays empty before the next node starts (30, 30s, 2m; at most 1h).")
+    var batchWait: String?
+
+    @Option(help: "How long before the task is killed on the node: seconds or 90s, 10m, 2h (default 10m).")
+    var timeout: DurationArgument?
 
     @Option(
         name: .customLong("secret-env"),
@@ -44,7 +50,7 @@ package struct ExecCommand: AsyncParsableCommand {
     @Flag(help: "Wait for the job, printing each node's outcome as it arrives.") var poll = false
     @Flag(help: "Wait for the job (spinner on a terminal), then print the outcome per node.") var wait = false
     @Flag(help: "Stream live output, prefixed by node, then print the outcome.") var stream = false
-    @Flag(help: "Exit with code 1 if any node failed.") var check = false
+    @Flag(help: "Exit with code 1 if any node failed (waits like --wait unless --poll or --stream).") var check = false
 
     @OptionGroup var global: GlobalOptions
 
@@ -57,11 +63,21 @@ package struct ExecCommand: AsyncParsableCommand {
         guard Verb(parsing: verb) != nil else {
             throw ValidationError("unknown verb '\(verb)'; known verbs: \(Verb.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        if let timeout, !(timeout > 0) { throw ValidationError("--timeout must be a positive number of seconds") }
+        try Self.checkArguments(arguments, verb: verb)
+        if let timeout, !(timeout.seconds > 0 && timeout.seconds <= SubmitJobRequest.maximumTimeoutSeconds) {
+            throw ValidationError("--timeout must be more than 0 and at most 7d")
+        }
         if let batch, SubmitJobRequest.batchWindow(batch, nodes: 100) == nil {
             throw ValidationError("--batch takes a number of nodes (10) or a percentage (25%)")
         }
-        if let bad = target.first(where: { !NodeName.isValid($0) }) { throw ValidationError(NodeNameError(name: bad).description) }
+        if let batchWait, !(DurationArgument(argument: batchWait).map { $0.seconds <= SubmitJobRequest.maximumBatchWaitSeconds } ?? false) {
+            throw ValidationError("--batch-wait takes seconds from 0 to \(Int(SubmitJobRequest.maximumBatchWaitSeconds)) (or 30s, 2m, 1h)")
+        }
+        if batch == nil, failFast || batchWait != nil { throw ValidationError("\(failFast ? "--fail-fast" : "--batch-wait") goes with --batch") }
+        if targeting.listNodes, poll || wait || stream || check {
+            throw ValidationError("--list-nodes submits nothing: drop --poll, --wait, --stream and --check")
+        }
+        _ = try targeting.selector()
     }
 
     package func run() async throws {
@@ -80,18 +96,17 @@ package struct ExecCommand: AsyncParsableCommand {
             }
             secrets[name] = value
         }
-        var labels: [String: String] = [:]
-        for l in targetLabel {
-            let kv = l.split(separator: "=", maxSplits: 1).map(String.init)
-            guard kv.count == 2, !kv[0].isEmpty else { throw ValidationError("--target-label takes k=v, got '\(l)'") }
-            labels[kv[0]] = kv[1]
-        }
         var request = SubmitJobRequest(
-            verb: verb, arguments: arguments.joined(separator: " "), targets: target.isEmpty ? nil : target, timeoutSeconds: timeout,
-            secretEnvironment: secrets.isEmpty ? nil : secrets
-        )
-        request.targetLabels = labels.isEmpty ? nil : labels
+            verb: verb, arguments: arguments.joined(separator: " "), timeoutSeconds: timeout?.seconds, secretEnvironment: secrets.isEmpty ? nil : secrets)
+        targeting.apply(to: &request)
         request.batch = batch
+        request.batchFailFast = failFast ? true : nil
+        request.batchWaitSeconds = batchWait.flatMap(DurationArgument.init(argument:))?.seconds
+        if targeting.listNodes {
+            let global = self.global
+            try await global.withClient { client in try await TargetOptions.preview(MatchNodesRequest(request), client: client, format: global.output) }
+            return
+        }
         // ADD/COPY: sources relative to the working directory, uploaded as artifacts first.
         var files: [(path: String, ref: ArtifactRef)] = []
         if let parsed = Verb(parsing: verb), parsed == .add || parsed == .copy {
@@ -107,7 +122,8 @@ package struct ExecCommand: AsyncParsableCommand {
             step.artifacts = files.map(\.ref)
             request.steps = [step]
         }
-        let watch = poll || wait || stream
+        // --check waits (as --wait unless --poll or --stream says how).
+        let watch = poll || wait || stream || check
         let global = self.global
         let failed = try await global.withClient { [files] client -> Bool in
             try await Artifacts.upload(files, with: client)
@@ -116,10 +132,35 @@ package struct ExecCommand: AsyncParsableCommand {
                 if global.output == .table { print(accepted.jobID) } else { try Render.machine(accepted, format: global.output) }
                 return false
             }
-            let watcher = JobWatcher(client: client, jobID: accepted.jobID, mode: stream ? .stream : (poll ? .poll : .wait), format: global.output)
+            let watcher = JobWatcher(
+                client: client, jobID: accepted.jobID, mode: stream ? .stream : (poll ? .poll : .wait), format: global.output, full: global.noTrunc)
             let detail = try await watcher.run()
             return detail.job.status != .succeeded
         }
         if check, failed { throw ExitCode(1) }
+    }
+
+    /// Refuses arguments that would not run what was meant: words after the command (a second
+    /// command, or a Directord job flag that would be appended to it, `'sleep 60' --skip-cache`).
+    /// The verb's arguments are one word, optionally after Directord's job flags
+    /// (`--skip-cache 'sleep 60'`, or inside the quotes: `'--skip-cache sleep 60'`).
+    package static func checkArguments(_ words: [String], verb: String) throws {
+        let flags = ArgumentOrder.directordFlags
+        guard let command = words.firstIndex(where: { !flags.contains($0) }) else { return }
+        let after = words[(command + 1)...]
+        let quoted = { (s: String) in "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+        if let flag = after.first(where: { flags.contains($0) }) {
+            let leading = words[..<command] + after.filter { flags.contains($0) }
+            let fixed = (leading + [words[command]]).joined(separator: " ")
+            throw ValidationError(
+                "\(flag) after the command would become part of it; Directord's job flags go before the command, inside its quotes: "
+                    + "coxswain exec --verb \(verb) \(quoted(fixed))")
+        }
+        if !after.isEmpty {
+            let all = words[command...].map(quoted).joined(separator: " ")
+            throw ValidationError(
+                "exec takes the verb's arguments as one word, got \(after.count + 1): \(all); quote them together "
+                    + "(coxswain exec --verb \(verb) \(quoted(words[command...].joined(separator: " ")))) or run each command on its own")
+        }
     }
 }

@@ -4,6 +4,7 @@ import Foundation
 import NIOCore
 import NIOFoundationCompat
 import NIOHTTP1
+import NIOSSL
 import Synchronization
 
 /// Where the CLI reaches the Gateway: its UNIX socket (default) or an HTTP address with a token.
@@ -50,10 +51,47 @@ package final class GatewayClient: Sendable {
     let team: String?
     let http: HTTPClient
 
-    package init(endpoint: GatewayEndpoint, team: String? = nil) {
+    /// Why requests cannot be sent (an unreadable CA file), said at the first request.
+    let setupProblem: String?
+
+    /// A client for `endpoint`, acting in `team`. `caFile` (PEM) is the CA (or the self-signed
+    /// certificate) trusted for an `https://` Gateway instead of the system's trust store.
+    package init(endpoint: GatewayEndpoint, team: String? = nil, caFile: String? = nil) {
         self.endpoint = endpoint
         self.team = team
-        self.http = HTTPClient(eventLoopGroupProvider: .singleton)
+        var configuration = HTTPClient.Configuration()
+        var problem: String?
+        if let caFile {
+            if FileManager.default.isReadableFile(atPath: caFile) {
+                var tls = TLSConfiguration.makeClientConfiguration()
+                tls.trustRoots = .file(caFile)
+                tls.minimumTLSVersion = .tlsv12
+                configuration.tlsConfiguration = tls
+            } else {
+                problem = "cannot read the CA file \(caFile) (--ca-file or COXSWAIN_CA_FILE)"
+            }
+        }
+        setupProblem = problem
+        self.http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        if let warning = Self.plainHTTPWarning(endpoint) { Self.note(warning) }
+    }
+
+    /// A warning for plain `http://` to a host that is not loopback: passwords, sessions and tokens
+    /// would cross the network unencrypted.
+    package static func plainHTTPWarning(_ endpoint: GatewayEndpoint) -> String? {
+        let base: String
+        switch endpoint {
+        case .socket: return nil
+        case .http(let b, _), .session(let b, _): base = b
+        }
+        guard let url = URL(string: base), url.scheme?.lowercased() == "http", let host = url.host, !Self.isLoopback(host) else { return nil }
+        return "warning: plain HTTP to \(host) sends passwords and tokens unencrypted; plain HTTP is for loopback only: use https:// (and --ca-file)"
+    }
+
+    /// Whether `host` names this machine: `localhost`, 127.0.0.0/8 or ::1.
+    package static func isLoopback(_ host: String) -> Bool {
+        let h = host.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        return h == "localhost" || h == "::1" || h.hasPrefix("127.")
     }
 
     package func shutdown() async {
@@ -78,10 +116,15 @@ package final class GatewayClient: Sendable {
     }
 
     func send(_ request: HTTPClientRequest, timeout: TimeAmount = .seconds(60)) async throws -> HTTPClientResponse {
+        if let setupProblem { throw ClientError.unreachable(setupProblem) }
         do {
             return try await http.execute(request, timeout: timeout)
+        } catch let error as NIOSSLError {
+            throw ClientError.unreachable(
+                "cannot reach the gateway at \(describe(endpoint)): TLS failed (\(error)); if its certificate is self-signed or from your own CA, "
+                    + "give that certificate with --ca-file (or COXSWAIN_CA_FILE)")
         } catch {
-            throw ClientError.unreachable("cannot reach the gateway at \(describe(endpoint)): \(error)")
+            throw ClientError.unreachable(GatewayUnreachable.sentence(endpoint, error: error))
         }
     }
 

@@ -6,6 +6,8 @@ package enum OutputFormat: String, ExpressibleByArgument, Sendable, CaseIterable
     case table
     case json
     case yaml
+    /// Newline-delimited JSON: one object per line (events as they come when watching).
+    case ndjson
 }
 
 /// Connection and output options, accepted by every subcommand.
@@ -19,11 +21,17 @@ package struct GlobalOptions: ParsableArguments {
     @Option(help: "API token for --url (env COXSWAIN_TOKEN).")
     package var token: String?
 
+    @Option(help: "PEM file of the CA (or self-signed certificate) to trust for an https:// --url (env COXSWAIN_CA_FILE).")
+    package var caFile: String?
+
     @Option(help: "Team to act in when your user belongs to several (env COXSWAIN_TEAM).")
     package var team: String?
 
-    @Option(name: .shortAndLong, help: "Output format: table, json or yaml.")
+    @Option(name: .shortAndLong, help: "Output format: table, json, yaml (one document) or ndjson (one object per line; events while watching).")
     package var output: OutputFormat = .table
+
+    @Flag(help: "Do not shorten table cells; print failures' reasons and output in full.")
+    package var noTrunc = false
 
     package init() {}
 
@@ -40,6 +48,13 @@ package struct GlobalOptions: ParsableArguments {
         return .socket(environment["COXSWAIN_DEFAULT_SOCKET"] ?? "/run/coxswain/gateway.sock")
     }
 
+    /// The CA file for HTTPS: `--ca-file` > env `COXSWAIN_CA_FILE` > the one saved by `coxswain login`.
+    package func trustedCAFile(environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+        if let caFile { return caFile }
+        if let env = environment["COXSWAIN_CA_FILE"], !env.isEmpty { return env }
+        return SavedSession.load(environment: environment)?.caFile
+    }
+
     /// Prints `value`: `table(value)` for humans, or JSON/YAML for `--output json|yaml`.
     package func emit<T: Encodable>(_ value: T, table: (T) -> String) throws {
         if output == .table { print(table(value)) } else { try Render.machine(value, format: output) }
@@ -48,7 +63,9 @@ package struct GlobalOptions: ParsableArguments {
     /// Runs `body` with a client, and turns client errors into a message and exit code 2.
     package func withClient<T>(_ body: (GatewayClient) async throws -> T) async throws -> T {
         let environment = ProcessInfo.processInfo.environment
-        let client = GatewayClient(endpoint: endpoint(), team: team ?? environment["COXSWAIN_TEAM"] ?? SavedSession.load(environment: environment)?.team)
+        let client = GatewayClient(
+            endpoint: endpoint(), team: team ?? environment["COXSWAIN_TEAM"] ?? SavedSession.load(environment: environment)?.team,
+            caFile: trustedCAFile(environment: environment))
         do {
             let result = try await body(client)
             await client.shutdown()

@@ -34,12 +34,13 @@ package struct ManageCommand: AsyncParsableCommand {
     @Flag(help: "List jobs, newest first.") var listJobs = false
     @Option(help: "With --list-jobs: success, failed or processing.") var filter: JobFilter?
     @Option(help: "With --list-jobs: how many (default 50).") var limit: Int = 50
-    @Option(help: "Show one job (an id or 'last'): per-node stdout, stderr, outcome, timings.") var jobInfo: String?
+    @Option(help: "Show one job (an id, a unique prefix of one, or 'last'): per-node stdout, stderr, outcome, timings.") var jobInfo: String?
     @Flag(help: "Delete the team's finished jobs (admins).") var purgeJobs = false
     @Flag(help: "Remove the team's offline nodes and their broker users (admins).") var purgeNodes = false
     @Option(help: "Write every job of the team (YAML) to this file.") var exportJobs: String?
     @Option(help: "Write every node of the team (YAML) to this file.") var exportNodes: String?
-    @Option(help: "Timings of one job (an id or 'last'): runtime, per-node execution and round trip, fastest, slowest.") var analyzeJob: String?
+    @Option(help: "Timings of one job (an id, a unique prefix of one, or 'last'): runtime, per-node execution and round trip, fastest, slowest.")
+    var analyzeJob: String?
     @Flag(help: "Timings over the recent jobs (--limit).") var analyzeAll = false
     @Option(help: "Timings of every job of one orchestration run (the parent id `orchestrate` printed).") var analyzeParent: String?
     @Option(help: "Print a node's args, envs and job cache (YAML).") var dumpCache: String?
@@ -61,8 +62,8 @@ package struct ManageCommand: AsyncParsableCommand {
         if let analyzeParent, UUID(uuidString: analyzeParent) == nil { throw ValidationError("--analyze-parent takes the parent id `orchestrate` printed") }
         if let dumpCache, !NodeName.isValid(dumpCache) { throw ValidationError(NodeNameError(name: dumpCache).description) }
         if filter != nil, !listJobs { throw ValidationError("--filter goes with --list-jobs") }
-        if let jobInfo, jobInfo != "last", JobID(string: jobInfo) == nil { throw ValidationError("--job-info takes a job id or 'last'") }
-        if let analyzeJob, analyzeJob != "last", JobID(string: analyzeJob) == nil { throw ValidationError("--analyze-job takes a job id or 'last'") }
+        if let jobInfo { try JobReference.validate(jobInfo, flag: "--job-info") }
+        if let analyzeJob { try JobReference.validate(analyzeJob, flag: "--analyze-job") }
         guard (1...10_000).contains(limit) else { throw ValidationError("--limit must be 1...10000") }
     }
 
@@ -90,17 +91,7 @@ package struct ManageCommand: AsyncParsableCommand {
                 if let filter { path += "&status=\(filter.statuses)" }
                 let jobs = try await client.get(path, as: [JobSummary].self)
                 guard global.output == .table else { return try Render.machine(jobs, format: global.output) }
-                print(
-                    Render.table(
-                        ["ID", "STATUS", "VERB", "NODES", "OK", "FAILED", "CREATED", "TOOK", "ARGUMENTS"],
-                        jobs.map { j in
-                            [
-                                "\(j.id)", j.status.rawValue, j.verb, "\(j.nodeCount)", "\(j.succeeded)", "\(j.failed)", Render.time(j.createdAt),
-                                j.finishedAt.map { Render.seconds($0.timeIntervalSince(j.createdAt)) } ?? "-", Render.firstLine(j.arguments, max: 40),
-                            ]
-                        }
-                    )
-                )
+                print(Self.jobTable(jobs, full: global.noTrunc))
             } else if purgeJobs {
                 let answer = try await client.send(.DELETE, APIRoute.purgeJobs.path, body: nil as String?, as: [String: String].self)
                 print("deleted \(answer["deleted"] ?? "0") finished job(s)")
@@ -115,7 +106,8 @@ package struct ManageCommand: AsyncParsableCommand {
                 let nodes = try await client.get(APIRoute.listNodes.path, as: [NodeInfo].self)
                 try Data(try YAMLEncoder().encode(nodes).utf8).write(to: URL(fileURLWithPath: file))
                 print("wrote \(nodes.count) node(s) to \(file)")
-            } else if let id = analyzeJob {
+            } else if let analyzeJob {
+                let id = try await JobReference.resolve(analyzeJob, client: client)
                 let detail = try await client.get(APIRoute.getJob.path(id: id), as: JobDetail.self)
                 let analysis = JobAnalysis(details: [detail])
                 try global.emit(analysis) { $0.text }
@@ -136,7 +128,11 @@ package struct ManageCommand: AsyncParsableCommand {
                 else {
                     throw ValidationError("could not read the cache of \(node): \(detail.tasks.first?.error ?? detail.job.error ?? "no answer")")
                 }
-                if global.output == .json { print(task.stdout, terminator: "") } else { print(try YAMLEncoder().encode(dump), terminator: "") }
+                switch global.output {
+                case .json: print(task.stdout, terminator: "")
+                case .ndjson: try Render.machine(dump, format: .ndjson)
+                case .table, .yaml: print(try YAMLEncoder().encode(dump), terminator: "")
+                }
             } else if analyzeAll {
                 var details: [JobDetail] = []
                 for job in try await client.get(APIRoute.listJobs.path + "?limit=\(limit)", as: [JobSummary].self) {
@@ -144,29 +140,60 @@ package struct ManageCommand: AsyncParsableCommand {
                 }
                 try global.emit(JobAnalysis(details: details)) { $0.text }
             } else if let jobInfo {
-                let detail = try await client.get(APIRoute.getJob.path(id: jobInfo), as: JobDetail.self)
+                let id = try await JobReference.resolve(jobInfo, client: client)
+                let detail = try await client.get(APIRoute.getJob.path(id: id), as: JobDetail.self)
                 guard global.output == .table else { return try Render.machine(detail, format: global.output) }
                 print(Self.describe(detail))
             }
         }
     }
 
+    /// `--list-jobs`: one row per job; a block shows its name and step count (not its first
+    /// step's verb); OK, FAILED, CACHED and SKIPPED count tasks (node × step).
+    static func jobTable(_ jobs: [JobSummary], full: Bool) -> String {
+        Render.table(
+            ["ID", "STATUS", "WHAT", "NODES", "STEPS", "OK", "FAILED", "CACHED", "SKIPPED", "CREATED", "TOOK", "ARGUMENTS"],
+            jobs.map { j in
+                let steps = j.steps ?? 1
+                let cached = j.cached ?? 0
+                let skipped = j.skipped ?? 0
+                return [
+                    "\(j.id)", j.status.rawValue, what(j), "\(j.nodes ?? j.nodeCount)", "\(steps)", "\(j.succeeded - cached)", "\(j.failed - skipped)",
+                    "\(cached)", "\(skipped)", Render.time(j.createdAt), j.finishedAt.map { Render.seconds($0.timeIntervalSince(j.createdAt)) } ?? "-",
+                    steps > 1 ? "-" : (full ? j.arguments : Render.firstLine(j.arguments, max: 40)),
+                ]
+            }
+        )
+    }
+
+    /// What a job is: its verb, or for an orchestration block its name and step count.
+    package static func what(_ j: JobSummary) -> String {
+        let steps = j.steps ?? 1
+        if steps > 1 { return "\(j.name ?? "block") (\(steps) steps)" }
+        return j.name.map { "\($0) (\(j.verb))" } ?? j.verb
+    }
+
     static func describe(_ detail: JobDetail) -> String {
         let j = detail.job
+        let tally = JobTally(detail)
+        let multiStep = tally.stepsPerNode > 1
         var lines = [
-            "job:        \(j.id)",
-            "verb:       \(j.verb) \(j.arguments)",
+            "job:        \(j.id)\(j.name.map { " (\($0))" } ?? "")",
+            multiStep ? "block:      \(tally.stepsPerNode) steps, first \(j.verb) \(j.arguments)" : "verb:       \(j.verb) \(j.arguments)",
             "status:     \(j.status.rawValue)\(j.error.map { " (\($0))" } ?? "")",
             "targets:    \(j.targets.isEmpty ? "all online nodes" : j.targets.joined(separator: ", "))",
             "secrets:    \(j.secretNames?.joined(separator: ", ") ?? "none") (values never shown)",
             "submitted:  \(Render.time(j.createdAt)) by \(j.submittedBy)",
             "dispatched: \(Render.time(j.dispatchedAt))",
             "finished:   \(Render.time(j.finishedAt))\(j.finishedAt.map { " (\(Render.seconds($0.timeIntervalSince(j.createdAt))) after submission)" } ?? "")",
-            "nodes:      \(j.nodeCount) (\(j.succeeded) succeeded, \(j.failed) failed, \(j.pending) pending)",
+            "nodes:      \(tally.nodes.total) (\(tally.nodes.text))",
         ]
+        if multiStep { lines.append("steps:      \(tally.steps.total) (\(tally.steps.text))") }
         for t in detail.tasks {
             lines.append("")
-            lines.append("[\(t.node)] \(t.status.rawValue)\(t.exitCode.map { ", exit \($0)" } ?? "")\(t.error.map { ": \($0)" } ?? "")")
+            let step = multiStep ? " step \(Render.stepLabel(t))" : ""
+            lines.append(
+                "[\(t.node)]\(step) \(TaskOutcome(t).rawValue)\(t.exitCode.map { ", exit \($0)" } ?? "")\(t.error.map { ": \($0)" } ?? "")")
             lines.append("  task:       \(t.id)")
             if let fingerprint = t.fingerprint {
                 lines.append("  fingerprint: \(fingerprint)\(t.cached == true ? " (cached: skipped, it succeeded here before)" : "")")

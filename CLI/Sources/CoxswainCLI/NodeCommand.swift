@@ -13,7 +13,7 @@ package struct NodeCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add a pending node; prints its one-time enrolment token.")
         @Argument var name: String
         @Option(help: "A label k=v (repeatable).") var label: [String] = []
-        @Option(help: "Seconds the token stays valid (default: the gateway's, 1h).") var expiresIn: Double?
+        @Option(help: "How long the token stays valid: seconds or 30m, 12h, 1d (default: the gateway's, 1h).") var expiresIn: DurationArgument?
         @OptionGroup var global: GlobalOptions
         func run() async throws {
             var labels: [String: String] = [:]
@@ -25,7 +25,7 @@ package struct NodeCommand: AsyncParsableCommand {
             let global = self.global
             try await global.withClient { client in
                 let added = try await client.post(
-                    APIRoute.addNode.path, body: AddNodeRequest(name: name, labels: labels, expiresInSeconds: expiresIn), as: AddNodeResponse.self)
+                    APIRoute.addNode.path, body: AddNodeRequest(name: name, labels: labels, expiresInSeconds: expiresIn?.seconds), as: AddNodeResponse.self)
                 if global.output == .table {
                     print("node \(added.node) added (pending); enrolment token, valid until \(added.expiresAt), usable once:")
                     print(added.enrolmentToken)
@@ -110,7 +110,8 @@ package struct AuditCommand: AsyncParsableCommand {
     package init() {}
 
     struct Filters: ParsableArguments {
-        @Option(help: "Only records at or after this ISO-8601 time.") var since: String?
+        @Option(help: "Only records at or after this time: ISO 8601 (2026-12-01, 2026-12-01T10:00:00Z) or that long ago (24h, 7d).")
+        var since: TimeArgument?
         @Option(help: "Only records whose actor contains this.") var actor: String?
         @Option(help: "Only records whose action starts with this (job, token, member, node, …).") var action: String?
         @Option(help: "Only records whose target contains this.") var target: String?
@@ -121,7 +122,7 @@ package struct AuditCommand: AsyncParsableCommand {
             func add(_ k: String, _ v: String?) {
                 if let v, let e = v.addingPercentEncoding(withAllowedCharacters: .alphanumerics) { items.append("\(k)=\(e)") }
             }
-            add("since", since)
+            add("since", since?.iso8601)
             add("actor", actor)
             add("action", action)
             add("target", target)
@@ -150,15 +151,25 @@ package struct AuditCommand: AsyncParsableCommand {
     }
 
     struct Export: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Export audit records as JSON lines or CSV.")
-        @Option(help: "jsonl or csv.") var format: String = "jsonl"
+        static let configuration = CommandConfiguration(
+            abstract: "Export audit records as JSON lines or CSV (--format), or as one JSON/YAML document or NDJSON (--output).")
+        @Option(help: "jsonl or csv (with --output table, the default).") var format: String = "jsonl"
         @OptionGroup var filters: Filters
         @OptionGroup var global: GlobalOptions
-        func validate() throws { guard ["jsonl", "csv"].contains(format) else { throw ValidationError("--format is jsonl or csv") } }
+        func validate() throws {
+            guard ["jsonl", "csv"].contains(format) else { throw ValidationError("--format is jsonl or csv") }
+            if format == "csv", global.output != .table { throw ValidationError("--format csv cannot go with --output \(global.output.rawValue)") }
+        }
         func run() async throws {
             let query = filters.query()
             let format = self.format
-            try await global.withClient { client in print(try await client.text(APIRoute.listAudit.path + "?\(query)&format=\(format)"), terminator: "") }
+            let global = self.global
+            try await global.withClient { client in
+                guard global.output == .table else {
+                    return try Render.machine(try await client.get(APIRoute.listAudit.path + "?\(query)", as: [AuditEntry].self), format: global.output)
+                }
+                print(try await client.text(APIRoute.listAudit.path + "?\(query)&format=\(format)"), terminator: "")
+            }
         }
     }
 

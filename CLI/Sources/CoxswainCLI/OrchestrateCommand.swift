@@ -21,7 +21,7 @@ package struct OrchestrateCommand: AsyncParsableCommand {
     )
 
     @Argument(help: "Orchestration files, run in the order given.") var files: [String]
-    @Option(name: .long, help: "Run every block on these nodes instead of the files' targets (repeatable).") var target: [String] = []
+    @OptionGroup(title: "Targets (--target replaces the files' targets; selectors narrow every block)") var targeting: TargetOptions
     @Option(name: .long, help: "Run only the jobs with these fingerprints (a prefix is enough; repeatable).") var restrict: [String] = []
     @Flag(help: "Run every job even if it succeeded on a node before.") var ignoreCache = false
     @Flag(help: "Run every block beside the others.") var forceAsync = false
@@ -29,7 +29,7 @@ package struct OrchestrateCommand: AsyncParsableCommand {
     @Flag(help: "Wait for every block, then print its outcome per node.") var wait = false
     @Flag(help: "Stream live output, prefixed by node.") var stream = false
     @Flag(help: "Print the table of block and job fingerprints; submit nothing.") var fingerPrint = false
-    @Flag(help: "Exit with code 1 if any task failed, listing the failed jobs.") var check = false
+    @Flag(help: "Exit with code 1 if any task failed, listing the failed jobs (waits like --wait unless --poll or --stream).") var check = false
     @OptionGroup var global: GlobalOptions
 
     package init() {}
@@ -38,7 +38,10 @@ package struct OrchestrateCommand: AsyncParsableCommand {
         guard [poll, wait, stream, fingerPrint].filter({ $0 }).count <= 1 else {
             throw ValidationError("use only one of --poll, --wait, --stream, --finger-print")
         }
-        if let bad = target.first(where: { !NodeName.isValid($0) }) { throw ValidationError(NodeNameError(name: bad).description) }
+        if targeting.listNodes, poll || wait || stream || check || fingerPrint {
+            throw ValidationError("--list-nodes submits nothing: drop --poll, --wait, --stream, --check and --finger-print")
+        }
+        _ = try targeting.selector()
     }
 
     /// A job's fingerprint as listed by `--finger-print` and matched by `--restrict`: its verb,
@@ -89,7 +92,25 @@ package struct OrchestrateCommand: AsyncParsableCommand {
             return
         }
         let global = self.global
+        let target = targeting.target
+        if targeting.listNodes {
+            // Each block as it would be submitted: its own targets unless --target replaces them.
+            try await global.withClient { client in
+                for (b, block) in blocks.enumerated() {
+                    var request = SubmitJobRequest(verb: "ECHO", arguments: "", targets: !target.isEmpty ? target : (block.assign ?? block.targets))
+                    targeting.apply(to: &request)
+                    if !target.isEmpty { request.targets = target }
+                    let heading = global.output == .table ? "== block \(b + 1)\(block.name.map { " (\($0))" } ?? "")" : nil
+                    try await TargetOptions.preview(MatchNodesRequest(request), client: client, format: global.output, heading: heading)
+                }
+            }
+            return
+        }
         let parent = UUID()
+        let parentID = parent.uuidString.lowercased()
+        // --check waits (as --wait unless --poll or --stream says how).
+        let watch = poll || wait || stream || check
+        let mode: JobWatcher.Mode = stream ? .stream : (poll ? .poll : .wait)
         let failed = try await global.withClient { client -> [String] in
             try await Artifacts.upload(files.flatMap { $0.flatMap { $0 } }, with: client)
             var previous: JobID?
@@ -112,6 +133,8 @@ package struct OrchestrateCommand: AsyncParsableCommand {
                 let targets = !target.isEmpty ? target : (block.assign ?? block.targets ?? [])
                 let isAsync = block.isAsync || forceAsync
                 var request = SubmitJobRequest(verb: steps[0].verb, arguments: steps[0].arguments, targets: targets.isEmpty ? nil : targets)
+                targeting.apply(to: &request)
+                request.targets = targets.isEmpty ? nil : targets
                 request.steps = steps
                 request.after = isAsync ? nil : previous
                 request.name = block.name
@@ -120,17 +143,35 @@ package struct OrchestrateCommand: AsyncParsableCommand {
                 if !isAsync { previous = accepted.jobID }
                 let label = "block \(b + 1)\(block.name.map { " (\($0))" } ?? "")"
                 submitted.append((label, accepted.jobID))
-                if !(poll || wait || stream), global.output == .table { print("\(label): job \(accepted.jobID)") }
+                if !watch, global.output == .table { print("\(label): job \(accepted.jobID)") }
             }
-            if !(poll || wait || stream), global.output == .table { print("parent \(parent.uuidString.lowercased()) (coxswain manage --analyze-parent)") }
-            guard poll || wait || stream else { return [] }
+            let jobs = submitted.map { OrchestrationRun.Job(block: $0.0, jobID: $0.1) }
+            switch global.output {
+            case .table: print("parent \(parentID) (coxswain manage --analyze-parent \(parentID))")
+            case .ndjson where !watch: try Render.machine(jobs.map { OrchestrationRun(parent: parentID, jobs: [$0]) }, format: .ndjson)
+            case .json, .yaml, .ndjson: if !watch { try Render.machine(OrchestrationRun(parent: parentID, jobs: jobs), format: global.output) }
+            }
+            guard watch else { return [] }
             var failures: [String] = []
+            var details: [JobDetail] = []
             for (label, id) in submitted {
                 if global.output == .table { print("== \(label)") }
-                let detail = try await JobWatcher(client: client, jobID: id, mode: stream ? .stream : (poll ? .poll : .wait), format: global.output).run()
-                for task in detail.tasks where task.status != .succeeded {
-                    failures.append("\(label) on \(task.node): \(task.status.rawValue)\(task.error.map { " (\($0))" } ?? "")")
+                var watcher = JobWatcher(client: client, jobID: id, mode: mode, format: global.output, full: global.noTrunc)
+                watcher.detachHint = "coxswain manage --job-info \(id) (the whole run: coxswain manage --analyze-parent \(parentID))"
+                watcher.printResult = global.output == .table || global.output == .ndjson
+                let detail = try await watcher.run()
+                details.append(detail)
+                let failedTasks = detail.tasks.filter { TaskOutcome($0).isFailure }
+                for task in failedTasks {
+                    let step = JobTally(detail).stepsPerNode > 1 ? " step \(Render.stepLabel(task))" : ""
+                    failures.append("\(label) on \(task.node)\(step): \(task.status.rawValue)\(task.error.map { " (\($0))" } ?? "")")
                 }
+                if failedTasks.isEmpty, detail.job.status != .succeeded {
+                    failures.append("\(label): \(detail.job.status.rawValue)\(detail.job.error.map { " (\($0))" } ?? "")")
+                }
+            }
+            if global.output == .json || global.output == .yaml {
+                try Render.machine(OrchestrationRun(parent: parentID, jobs: jobs, results: details), format: global.output)
             }
             return failures
         }
@@ -139,6 +180,19 @@ package struct OrchestrateCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
     }
+}
+
+/// What `orchestrate --output json|yaml` prints: the run's parent id and each block's job
+/// (with `--wait`, each finished job too), one document.
+struct OrchestrationRun: Codable, Sendable {
+    struct Job: Codable, Sendable {
+        var block: String
+        var jobID: JobID
+    }
+
+    var parent: String
+    var jobs: [Job]
+    var results: [JobDetail]?
 }
 
 extension JSONEncoder {

@@ -7,6 +7,8 @@ package struct SavedSession: Codable, Sendable, Equatable {
     package var user: String
     package var team: String?
     package var expiresAt: Date
+    /// The CA file the login trusted for an `https://` URL (absolute), used again by later commands.
+    package var caFile: String?
 
     static func path(environment: [String: String]) -> String {
         let dir = environment["COXSWAIN_CONFIG_DIR"] ?? ((environment["HOME"] ?? NSHomeDirectory()) + "/.config/coxswain")

@@ -18,9 +18,9 @@ public enum APIRoute: String, CaseIterable, Sendable {
     case health, ready, login, logout, acceptInvitation, enrol
     case whoami
     case submitJob, listJobs, getJob, jobEvents
-    case listNodes, addNode, removeNode
+    case listNodes, addNode, removeNode, matchNodes
     case createTeam, listTeams, listMembers, invite, setRole, removeMember
-    case createUser
+    case createUser, listUsers, getUser, disableUser, enableUser, removeUser, setPassword
     case createToken, listTokens, revokeToken
     case listAudit, verifyAudit
     case rotateKeys
@@ -43,16 +43,16 @@ public enum APIRoute: String, CaseIterable, Sendable {
         case .health, .ready, .whoami, .listJobs, .getJob, .jobEvents, .listNodes, .listTeams, .listMembers, .listTokens, .listAudit, .verifyAudit,
             .listNotifications, .getArtifact, .nodeArtifact, .listBootstrap, .getBootstrap, .bootstrapEvents, .bootstrapFile, .listCredentials,
             .listKnownHosts, .listRegistries, .getRegistry, .browseRegistry, .listProducts, .getProduct, .getVersion, .listDeployments, .getDeployment,
-            .deploymentEvents, .listDeployTokens:
+            .deploymentEvents, .listDeployTokens, .listUsers, .getUser:
             .get
         case .login, .logout, .acceptInvitation, .enrol, .submitJob, .addNode, .createTeam, .invite, .createUser, .createToken, .rotateKeys,
             .addNotification, .testNotification, .submitBootstrap, .addCredential, .containerRead, .containerControl, .containerAdmin, .addRegistry,
             .checkRegistry, .createProduct, .createVersion, .increaseVersion, .setDefaultVersion, .addImage, .createDeployment, .deploy, .copyDeployment,
-            .createDeployToken:
+            .createDeployToken, .matchNodes, .disableUser, .enableUser:
             .post
-        case .setRole, .uploadArtifact, .updateRegistry, .updateProduct, .updateVersion, .updateImage, .updateDeployment: .put
+        case .setRole, .uploadArtifact, .updateRegistry, .updateProduct, .updateVersion, .updateImage, .updateDeployment, .setPassword: .put
         case .removeNode, .removeMember, .revokeToken, .removeNotification, .purgeJobs, .purgeNodes, .removeCredential, .forgetKnownHost,
-            .removeRegistry, .removeProduct, .removeVersion, .removeImage, .removeDeployment, .revokeDeployToken:
+            .removeRegistry, .removeProduct, .removeVersion, .removeImage, .removeDeployment, .revokeDeployToken, .removeUser:
             .delete
         }
     }
@@ -72,11 +72,16 @@ public enum APIRoute: String, CaseIterable, Sendable {
         case .jobEvents: "/v1/jobs/:id/events"
         case .listNodes, .addNode, .purgeNodes: "/v1/nodes"
         case .removeNode: "/v1/nodes/:name"
+        case .matchNodes: "/v1/nodes/match"
         case .createTeam, .listTeams: "/v1/teams"
         case .listMembers: "/v1/team/members"
         case .invite: "/v1/team/invitations"
         case .setRole, .removeMember: "/v1/team/members/:user"
-        case .createUser: "/v1/users"
+        case .createUser, .listUsers: "/v1/users"
+        case .getUser, .removeUser: "/v1/users/:user"
+        case .disableUser: "/v1/users/:user/disable"
+        case .enableUser: "/v1/users/:user/enable"
+        case .setPassword: "/v1/users/:user/password"
         case .createToken, .listTokens: "/v1/tokens"
         case .revokeToken: "/v1/tokens/:id"
         case .listAudit: "/v1/audit"
@@ -129,8 +134,11 @@ public enum APIRoute: String, CaseIterable, Sendable {
         case .logout, .whoami, .listJobs, .getJob, .jobEvents, .listNodes, .listTeams, .listMembers, .listAudit, .verifyAudit,
             .createToken, .listTokens, .revokeToken, .listNotifications, .getArtifact, .listBootstrap, .getBootstrap, .bootstrapEvents,
             .listCredentials, .listKnownHosts, .containerRead, .listRegistries, .getRegistry, .browseRegistry, .listProducts, .getProduct, .getVersion,
-            .listDeployments, .getDeployment, .deploymentEvents:
+            .listDeployments, .getDeployment, .deploymentEvents, .matchNodes:
             .viewer
+        // Your own account: anyone may show it and change its password (with the current one);
+        // admins show others and reset the password of members of no other team (in the handler).
+        case .getUser, .setPassword: .viewer
         // Checking a registry uses its stored credentials (without showing them): members.
         // Members deploy: they create, edit, deploy, copy and delete deployments of the team's products.
         case .submitJob, .createTeam, .uploadArtifact, .bootstrapFile, .containerControl, .checkRegistry, .createDeployment, .updateDeployment,
@@ -142,6 +150,8 @@ public enum APIRoute: String, CaseIterable, Sendable {
             .updateRegistry, .removeRegistry, .createProduct, .updateProduct, .removeProduct, .createVersion, .updateVersion, .removeVersion,
             .increaseVersion, .setDefaultVersion, .addImage, .updateImage, .removeImage, .createDeployToken, .listDeployTokens, .revokeDeployToken:
             .admin
+        // Accounts of the team's members (an owner's only by owners; never the last owner: in the handler).
+        case .listUsers, .disableUser, .enableUser, .removeUser: .admin
         // The control-plane key is the installation's: owners of the default team only (checked in the handler).
         case .rotateKeys: .owner
         }

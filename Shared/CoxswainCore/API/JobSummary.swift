@@ -18,6 +18,18 @@ public struct JobSummary: Codable, Sendable, Equatable {
     public var succeeded: Int
     public var failed: Int
     public var pending: Int
+    /// The block's name (`orchestrate`), if it has one.
+    public var name: String?
+    /// How many distinct nodes the job has tasks on (`nodeCount` counts tasks: nodes × steps).
+    public var nodes: Int?
+    /// How many steps each node runs (1 for `exec`; an orchestration block's job count).
+    public var steps: Int?
+    /// How many of the `succeeded` tasks the node skipped because the job cache says they
+    /// succeeded there before (nothing ran).
+    public var cached: Int?
+    /// How many of the `failed` tasks never ran: skipped after an earlier step failed on the node,
+    /// or not started by `--fail-fast` (their error starts with `skipped:`).
+    public var skipped: Int?
 
     public init(
         id: JobID, verb: String, arguments: String, targets: [String], status: JobStatus, submittedBy: String,
@@ -69,6 +81,10 @@ public struct TaskDetail: Codable, Sendable, Equatable {
     /// The job's fingerprint on the node, and whether it was skipped as cached.
     public var fingerprint: String?
     public var cached: Bool?
+    /// The step this task runs on its node (0-based; an orchestration block has one per job).
+    public var step: Int?
+    /// The step's verb (nil for tasks recorded before steps had their own verb).
+    public var verb: String?
 
     public init(
         id: TaskID, node: String, status: TaskStatus, exitCode: Int32?, stdout: String, stderr: String, error: String?,

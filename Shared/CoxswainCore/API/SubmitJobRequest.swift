@@ -6,7 +6,9 @@ public struct SubmitJobRequest: Codable, Sendable, Equatable {
     public var verb: String
     /// The verb's argument string (the command for RUN).
     public var arguments: String
-    /// Node names; empty or absent means every online node.
+    /// Node names, globs (`web-*`, `web-[12]`) and comma lists of them (`a,b,web-*`); empty or
+    /// absent means every online node (unless a selector narrows them). Every exact name must be
+    /// one of the team's nodes and every glob must match one.
     public var targets: [String]?
     /// Seconds before the task is killed on the node (default 600).
     public var timeoutSeconds: Double?
@@ -16,6 +18,12 @@ public struct SubmitJobRequest: Codable, Sendable, Equatable {
     /// Node labels every target must have (`role=web`): resolved to the team's matching nodes at
     /// submission, together with `targets` (both must hold).
     public var targetLabels: [String: String]?
+    /// Label selectors (`role=web,dc in (eu1,eu2)`, `!canary`; see `LabelSelector`): a node is
+    /// reached when it satisfies any one of them (OR), and `targets` and `targetLabels` too.
+    public var targetLabelSelectors: [String]?
+    /// Fact selectors over the nodes' known args, same grammar (`os=debian`, `facter.os.family in
+    /// (Debian,RedHat)`): any one of them must hold (OR), with the other criteria.
+    public var targetFacts: [String]?
     /// An orchestration block: these steps run in order on each node (a failure skips the rest of
     /// the block on that node). When set, `verb`/`arguments` describe the first step.
     public var steps: [JobStep]?
@@ -25,6 +33,11 @@ public struct SubmitJobRequest: Codable, Sendable, Equatable {
     public var name: String?
     /// Batch mode: at most this many nodes (`10`) or this share of them (`25%`) run at a time, sliding.
     public var batch: String?
+    /// Batch mode: once a task of the job failed, no further node is started; the held ones end
+    /// failed as `skipped` with the reason.
+    public var batchFailFast: Bool?
+    /// Batch mode: seconds a finished node's slot stays empty before the next node starts (0–3600).
+    public var batchWaitSeconds: Double?
     /// Groups the jobs of one `orchestrate` run (`manage --analyze-parent ID`).
     public var parent: UUID?
 
@@ -56,6 +69,13 @@ public struct SubmitJobRequest: Codable, Sendable, Equatable {
     public static let defaultTimeoutSeconds: Double = 600
     public static let maximumTimeoutSeconds: Double = 7 * 24 * 3600
     public static let maximumArgumentBytes = 128 * 1024
+    /// The longest pause between batches, in seconds.
+    public static let maximumBatchWaitSeconds: Double = 3600
+
+    /// The targeting fields parsed (errors name the field and entry).
+    public func targetSelector() throws(TargetSelector.FieldError) -> TargetSelector {
+        try TargetSelector(targets: targets ?? [], labels: targetLabels ?? [:], labelSelectors: targetLabelSelectors ?? [], factSelectors: targetFacts ?? [])
+    }
 }
 
 /// `202 Accepted` answer to a submission.

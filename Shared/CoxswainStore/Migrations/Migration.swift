@@ -23,5 +23,6 @@ package struct Migration: Sendable {
         .m015Delivery,
         .m016DeployTokens,
         .m017ObservedContainers,
+        .m018BatchPolicy,
     ]
 }

@@ -16,7 +16,7 @@ struct AuditMain: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try AuditConfiguration(try await options.reader())
-        LoggingBootstrap.bootstrap(level: configuration.common.logLevel)
+        LoggingBootstrap.bootstrap(level: configuration.common.logLevel, format: configuration.common.logFormat)
         let logger = Logger(label: "coxswain.audit")
         try await AuditApp.build(configuration: configuration, logger: logger).run()
     }

@@ -16,7 +16,7 @@ struct BootstrapperMain: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try BootstrapperConfiguration(try await options.reader())
-        LoggingBootstrap.bootstrap(level: configuration.common.logLevel)
+        LoggingBootstrap.bootstrap(level: configuration.common.logLevel, format: configuration.common.logFormat)
         let logger = Logger(label: "coxswain.bootstrapper")
         try await BootstrapperApp.build(configuration: configuration, logger: logger).run()
     }

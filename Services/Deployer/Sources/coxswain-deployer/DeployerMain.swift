@@ -40,7 +40,7 @@ struct DeployerMain: AsyncParsableCommand {
             "deployer.enrol_token": enrolToken, "deployer.gateway_url": gatewayURL,
         ])
         let configuration = try DeployerConfiguration(reader)
-        LoggingBootstrap.bootstrap(level: configuration.common.logLevel)
+        LoggingBootstrap.bootstrap(level: configuration.common.logLevel, format: configuration.common.logFormat)
         let logger = Logger(label: "coxswain.deployer")
         if reenrol {
             guard configuration.enrolToken != nil else {

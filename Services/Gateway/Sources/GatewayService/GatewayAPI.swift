@@ -109,6 +109,12 @@ package struct GatewayAPI: Sendable {
         case .createToken: try await access.createToken(call)
         case .listTokens: try await access.listTokens(call)
         case .revokeToken: try await access.revokeToken(call)
+        case .listUsers: try await access.listUsers(call)
+        case .getUser: try await access.getUser(call)
+        case .disableUser: try await access.setDisabled(call, disabled: true)
+        case .enableUser: try await access.setDisabled(call, disabled: false)
+        case .removeUser: try await access.removeUser(call)
+        case .setPassword: try await access.setPassword(call)
 
         case .submitJob: try await jobs.submit(call)
         case .listJobs: try await jobs.list(call)
@@ -117,6 +123,7 @@ package struct GatewayAPI: Sendable {
         case .purgeJobs: try await jobs.purge(call)
 
         case .listNodes: try await nodes.list(call)
+        case .matchNodes: try await nodes.match(call)
         case .addNode: try await nodes.add(call)
         case .removeNode: try await nodes.remove(call)
         case .purgeNodes: try await nodes.purge(call)

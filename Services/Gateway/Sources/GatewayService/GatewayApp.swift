@@ -9,6 +9,7 @@ import CoxswainStore
 import Foundation
 import Hummingbird
 import HummingbirdCore
+import HummingbirdTLS
 import Logging
 import NIOCore
 import PostgresNIO
@@ -161,9 +162,18 @@ package enum GatewayApp {
             services.append(.init(service: app))
         }
         if configuration.httpPort != 0 {
+            // HTTPS when a certificate and key are configured; plain HTTP otherwise (loopback only,
+            // unless gateway.allow_plain_http: checked with the configuration).
+            var httpServer = server
+            if let certificate = configuration.tlsCertificatePath, let key = configuration.tlsKeyPath {
+                httpServer = try HTTPServerBuilder.tls(server, tlsConfiguration: GatewayTLS.serverConfiguration(certificatePath: certificate, keyPath: key))
+            }
+            let scheme = configuration.servesHTTPS ? "https" : "http"
+            logger.info(
+                "API listening on \(scheme)", metadata: ["gateway.http_host": "\(configuration.httpHost)", "gateway.http_port": "\(configuration.httpPort)"])
             let app = Application(
                 responder: LoginThrottle(next: api.router().buildResponder(), passwords: passwords),
-                server: server,
+                server: httpServer,
                 configuration: .init(address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: "coxswain-gateway"),
                 logger: logger
             )

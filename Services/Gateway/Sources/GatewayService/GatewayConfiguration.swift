@@ -29,6 +29,13 @@ package struct GatewayConfiguration: Sendable {
     package var httpHost: String
     /// `gateway.http_port`: HTTP port; 0 disables HTTP. Default 8080.
     package var httpPort: Int
+    /// `gateway.tls_certificate` / `gateway.tls_key`: PEM files of the certificate (chain) and its
+    /// private key; with both the HTTP port serves HTTPS. Default: none (plain HTTP, loopback only).
+    package var tlsCertificatePath: String?
+    package var tlsKeyPath: String?
+    /// `gateway.allow_plain_http`: serve plain HTTP on an address that is not loopback (behind a
+    /// TLS-terminating proxy on the same host, say). Default false: such a configuration is refused.
+    package var allowPlainHTTP: Bool
     /// `gateway.max_request_bytes`: largest accepted request body. Default 256 KiB.
     package var maxRequestBytes: Int
     /// `gateway.max_artifact_bytes`: largest ADD/COPY or bootstrap artifact. Default 1 GiB.
@@ -61,6 +68,9 @@ package struct GatewayConfiguration: Sendable {
             ("gateway.socket_group", "group owning the socket (default unchanged)"),
             ("gateway.http_host", "HTTP listen address (default 127.0.0.1)"),
             ("gateway.http_port", "HTTP port, 0 disables (default 8080)"),
+            ("gateway.tls_certificate", "PEM certificate (chain) file: the HTTP port serves HTTPS (with gateway.tls_key)"),
+            ("gateway.tls_key", "PEM private key file of gateway.tls_certificate (keep it 0600)"),
+            ("gateway.allow_plain_http", "serve plain HTTP on a non-loopback http_host, e.g. behind a TLS proxy (default false)"),
             ("gateway.max_request_bytes", "largest request body (default 262144)"),
             ("gateway.max_artifact_bytes", "largest ADD/COPY or bootstrap artifact upload (default 1073741824)"),
             ("gateway.publish_timeout", "broker wait before a submission is refused (default 10s)"),
@@ -93,6 +103,22 @@ package struct GatewayConfiguration: Sendable {
         socketGroup = config.string("gateway.socket_group")
         httpHost = config.string("gateway.http_host", default: "127.0.0.1")
         httpPort = try config.int("gateway.http_port", default: 8080, range: 0...65_535)
+        tlsCertificatePath = config.string("gateway.tls_certificate").flatMap { $0.isEmpty ? nil : $0 }
+        tlsKeyPath = config.string("gateway.tls_key").flatMap { $0.isEmpty ? nil : $0 }
+        allowPlainHTTP = try config.bool("gateway.allow_plain_http", default: false)
+        switch (tlsCertificatePath, tlsKeyPath) {
+        case (nil, nil):
+            // Plain HTTP carries passwords, sessions and tokens in clear: loopback only, unless told.
+            if httpPort != 0, !allowPlainHTTP, !Self.isLoopback(httpHost) {
+                throw .invalidValue(
+                    key: "gateway.http_host",
+                    reason: "'\(httpHost)' is not a loopback address and plain HTTP would send passwords and tokens in clear: "
+                        + "set gateway.tls_certificate and gateway.tls_key (HTTPS), or gateway.allow_plain_http=true behind a TLS proxy")
+            }
+        case (_?, nil): throw .invalidValue(key: "gateway.tls_key", reason: "gateway.tls_certificate is set: the private key's PEM file is needed too")
+        case (nil, _?): throw .invalidValue(key: "gateway.tls_certificate", reason: "gateway.tls_key is set: the certificate's PEM file is needed too")
+        case (_?, _?): break
+        }
         maxRequestBytes = try config.int("gateway.max_request_bytes", default: 256 * 1024, range: 1024...(64 << 20))
         maxArtifactBytes = try config.int("gateway.max_artifact_bytes", default: 1 << 30, range: 1024...(16 << 30))
         publishTimeout = try config.duration("gateway.publish_timeout", default: .seconds(10), minimum: .milliseconds(100))
@@ -101,5 +127,14 @@ package struct GatewayConfiguration: Sendable {
         httpIdleTimeout = try config.duration("gateway.http_idle_timeout", default: .seconds(30), minimum: .milliseconds(100))
         guard httpIdleTimeout <= .seconds(86_400) else { throw .invalidValue(key: "gateway.http_idle_timeout", reason: "must be at most 24h") }
         allowPrivateTargets = try config.bool("notifications.allow_private_targets", default: false)
+    }
+
+    /// Whether the HTTP port serves HTTPS (`gateway.tls_certificate` and `gateway.tls_key` set).
+    package var servesHTTPS: Bool { tlsCertificatePath != nil && tlsKeyPath != nil }
+
+    /// Whether `host` is a loopback listen address: `localhost`, 127.0.0.0/8 or ::1.
+    package static func isLoopback(_ host: String) -> Bool {
+        let h = host.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        return h == "localhost" || h == "::1" || h == "0:0:0:0:0:0:0:1" || h.hasPrefix("127.")
     }
 }

@@ -30,6 +30,10 @@ struct JobEnqueuer: Sendable {
         var after: JobID?
         var name: String?
         var batch: String?
+        /// Batch mode: stop starting nodes once a task failed.
+        var batchFailFast = false
+        /// Batch mode: seconds a finished node's slot stays empty.
+        var batchWaitSeconds: Double?
         var parent: UUID?
     }
 
@@ -45,7 +49,8 @@ struct JobEnqueuer: Sendable {
         try await jobs.insert(
             id: id, team: principal.teamID, verb: job.verb, arguments: job.arguments, targets: job.targets, timeoutSeconds: job.timeoutSeconds,
             submittedBy: principal.actor, sealedSecrets: try job.sealedSecrets(id), secretNames: job.secretNames, steps: job.steps,
-            after: job.after, name: job.name, batch: job.batch, parent: job.parent
+            after: job.after, name: job.name, batch: job.batch, batchFailFast: job.batchFailFast,
+            batchWaitSeconds: job.batchWaitSeconds, parent: job.parent
         )
         var accepted = JobEvent(kind: .accepted, jobID: id, time: Date(), jobStatus: .submitted)
         accepted.teamID = principal.teamID

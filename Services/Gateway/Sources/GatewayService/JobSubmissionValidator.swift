@@ -19,8 +19,10 @@ package struct JobSubmissionValidator: Sendable {
         package var request: SubmitJobRequest
         /// `timeoutSeconds`, or the default.
         package var timeoutSeconds: Double
-        /// The named targets (valid node names; labels are resolved later).
+        /// The named targets as sent (names, globs, comma lists; resolved later).
         package var targets: [String]
+        /// The targeting fields parsed: names, globs, label and fact selectors.
+        package var selector: TargetSelector
         /// The secret environment (valid names).
         package var secrets: [String: String]
         /// The files the steps name, to be found among the team's artifacts.
@@ -38,8 +40,10 @@ package struct JobSubmissionValidator: Sendable {
     /// Refusals, in this order: `unknown_verb`; `forbidden` (an admin-only verb below admin);
     /// `missing_arguments` (RUN without a command); `invalid_arguments` (Directord's option
     /// grammar); per step `unknown_verb`, `invalid_arguments`, `missing_artifacts`, `invalid_target`
-    /// (an `assign` name); `invalid_batch`; `payload_too_large` (arguments); `invalid_timeout`;
-    /// `invalid_target`; `invalid_secret_name`.
+    /// (an `assign` name); `invalid_batch` (also `batchWaitSeconds` out of 0…3600, or it or
+    /// `batchFailFast` without `batch`); `payload_too_large` (arguments); `invalid_timeout`;
+    /// `invalid_target` (a malformed name, glob or selector: field, entry and position);
+    /// `invalid_secret_name`.
     package func validate(_ request: SubmitJobRequest, role: Role, team: String) throws(HTTPResponseError) -> Validated {
         var submission = request
         guard let verb = Verb(parsing: submission.verb) else {
@@ -102,6 +106,13 @@ package struct JobSubmissionValidator: Sendable {
         if let batch = submission.batch, SubmitJobRequest.batchWindow(batch, nodes: 100) == nil {
             throw HTTPResponseError(.invalidBatch, "batch is a number of nodes (10) or a percentage (25%)")
         }
+        if let wait = submission.batchWaitSeconds, !(wait >= 0 && wait <= SubmitJobRequest.maximumBatchWaitSeconds) {
+            throw HTTPResponseError(.invalidBatch, "batchWaitSeconds must be in [0, \(Int(SubmitJobRequest.maximumBatchWaitSeconds))]")
+        }
+        if submission.batch == nil, submission.batchWaitSeconds != nil || submission.batchFailFast == true {
+            throw HTTPResponseError(
+                .invalidBatch, "\(submission.batchWaitSeconds != nil ? "batchWaitSeconds" : "batchFailFast") needs batch (a number of nodes or a percentage)")
+        }
         if submission.batch != nil, (submission.steps ?? []).contains(where: { Verb(parsing: $0.verb)?.traits.contains(.waitsForNodes) == true }) {
             // A QUERY waits for every node, which a batch window holds back: that would never finish.
             throw HTTPResponseError(.invalidBatch, "--batch cannot be combined with \(Self.waitingVerbs) (they wait for nodes the batch holds back)")
@@ -114,14 +125,13 @@ package struct JobSubmissionValidator: Sendable {
             throw HTTPResponseError(.invalidTimeout, "timeoutSeconds must be in (0, \(Int(SubmitJobRequest.maximumTimeoutSeconds))]")
         }
         let targets = submission.targets ?? []
-        if let bad = targets.first(where: { !NodeName.isValid($0) }) {
-            throw HTTPResponseError(.invalidTarget, NodeNameError(name: bad).description)
-        }
+        let selector: TargetSelector
+        do { selector = try submission.targetSelector() } catch { throw HTTPResponseError(.invalidTarget, error.description) }
         let secrets = submission.secretEnvironment ?? [:]
         if let bad = secrets.keys.first(where: { !SubmitJobRequest.isEnvironmentName($0) }) {
             throw HTTPResponseError(.invalidSecretName, "'\(bad)' is not an environment variable name")
         }
-        return Validated(verb: verb, request: submission, timeoutSeconds: timeout, targets: targets, secrets: secrets, artifacts: artifacts)
+        return Validated(verb: verb, request: submission, timeoutSeconds: timeout, targets: targets, selector: selector, secrets: secrets, artifacts: artifacts)
     }
 
     /// The verbs that wait for other nodes, as a list in words: "QUERY, QUERY_WAIT or JOB_WAIT".

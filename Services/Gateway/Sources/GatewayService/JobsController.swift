@@ -21,6 +21,8 @@ struct JobsController: Sendable {
     let streams: EventStreamResponder
     let logger: Logger
     let validator = JobSubmissionValidator()
+    /// Names, globs and selectors to nodes, as the preview resolves them.
+    var resolver: TargetResolver { TargetResolver(nodes: nodes) }
 
     func submit(_ call: Call) async throws -> Response {
         let principal = call.principal
@@ -40,33 +42,17 @@ struct JobsController: Sendable {
         if let after = submission.after, try await !jobs.exists(after, team: principal.teamID) {
             throw HTTPResponseError(.unknownJob, "'after' names no job of this team")
         }
-        var targets = validated.targets
-        if let labels = submission.targetLabels, !labels.isEmpty {
-            let labelled = try await nodes.withLabels(labels, team: principal.teamID)
-            let wanted = labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
-            targets = targets.isEmpty ? labelled : targets.filter(labelled.contains)
-            guard !targets.isEmpty else {
-                throw HTTPResponseError(
-                    .noMatchingNodes,
-                    "no node matches the labels \(wanted)\(submission.targets.map { _ in " among the named targets" } ?? ""); nothing was submitted"
-                )
-            }
-        }
-        if !targets.isEmpty {
-            let known = try await nodes.existing(targets, team: principal.teamID)
-            let unknown = targets.filter { !known.contains($0) }
-            if !unknown.isEmpty {
-                throw HTTPResponseError(
-                    .unknownTarget, "unknown target\(unknown.count == 1 ? "" : "s"): \(unknown.joined(separator: ", ")); nothing was submitted")
-            }
-        }
+        // One resolver with the preview (`POST /v1/nodes/match`): names, globs, label and fact selectors.
+        let reached = try await resolver.resolve({ validated.selector }, team: principal.teamID, suffix: "; nothing was submitted")
+        // Nothing narrowed the nodes: the Scheduler takes the nodes online when it plans the job.
+        let targets = reached.everyOnlineNode ? [] : reached.nodes.map(\.name)
 
         let secrets = validated.secrets
         let job = JobEnqueuer.NewJob(
             verb: verb, arguments: submission.arguments, targets: targets, timeoutSeconds: validated.timeoutSeconds,
             sealedSecrets: JobEnqueuer.sealing(secrets, with: masterKey),
             secretNames: secrets.keys.sorted(), steps: submission.steps, after: submission.after, name: submission.name, batch: submission.batch,
-            parent: submission.parent
+            batchFailFast: submission.batchFailFast ?? false, batchWaitSeconds: submission.batchWaitSeconds, parent: submission.parent
         )
         let id = try await enqueuer.enqueue(job, principal: principal)
         return APIResponse.json(SubmitJobResponse(jobID: id, status: .submitted), status: .accepted)

@@ -17,6 +17,15 @@ struct NodesController: Sendable {
         APIResponse.json(try await nodes.list(team: call.principal.teamID))
     }
 
+    /// `POST /v1/nodes/match`: the nodes a job with these targeting fields would reach (the
+    /// submission's own resolver); nothing is submitted.
+    func match(_ call: Call) async throws -> Response {
+        let request = try await body.decode(MatchNodesRequest.self, from: call.request)
+        let reached = try await TargetResolver(nodes: nodes).resolve(
+            { () throws(TargetSelector.FieldError) in try request.targetSelector() }, team: call.principal.teamID)
+        return APIResponse.json(MatchNodesResponse(nodes: reached.nodes, everyOnlineNode: reached.everyOnlineNode))
+    }
+
     /// `POST /v1/nodes`: a pending node and its enrolment token.
     func add(_ call: Call) async throws -> Response {
         let add = try await body.decode(AddNodeRequest.self, from: call.request)

@@ -17,13 +17,16 @@ struct GatewayMain: AsyncParsableCommand {
     @Option(help: "UNIX socket path, or 'none' (key gateway.socket_path).") var socketPath: String?
     @Option(help: "HTTP listen address (key gateway.http_host).") var httpHost: String?
     @Option(help: "HTTP port, 0 disables (key gateway.http_port).") var httpPort: String?
+    @Option(help: "PEM certificate file: the HTTP port serves HTTPS (key gateway.tls_certificate).") var tlsCertificate: String?
+    @Option(help: "PEM private key file of the certificate (key gateway.tls_key).") var tlsKey: String?
 
     func run() async throws {
         let reader = try await options.reader(adding: [
             "gateway.socket_path": socketPath, "gateway.http_host": httpHost, "gateway.http_port": httpPort,
+            "gateway.tls_certificate": tlsCertificate, "gateway.tls_key": tlsKey,
         ])
         let configuration = try GatewayConfiguration(reader)
-        LoggingBootstrap.bootstrap(level: configuration.common.logLevel)
+        LoggingBootstrap.bootstrap(level: configuration.common.logLevel, format: configuration.common.logFormat)
         let logger = Logger(label: "coxswain.gateway")
         try await GatewayApp.build(configuration: configuration, logger: logger).run()
     }

@@ -302,13 +302,12 @@ package struct Scheduler: Sendable {
         guard !tasks.isEmpty || !jobs.isEmpty else { return }
         // Gates first: a gate that fails a node's remaining steps finishes that node for batch mode too.
         let (gateFailures, gateCompleted) = try await openGates()
-        let tasks = tasks + gateFailures
-        let jobs = jobs + gateCompleted
-        // Batch mode: a node finished, so the next held ones may start.
-        let released = try await repository.releaseHeld(Array(Set(tasks.map(\.jobID))))
-        if !released.isEmpty {
-            try await repository.dispatching(released.map(\.taskID)) { try await dispatch(released) }
-        }
+        var tasks = tasks + gateFailures
+        var jobs = jobs + gateCompleted
+        // Batch mode: a node finished, so the next held ones may start (or, failing fast, end skipped).
+        let (skipped, skipCompleted) = try await releaseBatches(Array(Set(tasks.map(\.jobID))))
+        tasks += skipped
+        jobs += skipCompleted
         let finalStatus = Dictionary(jobs.map { ($0.jobID, $0.status) }, uniquingKeysWith: { a, _ in a })
         var events: [OutgoingMessage] = []
         for t in tasks {
@@ -330,6 +329,19 @@ package struct Scheduler: Sendable {
             try await planDependents(of: jobs.map(\.jobID))
             try await settleDeployments()
         }
+    }
+
+    /// Batch mode: dispatches the held nodes these jobs' windows now allow; returns the held tasks
+    /// that `--fail-fast` ended as skipped and the jobs that completed with them.
+    func releaseBatches(_ jobs: [JobID]) async throws -> (tasks: [RecordedTask], jobs: [CompletedJob]) {
+        let (released, skipped, completed) = try await repository.releaseHeld(jobs)
+        if !released.isEmpty {
+            try await repository.dispatching(released.map(\.taskID)) { try await dispatch(released) }
+        }
+        if !skipped.isEmpty {
+            logger.notice("batch stopped after a failure: held nodes skipped", metadata: ["tasks.count": "\(skipped.count)"])
+        }
+        return (skipped, completed)
     }
 
     /// Releases gated tasks whose gate opened (QUERY finished everywhere, JOB_WAIT's job finished,
@@ -483,6 +495,9 @@ package struct Scheduler: Sendable {
         // Gates that open or time out with no new result (JOB_WAIT timeouts, a lost QUERY delivery).
         let (gateFailures, gateCompleted) = try await openGates()
         try await publishOutcomes(tasks: gateFailures, jobs: gateCompleted)
+        // Batch mode: nodes whose --batch-wait pause ended start (no result announces that).
+        let (skipped, skipCompleted) = try await releaseBatches(try await repository.jobsPausedBetweenBatches())
+        try await publishOutcomes(tasks: skipped, jobs: skipCompleted)
         // Deployments whose job ended while no result came in (or before a crash).
         try await settleDeployments()
         if retentionGate.open(every: min(.seconds(60), configuration.jobRetention)) {

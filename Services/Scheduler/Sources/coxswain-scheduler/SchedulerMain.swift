@@ -16,7 +16,7 @@ struct SchedulerMain: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try SchedulerConfiguration(try await options.reader())
-        LoggingBootstrap.bootstrap(level: configuration.common.logLevel)
+        LoggingBootstrap.bootstrap(level: configuration.common.logLevel, format: configuration.common.logFormat)
         let logger = Logger(label: "coxswain.scheduler")
         try await SchedulerApp.build(configuration: configuration, logger: logger).run()
     }

@@ -1,0 +1,48 @@
+import ArgumentParser
+import CoxswainCore
+import Foundation
+
+/// A job as the operator names it: a full id, `last`, or a unique prefix of an id (like git's,
+/// at least `minimumPrefix` hex digits, dashes optional, any case).
+package enum JobReference {
+    /// The shortest prefix accepted.
+    package static let minimumPrefix = 4
+
+    /// Refuses text that cannot name a job (a usage error, before anything is sent).
+    package static func validate(_ text: String, flag: String) throws {
+        guard text == "last" || JobID(string: text) != nil || prefix(text) != nil else {
+            throw ValidationError("\(flag) takes a job id, a unique prefix of one (at least \(minimumPrefix) hex digits) or 'last'")
+        }
+    }
+
+    /// The hex digits of a prefix (lowercase, dashes dropped), or nil when it is not one.
+    package static func prefix(_ text: String) -> String? {
+        let digits = text.lowercased().filter { $0 != "-" }
+        guard digits.count >= minimumPrefix, digits.count <= 32, digits.allSatisfy(\.isHexDigit) else { return nil }
+        return digits
+    }
+
+    /// The one id among `ids` that starts with `text`. Several → a usage error naming them.
+    package static func match(_ text: String, among ids: [JobID]) throws -> JobID? {
+        guard let digits = prefix(text) else { return nil }
+        let matches = ids.filter { $0.description.filter { $0 != "-" }.hasPrefix(digits) }
+        if matches.count > 1 {
+            let shown = matches.prefix(10).map(\.description).joined(separator: ", ")
+            throw ValidationError(
+                "job id prefix '\(text)' is ambiguous: \(matches.count) jobs match (\(shown)\(matches.count > 10 ? ", …" : "")); give more digits")
+        }
+        return matches.first
+    }
+
+    /// The API path segment for `text`: `last` or a full id as given, or the id a prefix
+    /// names among the team's jobs (`GET /v1/jobs`).
+    package static func resolve(_ text: String, client: GatewayClient) async throws -> String {
+        if text == "last" { return text }
+        if let id = JobID(string: text) { return id.description }
+        let jobs = try await client.get(APIRoute.listJobs.path + "?limit=10000", as: [JobSummary].self)
+        guard let id = try match(text, among: jobs.map(\.id)) else {
+            throw ClientError.api(status: 404, APIError(error: "not_found", reason: "no job of the team has an id starting with \(text.lowercased())"))
+        }
+        return id.description
+    }
+}
