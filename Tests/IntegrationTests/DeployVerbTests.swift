@@ -89,6 +89,15 @@ struct DeployVerbTests {
         return Run(outcome: outcome, events: DeploymentEventLines.parse(outcome.stdout), live: lines.withLock { $0 }, took: took)
     }
 
+    /// Creates (not starts) a managed container of this deployment's `instance` under `name`: what
+    /// an interrupted try or a failed cleanup leaves behind.
+    func createLeftover(_ name: String, instance: String) async throws {
+        var leftover = ContainerSpec(image: "\(Self.registry)/demo/httpd:1", name: name)
+        leftover.labels = ContainerLabels.managedLabels(team: "blue", prefix: prefix, deployment: deployment.rawValue, configDigest: "x")
+        leftover.labels[ContainerLabels.instance] = instance
+        _ = try await engine.createContainer(leftover)
+    }
+
     /// Stops the port proxy of a state directory (by the pid it wrote), if one runs.
     static func stopProxy(stateDirectory: String) {
         let pidFile = PortProxyControl.directory(stateDirectory) + "/proxy.pid"
@@ -349,10 +358,7 @@ struct DeployVerbTests {
         // What a crash between "set aside" and "switch" leaves: the previous aside and stopped, a new one under its temporary name.
         try await engine.renameContainer(previous.id, to: "\(prefix)-web.previous")
         try await engine.stopContainer(previous.id, timeout: .seconds(5))
-        var leftover = ContainerSpec(image: "\(Self.registry)/demo/httpd:1", name: "\(prefix)-web.next")
-        leftover.labels = ContainerLabels.managedLabels(team: "blue", prefix: prefix, deployment: deployment.rawValue, configDigest: "x")
-        leftover.labels[ContainerLabels.instance] = "web"
-        _ = try await engine.createContainer(leftover)
+        try await createLeftover("\(prefix)-web.next", instance: "web")
 
         let second = try await run(rollout([web("web", version: "2", port: port)], try: 2))
         #expect(second.outcome.status == .succeeded, "\(second.outcome)")
@@ -371,10 +377,7 @@ struct DeployVerbTests {
         let first = try await run(rollout([web("web", version: "1", port: port)], try: 1))
         #expect(first.outcome.status == .succeeded, "\(first.outcome)")
         // What a cleanup whose removal failed leaves beside the current container: the previous one, renamed.
-        var leftover = ContainerSpec(image: "\(Self.registry)/demo/httpd:1", name: "\(prefix)-web.retired")
-        leftover.labels = ContainerLabels.managedLabels(team: "blue", prefix: prefix, deployment: deployment.rawValue, configDigest: "x")
-        leftover.labels[ContainerLabels.instance] = "web"
-        _ = try await engine.createContainer(leftover)
+        try await createLeftover("\(prefix)-web.retired", instance: "web")
 
         let second = try await run(rollout([web("web", version: "2", port: port)], try: 2))
         #expect(second.outcome.status == .succeeded, "\(second.outcome)")
