@@ -146,7 +146,7 @@ pg_launch() {
     read -r pid < "$PGDATA/postmaster.pid" || true
     if alive "$pid" && [[ $(ps -o comm= -p "$pid") == postgres ]]; then
       log "adopting running PostgreSQL (pid $pid)"
-      printf '%s\n' "$pid" > "$PG_PIDFILE"
+      write_pidfile "$PG_PIDFILE" "$pid"
       return 0
     fi
     rm -f "$PGDATA/postmaster.pid" "$PGDATA"/.s.PGSQL.*.lock
@@ -192,7 +192,7 @@ pg_stop() {
     log "stopping PostgreSQL (pid $pid)"
     kill_wait "$pid" INT 30      # SIGINT = fast shutdown
   fi
-  rm -f "$PG_PIDFILE"
+  rm -f "$PG_PIDFILE" "$PG_PIDFILE.start"
 }
 
 # ---------------------------------------------------------------------------- RabbitMQ
@@ -335,7 +335,7 @@ rmq_stop() {
       (( i < 700 )) || break
     done
   fi
-  rm -f "$RMQ_PIDFILE" "$BEAM_PIDFILE"
+  rm -f "$RMQ_PIDFILE" "$RMQ_PIDFILE.start" "$BEAM_PIDFILE"
   stop_pid "$EPMD_PIDFILE" TERM 5
 }
 
@@ -357,7 +357,7 @@ rmq_kill() {
   for port in "$AMQP_PORT" "$MGMT_PORT" "$DIST_PORT"; do
     wait_port_closed 127.0.0.1 "$port" 10 || die "port $port still listens 10 s after RabbitMQ was killed"
   done
-  rm -f "$RMQ_PIDFILE" "$BEAM_PIDFILE"
+  rm -f "$RMQ_PIDFILE" "$RMQ_PIDFILE.start" "$BEAM_PIDFILE"
 }
 
 # ---------------------------------------------------------------------------- commands
@@ -474,7 +474,7 @@ cmd_restart_postgres() {
   fi
   # The dead postmaster may linger as a zombie (slow reaping here), which PostgreSQL's own
   # lock-file check takes for a live postmaster: remove its lock files (every process is gone).
-  rm -f "$PG_PIDFILE" "$PGDATA/postmaster.pid" "$PGDATA"/.s.PGSQL.*.lock
+  rm -f "$PG_PIDFILE" "$PG_PIDFILE.start" "$PGDATA/postmaster.pid" "$PGDATA"/.s.PGSQL.*.lock
   wait_port_closed 127.0.0.1 "$PG_PORT" 10 || die "port $PG_PORT still listens 10 s after PostgreSQL was killed"
   log "PostgreSQL dead after $(elapsed_since "$t0") s; starting again"
   pg_launch

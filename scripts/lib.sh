@@ -2,7 +2,7 @@
 # Shared helpers for the Coxswain scripts. Source it, do not run it:
 #   . "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
 # Provides: REPO (repository root), log/warn/die, abspath, alive PID, running PIDFILE,
-# kill_wait PID [SIGNAL] [TIMEOUT_S], stop_pid PIDFILE [SIGNAL] [TIMEOUT_S], run_bg PIDFILE LOG CMD...,
+# write_pidfile PIDFILE PID, kill_wait PID [SIGNAL] [TIMEOUT_S], stop_pid PIDFILE [SIGNAL] [TIMEOUT_S], run_bg PIDFILE LOG CMD...,
 # port_open HOST PORT, wait_port HOST PORT TIMEOUT_S, port_owner_pid PORT, tail_logs FILE...,
 # elapsed_since T0 (T0 from $EPOCHREALTIME), random_secret, online_nodes (python3 JSON check).
 #
@@ -37,19 +37,46 @@ alive() {
   [[ -n $s && ${s:0:1} != Z ]]
 }
 
-# running PIDFILE: prints the PID and succeeds if the pidfile names a live process that
-# started no later than the pidfile was written (so a PID reused after a reboot or a crash
-# does not count as our service).
+# start_ticks PID: when the process started, in clock ticks since boot (/proc/PID/stat field 22).
+# Unlike wall-clock times it does not move when the clock is set, and with the PID it names one
+# process for the whole uptime.
+start_ticks() {
+  local stat fields
+  stat=$(< "/proc/$1/stat") 2> /dev/null || return 1
+  read -r -a fields <<< "${stat##*) }"   # fields[0] is field 3 (state); comm may hold spaces
+  [[ ${fields[19]:-} =~ ^[0-9]+$ ]] || return 1
+  printf '%s\n' "${fields[19]}"
+}
+
+# write_pidfile PIDFILE PID: records PID and, beside it in PIDFILE.start, its start ticks.
+write_pidfile() {
+  printf '%s\n' "$2" > "$1"
+  start_ticks "$2" > "$1.start" 2> /dev/null || rm -f -- "$1.start"
+}
+
+# running PIDFILE: prints the PID and succeeds if the pidfile names a live process that is the
+# one it was written for (so a PID reused after a reboot or a crash does not count as our
+# service). With a PIDFILE.start stamp (write_pidfile, run_bg) the start ticks must match, which
+# survives wall-clock jumps; a pidfile a daemon wrote itself falls back to "started no later than
+# the pidfile was written" (wall clock), or a command line naming $RUN_DIR.
 running() {
-  local f=$1 pid etimes mtime now
+  local f=$1 pid etimes mtime now stamp
   [[ -s $f ]] || return 1
   read -r pid < "$f" || true
   alive "$pid" || return 1
+  if [[ -s $f.start ]]; then
+    read -r stamp < "$f.start" || true
+    [[ $(start_ticks "$pid") == "$stamp" ]] || return 1
+    printf '%s\n' "$pid"
+    return 0
+  fi
   etimes=$(ps -o etimes= -p "$pid" 2>/dev/null) || return 1
   etimes=${etimes// /}
   mtime=$(stat -c %Y "$f") || return 1
   now=$(date +%s)
-  (( now - etimes <= mtime + 2 )) || return 1
+  if (( now - etimes > mtime + 2 )); then
+    [[ -n ${RUN_DIR:-} ]] && tr '\0' ' ' < "/proc/$pid/cmdline" 2> /dev/null | grep -qF -- "$RUN_DIR" || return 1
+  fi
   printf '%s\n' "$pid"
 }
 
@@ -77,7 +104,7 @@ stop_pid() {
   if pid=$(running "$f"); then
     kill_wait "$pid" "${2:-TERM}" "${3:-30}"
   fi
-  rm -f -- "$f"
+  rm -f -- "$f" "$f.start"
 }
 
 # run_bg PIDFILE LOGFILE CMD [ARGS...]: start CMD in the background in its own session,
@@ -89,7 +116,7 @@ run_bg() {
   printf '==== %s starting: %s\n' "$(date '+%F %T')" "$*" >> "$logfile"
   # setsid execs (the child of a non-interactive shell is no group leader), so $! is CMD.
   setsid "$@" < /dev/null >> "$logfile" 2>&1 {LOCK_FD}>&- &
-  printf '%s\n' "$!" > "$pidfile"
+  write_pidfile "$pidfile" "$!"
 }
 
 # port_open HOST PORT: true if a TCP connect succeeds.

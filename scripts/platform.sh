@@ -191,7 +191,7 @@ stop_files() {
       stop_pid "$f" TERM 10 &
       waits+=("$!")
     else
-      rm -f -- "$f"
+      rm -f -- "$f" "$f.start"
     fi
   done
   (( ${#waits[@]} == 0 )) || wait "${waits[@]}"
