@@ -13,7 +13,15 @@
 #                   .run-chaos; make test runs one 150-step round of each)
 #   make man        man pages generated from the CLI's own help (ArgumentParser's generate-manual
 #                   plugin): .build/man/man1/coxswain.1 and one per service; read with man -l FILE
+#   make openapi    the API's OpenAPI 3.1 document into docs/openapi.json (coxswain-gateway --print-openapi,
+#                   nothing started), checked with openapi-spec-validator (scripts/openapi-check.sh)
 #   make build | status | logs | clean-run
+#   make images     release build (.build-release, static Swift stdlib) + one image per service, the CLI,
+#                   PostgreSQL and RabbitMQ, FROM scratch (scripts/images.sh; archives in .build-release/images)
+#   make compose-up | compose-down   compose/compose.yaml on docker-compose + Podman (.run-compose; Gateway
+#                   on 127.0.0.1:36080 and :36081); make compose-test brings it up, tests it, tears it down
+#                   (make test runs it too, when the images exist)
+#   make k8s-validate  render compose/kubernetes with kubectl kustomize, check with kubernetes-validate --strict
 # Ports of `make run`: PostgreSQL 25432, AMQP 25672 (management 35672), HTTP 28080, registry 25500;
 # the container engine (Podman's Docker API) listens on .run/engine/podman.sock.
 
@@ -33,6 +41,7 @@ RUN_ENV := RUN_DIR=$(RUN_DIR) PG_PORT=$(PG_PORT) AMQP_PORT=$(AMQP_PORT) HTTP_POR
 ARGS ?=
 
 .PHONY: run stop test validate format bench bench-delivery chaos build status clean-run logs man
+.PHONY: images compose-up compose-down compose-test k8s-validate
 
 run:
 	scripts/deps.sh
@@ -50,6 +59,26 @@ stop:
 
 test:
 	scripts/test.sh $(ARGS)
+	@if [ -z "$(ARGS)" ]; then scripts/compose-test.sh --if-images; fi
+
+# Containers (compose/README.md): own run dir .run-compose, ports 36000-36199 on 127.0.0.1.
+images:
+	scripts/deps.sh
+	scripts/images.sh build
+
+compose-up:
+	scripts/deps.sh
+	scripts/compose.sh up
+
+compose-down:
+	scripts/compose.sh down
+
+compose-test:
+	scripts/deps.sh
+	scripts/compose-test.sh
+
+k8s-validate:
+	scripts/k8s-validate.sh
 
 validate:
 	scripts/validate.sh
@@ -93,3 +122,11 @@ clean-run:
 logs:
 	@ls $(RUN_DIR)/logs/*.log > /dev/null 2>&1 || { echo "no logs in $(RUN_DIR)/logs (make run first)"; exit 1; }
 	tail -n 40 -F $(RUN_DIR)/logs/*.log
+
+.PHONY: openapi
+openapi:
+	swift build --product coxswain-gateway
+	mkdir -p docs
+	"$$(swift build --show-bin-path)/coxswain-gateway" --print-openapi > docs/openapi.json
+	scripts/openapi-check.sh docs/openapi.json
+	@echo "docs/openapi.json: the document GET /v1/openapi.json serves"

@@ -15,13 +15,15 @@ let yams = Target.Dependency.product(name: "Yams", package: "Yams")
 let grdb = Target.Dependency.product(name: "GRDB", package: "GRDB.swift")
 let httpClient = Target.Dependency.product(name: "AsyncHTTPClient", package: "async-http-client")
 let nioCore = Target.Dependency.product(name: "NIOCore", package: "swift-nio")
+let metrics = Target.Dependency.product(name: "Metrics", package: "swift-metrics")
 
 func service(_ name: String, executable: String, dependencies: [Target.Dependency]) -> [Target] {
     [
-        .target(name: "\(name)Service", dependencies: dependencies, path: "Services/\(name)/Sources/\(name)Service"),
+        .target(
+            name: "\(name)Service", dependencies: dependencies + ["CoxswainObservability", metrics], path: "Services/\(name)/Sources/\(name)Service"),
         .executableTarget(
             name: executable,
-            dependencies: [.target(name: "\(name)Service"), "CoxswainConfig", lifecycle, log, argumentParser],
+            dependencies: [.target(name: "\(name)Service"), "CoxswainConfig", "CoxswainCore", "CoxswainObservability", lifecycle, log, argumentParser],
             path: "Services/\(name)/Sources/\(executable)"
         ),
     ]
@@ -54,6 +56,9 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/stencilproject/Stencil.git", from: "0.15.1"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],
     targets: [
         // C libraries from Debian.
@@ -77,9 +82,17 @@ let package = Package(
         .target(
             name: "CoxswainTemplating", dependencies: [.product(name: "Stencil", package: "Stencil")], path: "Shared/CoxswainTemplating"
         ),
-        .target(name: "CoxswainAMQP", dependencies: ["CRabbitMQ", "CoxswainRuntime", log, lifecycle], path: "Shared/CoxswainAMQP"),
+        .target(name: "CoxswainAMQP", dependencies: ["CRabbitMQ", "CoxswainRuntime", log, lifecycle, metrics], path: "Shared/CoxswainAMQP"),
+        // Health and metrics: the Prometheus bootstrap, readiness checks, the /health and /metrics listener.
         .target(
-            name: "CoxswainMessaging", dependencies: ["CoxswainCore", "CoxswainRuntime", "CoxswainAMQP", "CoxswainCrypto", log, lifecycle],
+            name: "CoxswainObservability",
+            dependencies: [
+                hummingbird, log, lifecycle, metrics, .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            path: "Shared/CoxswainObservability", exclude: ["README.md"]),
+        .target(
+            name: "CoxswainMessaging",
+            dependencies: ["CoxswainCore", "CoxswainRuntime", "CoxswainAMQP", "CoxswainCrypto", "CoxswainObservability", log, lifecycle, metrics],
             path: "Shared/CoxswainMessaging"),
         .target(name: "CoxswainBrokerAdmin", dependencies: ["CoxswainAMQP", "CoxswainCore", httpClient, log], path: "Shared/CoxswainBrokerAdmin"),
         .target(
@@ -112,6 +125,7 @@ let package = Package(
                 "CoxswainCore", "CoxswainAMQP", "CoxswainMessaging", "CoxswainStore", "CoxswainConfig", "CoxswainCrypto", "CoxswainBrokerAdmin",
                 "CoxswainOrchestration", "CoxswainCatalog", "CoxswainRegistry", "CoxswainDelivery", hummingbird, postgres, lifecycle, log, nioCore, httpClient,
                 .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
             ])
         + service(
             "Scheduler", executable: "coxswain-scheduler",
@@ -127,6 +141,7 @@ let package = Package(
                 "CoxswainOrchestration", "CoxswainTemplating", "CoxswainDelivery",
                 grdb, lifecycle, log, httpClient, nioCore,
                 .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ])
         + service(
             "Bootstrapper", executable: "coxswain-bootstrapper",
@@ -170,6 +185,13 @@ let package = Package(
                 path: "Tests/NotifyTests"
             ),
             .testTarget(name: "CryptoTests", dependencies: ["CoxswainCrypto"], path: "Tests/CryptoTests"),
+            .testTarget(
+                name: "ObservabilityTests",
+                dependencies: [
+                    "CoxswainObservability", "CoxswainConfig", "CoxswainMessaging", "CoxswainAMQP", metrics, log, lifecycle, httpClient,
+                    .product(name: "Prometheus", package: "swift-prometheus"),
+                ],
+                path: "Tests/ObservabilityTests"),
             .testTarget(
                 name: "ContainerEngineTests", dependencies: ["CoxswainContainerEngine", "CoxswainCore", log, httpClient, nioCore],
                 path: "Tests/ContainerEngineTests"),

@@ -15,6 +15,8 @@ PACKAGES=(
   postgresql-15 postgresql-client-15 libpq-dev libsqlite3-dev
   curl python3 ca-certificates procps iproute2 shellcheck facter
   podman runc catatonit busybox-static docker-registry apache2-utils
+  docker-compose python3-venv
+  chromium chromium-driver
 )
 
 command -v dpkg-query > /dev/null || die "dpkg-query not found: these scripts expect Debian 12 (install ${PACKAGES[*]} yourself)"

@@ -2,7 +2,8 @@
 # Static checks that CI runs before the tests (make test calls this first; make validate alone):
 #   1. swift format lint --strict with the checked-in .swift-format over every Swift file;
 #   2. shellcheck over the scripts;
-#   3. the route table is the one source of API paths: no "/v1/..." literal in the CLI's sources.
+#   3. the route table is the one source of API paths: no "/v1/..." literal in the CLI's sources;
+#   4. the Kubernetes manifests in compose/kubernetes render and validate (scripts/k8s-validate.sh).
 # Fix formatting with `make format` (swift format format -i with the same configuration).
 set -euo pipefail
 # shellcheck source=scripts/lib.sh source-path=SCRIPTDIR/..
@@ -33,6 +34,15 @@ if grep -rn --include='*.swift' '"/v1/' CLI/Sources; then
   warn "the CLI repeats API paths; use APIRoute (Shared/CoxswainCore/API/APIRoute.swift)"
   failed=1
 fi
+
+# The Kubernetes manifests render (kubectl kustomize) and pass kubernetes-validate --strict, offline
+# (skipped with a message when kubectl or the validator is missing).
+t=$EPOCHREALTIME
+if ! "$REPO/scripts/k8s-validate.sh"; then
+  warn "the Kubernetes manifests in compose/kubernetes have problems"
+  failed=1
+fi
+log "Kubernetes manifests: $(elapsed_since "$t") s"
 
 (( failed == 0 )) || die "validation failed"
 log "validation passed"

@@ -48,6 +48,7 @@ package final class AMQPConsumer: Service, Sendable {
     private let continuation: AsyncStream<AMQPDelivery>.Continuation
     private let commands = Mutex<[Command]>([])
     private let stopRequested = Atomic<Bool>(false)
+    private let consuming = Atomic<Bool>(false)
     private let lifecycle = Mutex(Lifecycle())
     /// Wakes the thread from `poll()`; `nil` only if no pipe could be created, in which case
     /// the thread polls the socket with a short timeout instead.
@@ -57,6 +58,9 @@ package final class AMQPConsumer: Service, Sendable {
     /// fails); finishes when the consumer stops. Its buffer is bounded by `prefetch` as long
     /// as deliveries are acked after processing.
     package let deliveries: AsyncStream<AMQPDelivery>
+
+    /// True while the consumer is connected and consuming its queue (for readiness checks).
+    package var isConnected: Bool { consuming.load(ordering: .relaxed) }
 
     /// Creates the consumer; nothing connects until ``run()``.
     ///
@@ -185,7 +189,10 @@ package final class AMQPConsumer: Service, Sendable {
             commands.withLock { $0.removeAll { $0.generation != current } }  // tags are per connection
             logger.info("AMQP consumer connected", metadata: [AMQPLogMetadata.generation: "\(generation)"])
 
-            switch consume(on: connection, generation: generation) {
+            consuming.store(true, ordering: .relaxed)
+            let end = consume(on: connection, generation: generation)
+            consuming.store(false, ordering: .relaxed)
+            switch end {
             case .stopRequested:
                 do {
                     try applyCommands(on: connection, generation: generation)

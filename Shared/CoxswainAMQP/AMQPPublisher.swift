@@ -1,5 +1,7 @@
 import Logging
+import Metrics
 import ServiceLifecycle
+import Synchronization
 
 /// The publishing connection: an actor whose executor is one dedicated OS thread, so every
 /// blocking rabbitmq-c call runs there and never on Swift's cooperative pool.
@@ -20,11 +22,19 @@ package actor AMQPPublisher: Service {
     private var generation: UInt64 = 0
     private var backoff: ReconnectBackoff
     private var isShutdown = false
+    /// Whether a healthy connection is open (for readiness checks, from any thread).
+    private let connectedFlag = Atomic<Bool>(false)
+    /// `coxswain_amqp_publish_confirm_seconds`: from publishing a confirmed batch to its last confirm.
+    private let confirmLatency = Metrics.Timer(label: "coxswain_amqp_publish_confirm_seconds")
 
     /// How long one blocking wait for confirms lasts before it checks for task cancellation.
     private static let confirmWaitSlice: Duration = .seconds(1)
     /// Fire-and-forget publishes after which already-arrived confirms are absorbed.
     private static let absorbThreshold = 256
+
+    /// True while the publisher holds an open connection (false before the first connect, after
+    /// a loss until it reconnects, and after shutdown). Readable from any thread.
+    package nonisolated var isConnected: Bool { connectedFlag.load(ordering: .relaxed) }
 
     /// The dedicated thread's executor.
     package nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
@@ -78,7 +88,9 @@ package actor AMQPPublisher: Service {
         while true {
             let (connection, _) = try await connected(retryingEverything: false)
             do {
+                let started = ContinuousClock.now
                 try publishAndWaitForConfirms(messages, on: connection)
+                confirmLatency.record(duration: ContinuousClock.now - started)
                 return
             } catch let error as AMQPError where error == .nacked {
                 throw error
@@ -163,6 +175,7 @@ package actor AMQPPublisher: Service {
             throw error
         }
         self.connection = connection
+        connectedFlag.store(true, ordering: .relaxed)
         confirms = PublisherConfirms()
         generation += 1
         backoff.reset()
@@ -172,12 +185,16 @@ package actor AMQPPublisher: Service {
 
     private func drop(_ connection: AMQPConnection) {
         connection.close()
-        if self.connection === connection { self.connection = nil }
+        if self.connection === connection {
+            self.connection = nil
+            connectedFlag.store(false, ordering: .relaxed)
+        }
     }
 
     private func shutdown() {
         guard !isShutdown else { return }
         isShutdown = true
+        connectedFlag.store(false, ordering: .relaxed)
         if let connection {
             connection.close()
             self.connection = nil

@@ -14,6 +14,9 @@ package struct CommonConfiguration: Sendable {
     package var logFormat: LogFormat
     /// `amqp.heartbeat`: AMQP heartbeat interval. Default 10s.
     package var amqpHeartbeat: Duration
+    /// `metrics.listen`: `host:port` of the health and metrics listener (`/health/live`,
+    /// `/health/ready`, `/metrics`). Nil (the default): no listener.
+    package var metricsListen: ListenAddress?
 
     package static let keys: [(key: String, help: String)] = [
         ("database.url", "PostgreSQL URL postgres://user:password@host:port/database (secret)"),
@@ -21,6 +24,7 @@ package struct CommonConfiguration: Sendable {
         ("amqp.heartbeat", "AMQP heartbeat interval (default 10s)"),
         ("log.level", "trace|debug|info|notice|warning|error|critical (default info)"),
         ("log.format", "text|json: readable lines, or one JSON object per line with the metadata as fields (default text)"),
+        ("metrics.listen", "host:port of the health and metrics listener (/health/live, /health/ready, /metrics); unauthenticated (default off)"),
     ]
 
     package init(_ config: ConfigReaderStack, needsDatabase: Bool, needsBroker: Bool = true) throws(ConfigError) {
@@ -39,6 +43,7 @@ package struct CommonConfiguration: Sendable {
         }
         logFormat = parsedFormat
         amqpHeartbeat = try config.duration("amqp.heartbeat", default: .seconds(10), minimum: .seconds(1))
+        metricsListen = try config.listenAddress("metrics.listen")
     }
 }
 

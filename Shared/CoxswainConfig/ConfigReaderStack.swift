@@ -108,6 +108,15 @@ package struct ConfigReaderStack: Sendable {
         }
     }
 
+    /// A `host:port` to listen on, or nil when unset (`off`/`none` also turn it off).
+    package func listenAddress(_ key: String) throws(ConfigError) -> ListenAddress? {
+        guard let s = string(key), !["off", "none"].contains(s.lowercased()) else { return nil }
+        guard let address = ListenAddress(parsing: s) else {
+            throw .invalidValue(key: key, reason: "'\(s)' is not host:port with a port in 1...65535 (e.g. 127.0.0.1:9090, 0.0.0.0:9090, [::1]:9090)")
+        }
+        return address
+    }
+
     /// `k=v,k2=v2` pairs.
     package func stringMap(_ key: String) throws(ConfigError) -> [String: String] {
         guard let s = string(key) else { return [:] }

@@ -19,6 +19,9 @@ package struct ServiceOptions: ParsableArguments {
     @Option(name: .long, help: "Log format text|json (key log.format, env COXSWAIN_LOG_FORMAT).")
     package var logFormat: String?
 
+    @Option(name: .long, help: "Health and metrics listener host:port (key metrics.listen, env COXSWAIN_METRICS_LISTEN; default off).")
+    package var metricsListen: String?
+
     @Option(name: .customLong("set"), help: ArgumentHelp("Any configuration key: --set key=value (repeatable).", valueName: "key=value"))
     package var settings: [String] = []
 
@@ -38,6 +41,7 @@ package struct ServiceOptions: ParsableArguments {
         if let amqpURL { out["amqp.url"] = amqpURL }
         if let logLevel { out["log.level"] = logLevel }
         if let logFormat { out["log.format"] = logFormat }
+        if let metricsListen { out["metrics.listen"] = metricsListen }
         for (k, v) in extra { if let v { out[k] = v } }
         return out
     }

@@ -10,7 +10,11 @@ public struct JobID: Hashable, Codable, Sendable, CustomStringConvertible {
     }
     public var description: String { rawValue.uuidString.lowercased() }
     public init(from decoder: any Decoder) throws { rawValue = try UUID(from: decoder) }
-    public func encode(to encoder: any Encoder) throws { try rawValue.encode(to: encoder) }
+    /// Lowercase on the wire, as everywhere else (Foundation's UUID encodes in uppercase).
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(description)
+    }
 }
 
 /// Identifies one task: the part of a job that runs on one node.
@@ -19,7 +23,11 @@ public struct TaskID: Hashable, Codable, Sendable, CustomStringConvertible {
     public init(_ rawValue: UUID = UUID()) { self.rawValue = rawValue }
     public var description: String { rawValue.uuidString.lowercased() }
     public init(from decoder: any Decoder) throws { rawValue = try UUID(from: decoder) }
-    public func encode(to encoder: any Encoder) throws { try rawValue.encode(to: encoder) }
+    /// Lowercase on the wire, as everywhere else (Foundation's UUID encodes in uppercase).
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(description)
+    }
 }
 
 /// A node's name: lowercase letters, digits, `-` and `_`, 1 to 63 characters, starting with a letter

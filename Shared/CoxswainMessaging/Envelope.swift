@@ -20,10 +20,17 @@ extension OutgoingMessage {
                 correlationID: correlationID,
                 type: M.messageType,
                 timestamp: time,
-                headers: ["schema": String(M.schemaVersion)]
+                headers: ["schema": String(M.schemaVersion), Envelope.timestampHeader: String(Int64((time.timeIntervalSince1970 * 1000).rounded()))]
             )
         )
     }
+}
+
+/// Envelope header names (metadata apart from the payload, in AMQP headers).
+package enum Envelope {
+    /// Publication time in milliseconds since 1970 (the AMQP timestamp has whole seconds only):
+    /// the queue-lag metric measures from it.
+    package static let timestampHeader = "timestamp_ms"
 }
 
 /// Lower-case UUID strings for message ids.

@@ -1,5 +1,6 @@
 import CoxswainAMQP
 import CoxswainCore
+import Foundation
 import Logging
 import Synchronization
 
@@ -99,6 +100,7 @@ package struct DeliveryLoop: Sendable {
     package let logger: Logger
     package let label: String
     package let deadLettered: @Sendable (AMQPDelivery, String) async -> Void
+    let metrics: DeliveryLoopMetrics
 
     package init(
         consumer: AMQPConsumer, maxBatch: Int, logger: Logger, label: String,
@@ -109,6 +111,7 @@ package struct DeliveryLoop: Sendable {
         self.logger = logger
         self.label = label
         self.deadLettered = deadLettered
+        self.metrics = DeliveryLoopMetrics(label: label)
     }
 
     /// Runs until the consumer's stream ends or the task is cancelled.
@@ -123,6 +126,8 @@ package struct DeliveryLoop: Sendable {
             group.addTask { await batcher.pump(consumer.deliveries) }
             var backoff = RetryBackoff()
             while let batch = await batcher.next(max: maxBatch) {
+                let now = Date()
+                for delivery in batch { metrics.recordLag(delivery, now: now) }
                 var decoded: [Item] = []
                 for delivery in batch {
                     do {
@@ -147,6 +152,7 @@ package struct DeliveryLoop: Sendable {
         await withDiscardingTaskGroup { group in
             for await delivery in consumer.deliveries {
                 let work: @Sendable () async -> Void = {
+                    metrics.recordLag(delivery)
                     let item: Item
                     do {
                         item = try decode(delivery)
@@ -157,6 +163,7 @@ package struct DeliveryLoop: Sendable {
                     do {
                         try await handler(item)
                         consumer.ack(delivery)
+                        metrics.settled(acked: 1)
                         backoff.reset()
                     } catch {
                         if error is CancellationError || Task.isCancelled {
@@ -186,6 +193,7 @@ package struct DeliveryLoop: Sendable {
             ])
         try? await Task.sleep(for: delay)
         consumer.nack(delivery, requeue: true)
+        metrics.settled(requeued: 1)
     }
 
     enum Outcome { case done, cancelled }
@@ -199,6 +207,7 @@ package struct DeliveryLoop: Sendable {
             for (i, item) in items.enumerated() {
                 if let reason = refused[i] { await deadLetter(item.delivery, reason: reason) } else { consumer.ack(item.delivery) }
             }
+            metrics.settled(acked: items.count - refused.count)
             backoff.reset()
             return .done
         } catch {
@@ -213,7 +222,12 @@ package struct DeliveryLoop: Sendable {
                 var retry: [Item] = []
                 for item in items {
                     do {
-                        if let reason = try await handler([item])[0] { await deadLetter(item.delivery, reason: reason) } else { consumer.ack(item.delivery) }
+                        if let reason = try await handler([item])[0] {
+                            await deadLetter(item.delivery, reason: reason)
+                        } else {
+                            consumer.ack(item.delivery)
+                            metrics.settled(acked: 1)
+                        }
                     } catch {
                         if error is CancellationError || Task.isCancelled {
                             retry.append(item)
@@ -249,6 +263,7 @@ package struct DeliveryLoop: Sendable {
             ])
         let cancelled = (try? await Task.sleep(for: delay)) == nil
         for item in items { consumer.nack(item.delivery, requeue: true) }
+        metrics.settled(requeued: items.count)
         return cancelled ? .cancelled : .done
     }
 
@@ -259,6 +274,7 @@ package struct DeliveryLoop: Sendable {
                 "message.type": "\(delivery.properties.type ?? "none")", "amqp.routing_key": "\(delivery.routingKey)", "reason": "\(reason)",
             ])
         consumer.reject(delivery, requeue: false)
+        metrics.settledDeadLettered()
         await deadLettered(delivery, reason)
     }
 }

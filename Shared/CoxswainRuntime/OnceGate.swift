@@ -13,6 +13,9 @@ package final class OnceGate: Sendable {
 
     package init() {}
 
+    /// Whether ``open()`` was called (for readiness checks).
+    package var isOpen: Bool { state.withLock { $0.open } }
+
     package func open() {
         let waiters = state.withLock { s -> [CheckedContinuation<Void, Never>] in
             s.open = true

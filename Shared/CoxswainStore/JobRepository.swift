@@ -81,11 +81,12 @@ package struct JobRepository: Sendable {
         j.name, (SELECT count(DISTINCT t.node) FROM tasks t WHERE t.job_id = j.id)::int,
         (SELECT count(DISTINCT t.seq) FROM tasks t WHERE t.job_id = j.id)::int,
         (SELECT count(*) FROM tasks t WHERE t.job_id = j.id AND t.status = '\(TaskStatus.succeeded.rawValue)' AND t.cached)::int,
-        (SELECT count(*) FROM tasks t WHERE t.job_id = j.id AND t.status = '\(TaskStatus.failed.rawValue)' AND t.error LIKE 'skipped:%')::int
+        (SELECT count(*) FROM tasks t WHERE t.job_id = j.id AND t.status = '\(TaskStatus.failed.rawValue)' AND t.error LIKE 'skipped:%')::int,
+        j.parent_id
         """
 
     typealias SummaryRow = (
-        UUID, String, String, [String], String, String, String?, Date, Date?, Date?, Int, Int, Int, Int, [String], String?, Int, Int, Int, Int
+        UUID, String, String, [String], String, String, String?, Date, Date?, Date?, Int, Int, Int, Int, [String], String?, Int, Int, Int, Int, UUID?
     )
 
     static func summary(_ r: SummaryRow) -> JobSummary {
@@ -99,6 +100,7 @@ package struct JobRepository: Sendable {
         summary.steps = r.17
         summary.cached = r.18
         summary.skipped = r.19
+        summary.parent = r.20?.uuidString.lowercased()
         return summary
     }
 

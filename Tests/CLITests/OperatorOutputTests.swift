@@ -176,6 +176,30 @@ struct OperatorOutputTests {
         #expect(p.line(elapsed: 12.7) == "3/6 done, 1 failed, 12s elapsed; waiting on n0, n3, n4")
     }
 
+    @Test("bootstrap progress: hosts done/total, failed, and the hosts waited on longest")
+    func bootstrapProgress() {
+        func host(_ name: String, _ status: BootstrapHostStatus, started: Double?) -> BootstrapHostDetail {
+            BootstrapHostDetail(
+                name: name, host: "127.0.0.1", port: 22, username: "root", role: "client", status: status, error: nil,
+                startedAt: started.map { Self.t0.addingTimeInterval($0) }, finishedAt: nil, steps: [])
+        }
+        let run = BootstrapRunSummary(
+            id: UUID(), status: .running, hosts: 4, succeeded: 1, failed: 0, submittedBy: "root", error: nil, createdAt: Self.t0, finishedAt: nil)
+        var p = JobProgress()
+        p.reset(
+            BootstrapRunDetail(
+                run: run,
+                hosts: [
+                    host("a", .succeeded, started: 0), host("b", .running, started: 5), host("c", .pending, started: nil), host("d", .running, started: 2),
+                ],
+                files: []))
+        #expect(p.done == 1 && p.total == 4 && p.failed == 0)
+        #expect(p.line(elapsed: 3) == "1/4 done, 0 failed, 3s elapsed; waiting on c, d, b")
+        p.started(node: "c", at: Self.t0.addingTimeInterval(9))
+        p.finished(node: "d", status: .failed, at: Self.t0.addingTimeInterval(10))
+        #expect(p.line(elapsed: 11) == "2/4 done, 1 failed, 11s elapsed; waiting on b, c")
+    }
+
     @Test("network errors read as sentences")
     func unreachable() {
         struct Fake: Error, CustomStringConvertible { var description: String }

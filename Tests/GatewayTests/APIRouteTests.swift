@@ -24,7 +24,7 @@ struct APIRouteTests {
     @Test("the public routes are exactly the ones that carry their own credential or none")
     func publicRoutes() {
         let open = APIRoute.allCases.filter { $0.minimumRole == nil }
-        #expect(Set(open) == [.health, .ready, .login, .acceptInvitation, .enrol, .nodeArtifact])
+        #expect(Set(open) == [.health, .ready, .openapi, .login, .acceptInvitation, .enrol, .nodeArtifact])
         #expect(APIRoute.rotateKeys.minimumRole == .owner)
         #expect(APIRoute.submitJob.minimumRole == .member)
         #expect(APIRoute.listJobs.minimumRole == .viewer)

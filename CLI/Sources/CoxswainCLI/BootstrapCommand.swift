@@ -13,12 +13,14 @@ package struct BootstrapCommand: AsyncParsableCommand {
         abstract: "Bootstrap machines over SSH from YAML catalogs (Directord-compatible).",
         discussion: """
             Examples:
-              coxswain bootstrap --catalog inventory.yaml --catalog deployer-install --key-file ~/.ssh/id_ed25519 --accept-new-host-keys --stream
-              coxswain bootstrap --catalog inventory.yaml --catalog deployer-rekey-restart --credential ops
+              coxswain bootstrap --catalog inventory.yaml --catalog deployer-install \\
+                --key-file ~/.ssh/id_ed25519 --accept-new-host-keys --stream
+              coxswain bootstrap --catalog inventory.yaml \\
+                --catalog deployer-rekey-restart --credential ops
               coxswain bootstrap info last
-              coxswain bootstrap get RUN_ID thing.conf --host web-1 --output-file thing.conf
-            A catalog named without a path or '.yaml' (deployer-install, deployer-upgrade, deployer-rekey-restart)
-            is one of the built-in catalogs.
+              coxswain bootstrap get RUN_ID thing.conf --host web-1
+            A catalog named without a path or '.yaml' (deployer-install,
+            deployer-upgrade, deployer-rekey-restart) is a built-in catalog.
             """,
         subcommands: [
             BootstrapRunCommand.self, BootstrapListCommand.self, BootstrapInfoCommand.self, BootstrapGetCommand.self, BootstrapCredentialCommand.self,
@@ -57,7 +59,14 @@ package struct BootstrapRunCommand: AsyncParsableCommand {
     }
 
     package func run() async throws {
-        let files = try catalog.map(Self.resolve)
+        // A missing catalog is a bad input file like an invalid one (exit 2, as `orchestrate` does).
+        let files: [String]
+        do {
+            files = try catalog.map(Self.resolve)
+        } catch {
+            FileHandle.standardError.write(Data("error: \(error)\nnothing was submitted\n".utf8))
+            throw ExitCode(2)
+        }
         let bootstrapPlan: BootstrapPlan
         var threads = self.threads ?? 10
         do {
@@ -187,9 +196,19 @@ struct BootstrapWatcher {
         var buffers: [String: String] = [:]
         let client = self.client
         let runID = self.runID
+        // Progress while waiting (hosts done/total, failed, elapsed, the hosts waited on longest);
         // Ctrl-C detaches; the run continues on the Bootstrapper.
-        let detach = InterruptDetach(hint: "coxswain bootstrap info \(runID)")
-        defer { detach.remove() }
+        let progress = ProgressReporter(label: "bootstrap run \(runID)")
+        let detach = InterruptDetach(hint: "coxswain bootstrap info \(runID)") { progress.stop() }
+        defer {
+            progress.stop()
+            detach.remove()
+        }
+        if let detail = try? await client.get(APIRoute.getBootstrap.path(id: runID), as: BootstrapRunDetail.self) {
+            progress.update { $0.reset(detail) }
+        }
+        // Streamed output prints its own lines; a redrawn line would tear them.
+        if !(progress.terminal && stream) { progress.start() }
         let events = format == .ndjson
         try await client.follow(
             APIRoute.bootstrapEvents.path(id: runID),
@@ -201,10 +220,20 @@ struct BootstrapWatcher {
             }
         ) { event in
             if events, event.name != StreamEventName.end.rawValue { print(Render.ndjsonEvent(name: event.name, data: event.data)) }
-            guard human, event.name == StreamEventName.bootstrap.rawValue, let e = try? decoder.decode(BootstrapEvent.self, from: Data(event.data)) else {
+            guard event.name == StreamEventName.bootstrap.rawValue, let e = try? decoder.decode(BootstrapEvent.self, from: Data(event.data)) else {
                 return
             }
             let host = e.host ?? "-"
+            switch e.kind {
+            case .runStarted:
+                if let detail = try? await client.get(APIRoute.getBootstrap.path(id: runID), as: BootstrapRunDetail.self) {
+                    progress.update { $0.reset(detail) }
+                }
+            case .hostStarted: progress.update { $0.started(node: host, at: e.time) }
+            case .hostFinished: progress.update { $0.finished(node: host, status: e.status == "succeeded" ? .succeeded : .failed, at: e.time) }
+            default: break
+            }
+            guard human else { return }
             switch e.kind {
             case .hostStarted: print("\(host): started")
             case .output where stream:
@@ -220,6 +249,7 @@ struct BootstrapWatcher {
             default: break
             }
         }
+        progress.stop()
         let detail = try await client.getRetrying(APIRoute.getBootstrap.path(id: runID), as: BootstrapRunDetail.self)
         if human { print(BootstrapInfoCommand.summary(detail)) } else { try Render.machine(detail, format: format) }
         return detail
@@ -228,7 +258,7 @@ struct BootstrapWatcher {
 
 package struct BootstrapListCommand: AsyncParsableCommand {
     package static let configuration = CommandConfiguration(commandName: "list", abstract: "List bootstrap runs, newest first.")
-    @Option(help: "How many (default 50).") var limit = 50
+    @Option(help: "How many runs, newest first.") var limit = 50
     @OptionGroup var global: GlobalOptions
     package init() {}
 

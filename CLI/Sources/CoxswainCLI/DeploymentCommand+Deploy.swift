@@ -29,7 +29,7 @@ extension DeploymentCommand {
                 Examples:
                   coxswain deployment deploy 3f2a --stream
                   coxswain deployment deploy 3f2a --instance web --wait
-                  coxswain --url https://gw.example.com deployment deploy 3f2a9c01-… --token cxt_… --wait
+                  coxswain --url https://gw:28080 deployment deploy 3f2a9c01-… --token cxd_… --wait
                 """)
         @Argument(help: "The deployment id, or a prefix of it only it has.") var id: String
         @Option(name: .customLong("instance"), help: "Deploy only this instance (an image's name; repeatable).") var instances: [String] = []

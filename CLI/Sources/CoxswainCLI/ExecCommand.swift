@@ -9,7 +9,8 @@ package struct ExecCommand: AsyncParsableCommand {
         commandName: "exec",
         abstract: "Run one verb on nodes.",
         discussion: """
-            Verbs: \(Verb.allCases.map(\.summary).joined(separator: "; ")).
+            Verbs (`--exec-help` prints one verb's options):
+            \(Verb.allCases.map { "  " + $0.summary }.joined(separator: "\n"))
             Without --poll, --wait, --stream or --check the job id is printed and the command returns at once.
             The verb's arguments are one word: quote a command ('echo a b'); Directord's job flags go inside
             the quotes, before the command ('--skip-cache sleep 60').
@@ -17,7 +18,7 @@ package struct ExecCommand: AsyncParsableCommand {
               coxswain exec --verb RUN 'uname -a' --wait
               coxswain exec --verb RUN 'echo hi' --target node-a --stream
               coxswain exec --verb ECHO hello --poll --check
-              coxswain exec --verb RUN uptime --target 'web-*' --target-label 'dc in (eu1,eu2)' --list-nodes
+              coxswain exec --verb RUN uptime --target-label 'dc in (eu1,eu2)' --list-nodes
             """
     )
 

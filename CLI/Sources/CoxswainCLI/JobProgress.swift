@@ -40,6 +40,30 @@ package struct JobProgress: Sendable, Equatable {
         }
     }
 
+    /// Starts over from a bootstrap run: its hosts are the units (one each), finished or waited on
+    /// since they started (or since the run was submitted).
+    package mutating func reset(_ detail: BootstrapRunDetail) {
+        total = detail.hosts.count
+        done = 0
+        failed = 0
+        waiting = [:]
+        for h in detail.hosts {
+            if h.status.isFinal {
+                done += 1
+                if h.status != .succeeded { failed += 1 }
+            } else {
+                waiting[h.name] = Waiting(remaining: 1, since: h.startedAt ?? detail.run.createdAt)
+            }
+        }
+    }
+
+    /// A bootstrap host started (it is waited on from now).
+    package mutating func started(node: String, at time: Date) {
+        guard var w = waiting[node] else { return }
+        w.since = time
+        waiting[node] = w
+    }
+
     /// A task of `node` finished with `status` (an event; a node's steps finish in order).
     package mutating func finished(node: String, status: TaskStatus, at time: Date) {
         guard var w = waiting[node], w.remaining > 0 else { return }

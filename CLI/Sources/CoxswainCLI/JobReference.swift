@@ -45,4 +45,21 @@ package enum JobReference {
         }
         return id.description
     }
+
+    /// The orchestration run (parent id) `text` names: a full id as given, or the one parent
+    /// among the team's jobs that starts with the prefix (several → a usage error naming them).
+    package static func resolveParent(_ text: String, client: GatewayClient) async throws -> String {
+        if let id = UUID(uuidString: text) { return id.uuidString.lowercased() }
+        guard let digits = prefix(text) else { throw ValidationError("--analyze-parent: '\(text)' is not a parent id or a prefix of one") }
+        let jobs = try await client.get(APIRoute.listJobs.path + "?limit=10000", as: [JobSummary].self)
+        let parents = Set(jobs.compactMap(\.parent)).filter { $0.filter { $0 != "-" }.hasPrefix(digits) }.sorted()
+        if parents.count > 1 {
+            throw ValidationError("parent id prefix '\(text)' is ambiguous: \(parents.prefix(10).joined(separator: ", ")); give more digits")
+        }
+        guard let parent = parents.first else {
+            throw ClientError.api(
+                status: 404, APIError(error: "not_found", reason: "no orchestration run of the team has an id starting with \(text.lowercased())"))
+        }
+        return parent
+    }
 }

@@ -32,7 +32,8 @@ struct JobWatcher {
     func run() async throws -> JobDetail {
         let human = format == .table && mode != .quiet
         let streaming = format == .table && (mode == .stream || mode == .streamQuiet)
-        let events = format == .ndjson && mode != .quiet && mode != .streamQuiet
+        // ndjson: every event as it arrives, also for live output (`container logs --follow -o ndjson`).
+        let events = format == .ndjson && mode != .quiet
         let client = self.client
         let jobID = self.jobID
         let progress = mode == .wait || mode == .poll || mode == .stream ? ProgressReporter(label: "job \(jobID)") : nil

@@ -33,7 +33,7 @@ package struct ManageCommand: AsyncParsableCommand {
     @Flag(help: "List nodes with status, version, container engine and uptime.") var listNodes = false
     @Flag(help: "List jobs, newest first.") var listJobs = false
     @Option(help: "With --list-jobs: success, failed or processing.") var filter: JobFilter?
-    @Option(help: "With --list-jobs: how many (default 50).") var limit: Int = 50
+    @Option(help: "With --list-jobs and --analyze-all: how many jobs, newest first.") var limit: Int = 50
     @Option(help: "Show one job (an id, a unique prefix of one, or 'last'): per-node stdout, stderr, outcome, timings.") var jobInfo: String?
     @Flag(help: "Delete the team's finished jobs (admins).") var purgeJobs = false
     @Flag(help: "Remove the team's offline nodes and their broker users (admins).") var purgeNodes = false
@@ -59,7 +59,10 @@ package struct ManageCommand: AsyncParsableCommand {
                 "choose one of --list-nodes, --list-jobs, --job-info, --purge-jobs, --purge-nodes, --export-jobs, --export-nodes, --analyze-job, --analyze-parent, --analyze-all, --dump-cache"
             )
         }
-        if let analyzeParent, UUID(uuidString: analyzeParent) == nil { throw ValidationError("--analyze-parent takes the parent id `orchestrate` printed") }
+        if let analyzeParent, UUID(uuidString: analyzeParent) == nil, JobReference.prefix(analyzeParent) == nil {
+            throw ValidationError(
+                "--analyze-parent takes the parent id `orchestrate` printed, or a unique prefix of it (at least \(JobReference.minimumPrefix) hex digits)")
+        }
         if let dumpCache, !NodeName.isValid(dumpCache) { throw ValidationError(NodeNameError(name: dumpCache).description) }
         if filter != nil, !listJobs { throw ValidationError("--filter goes with --list-jobs") }
         if let jobInfo { try JobReference.validate(jobInfo, flag: "--job-info") }
@@ -111,9 +114,10 @@ package struct ManageCommand: AsyncParsableCommand {
                 let detail = try await client.get(APIRoute.getJob.path(id: id), as: JobDetail.self)
                 let analysis = JobAnalysis(details: [detail])
                 try global.emit(analysis) { $0.text }
-            } else if let parent = analyzeParent {
+            } else if let analyzeParent {
+                let parent = try await JobReference.resolveParent(analyzeParent, client: client)
                 var details: [JobDetail] = []
-                for job in try await client.get(APIRoute.listJobs.path + "?limit=10000&parent=\(parent.lowercased())", as: [JobSummary].self).reversed() {
+                for job in try await client.get(APIRoute.listJobs.path + "?limit=10000&parent=\(parent)", as: [JobSummary].self).reversed() {
                     details.append(try await client.get(APIRoute.getJob.path(id: "\(job.id)"), as: JobDetail.self))
                 }
                 guard !details.isEmpty else { throw ValidationError("no job has parent \(parent)") }

@@ -16,6 +16,8 @@ public enum APIMethod: String, Sendable, CaseIterable {
 /// spellings. A case's raw value names it in the audit log (`submitJob.denied`).
 public enum APIRoute: String, CaseIterable, Sendable {
     case health, ready, login, logout, acceptInvitation, enrol
+    /// The API's own OpenAPI 3.1 document, generated from this table.
+    case openapi
     case whoami
     case submitJob, listJobs, getJob, jobEvents
     case listNodes, addNode, removeNode, matchNodes
@@ -40,7 +42,7 @@ public enum APIRoute: String, CaseIterable, Sendable {
     /// The route's method.
     public var method: APIMethod {
         switch self {
-        case .health, .ready, .whoami, .listJobs, .getJob, .jobEvents, .listNodes, .listTeams, .listMembers, .listTokens, .listAudit, .verifyAudit,
+        case .health, .ready, .openapi, .whoami, .listJobs, .getJob, .jobEvents, .listNodes, .listTeams, .listMembers, .listTokens, .listAudit, .verifyAudit,
             .listNotifications, .getArtifact, .nodeArtifact, .listBootstrap, .getBootstrap, .bootstrapEvents, .bootstrapFile, .listCredentials,
             .listKnownHosts, .listRegistries, .getRegistry, .browseRegistry, .listProducts, .getProduct, .getVersion, .listDeployments, .getDeployment,
             .deploymentEvents, .listDeployTokens, .listUsers, .getUser:
@@ -62,6 +64,7 @@ public enum APIRoute: String, CaseIterable, Sendable {
         switch self {
         case .health: "/v1/health"
         case .ready: "/v1/ready"
+        case .openapi: "/v1/openapi.json"
         case .login: "/v1/login"
         case .logout: "/v1/logout"
         case .acceptInvitation: "/v1/invitations/accept"
@@ -129,7 +132,7 @@ public enum APIRoute: String, CaseIterable, Sendable {
     public var minimumRole: Role? {
         switch self {
         // A node fetching an artifact signs its request with its own key (checked in the handler).
-        case .health, .ready, .login, .acceptInvitation, .enrol, .nodeArtifact: nil
+        case .health, .ready, .openapi, .login, .acceptInvitation, .enrol, .nodeArtifact: nil
         // Tokens are self-service (a viewer may hold a read-only token); admins also see and revoke others'.
         case .logout, .whoami, .listJobs, .getJob, .jobEvents, .listNodes, .listTeams, .listMembers, .listAudit, .verifyAudit,
             .createToken, .listTokens, .revokeToken, .listNotifications, .getArtifact, .listBootstrap, .getBootstrap, .bootstrapEvents,

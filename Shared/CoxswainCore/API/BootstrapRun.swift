@@ -2,7 +2,7 @@ import Foundation
 
 /// One bootstrap run as listed (`coxswain bootstrap list`).
 public struct BootstrapRunSummary: Codable, Sendable, Equatable {
-    public var id: UUID
+    @LowercaseUUID public var id: UUID
     public var status: BootstrapRunStatus
     public var hosts: Int
     public var succeeded: Int

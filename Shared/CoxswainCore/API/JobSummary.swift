@@ -30,6 +30,8 @@ public struct JobSummary: Codable, Sendable, Equatable {
     /// How many of the `failed` tasks never ran: skipped after an earlier step failed on the node,
     /// or not started by `--fail-fast` (their error starts with `skipped:`).
     public var skipped: Int?
+    /// The `orchestrate` run the job is a block of (the parent id it printed), lowercase.
+    public var parent: String?
 
     public init(
         id: JobID, verb: String, arguments: String, targets: [String], status: JobStatus, submittedBy: String,

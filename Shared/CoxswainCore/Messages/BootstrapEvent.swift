@@ -15,7 +15,7 @@ public struct BootstrapEvent: Message {
         case runFinished = "run_finished"
     }
 
-    public var runID: UUID
+    @LowercaseUUID public var runID: UUID
     public var teamID: TeamID?
     public var kind: Kind
     public var time: Date

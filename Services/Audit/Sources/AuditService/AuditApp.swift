@@ -4,6 +4,7 @@ import CoxswainCore
 import CoxswainCrypto
 import CoxswainMessaging
 import CoxswainNotify
+import CoxswainObservability
 import CoxswainStore
 import Foundation
 import Logging
@@ -13,7 +14,7 @@ import ServiceLifecycle
 /// Builds the Audit service group: Postgres, migrations, one consumer of every event, and the
 /// batch loop that appends and then acks.
 package enum AuditApp {
-    package static func build(configuration: AuditConfiguration, logger: Logger) throws -> ServiceGroup {
+    package static func build(configuration: AuditConfiguration, observability: Observability = Observability(), logger: Logger) throws -> ServiceGroup {
         let db = try DatabaseURL(configuration.common.databaseURL ?? "")
         let postgres = PostgresClient.coxswain(host: db.host, port: db.port, user: db.user, password: db.password, database: db.database, logger: logger)
         var amqp = try AMQPConfiguration(url: configuration.common.amqpURL ?? "")
@@ -69,11 +70,15 @@ package enum AuditApp {
                 try await Task.sleep(for: .seconds(3600))
             }
         }
+        let databaseHealth = DatabaseHealth(client: postgres, logger: logger)
+        let readiness = Readiness([.broker(publisher: nil, consumers: [consumer]), .migrations { migrated.isOpen }, .database { databaseHealth.problem }])
+        let listener = observability.listener(
+            host: configuration.common.metricsListen?.host, port: configuration.common.metricsListen?.port, readiness: readiness, logger: logger)
         return ServiceGroup(
             configuration: .init(
-                services: [
+                services: (listener.map { [.init(service: $0)] } ?? []) + [
                     .init(service: postgres),
-                    .init(service: DatabaseHealth(client: postgres, logger: logger)),
+                    .init(service: databaseHealth),
                     .init(service: MigrationService(client: postgres, gate: migrated, logger: logger)),
                     .init(service: consumer),
                     .init(service: loop),

@@ -1,9 +1,11 @@
 import CoxswainAMQP
 import CoxswainCore
 import CoxswainMessaging
+import CoxswainObservability
 import CoxswainStore
 import Foundation
 import Logging
+import Metrics
 
 /// Turns event deliveries into audit records (who, what, which target, which team, outcome).
 /// Heartbeats and live output chunks are not state changes and are acknowledged without being
@@ -140,6 +142,7 @@ package struct AuditRecorder: Sendable {
             }
         }
         let inserted = try await repository.append(records)
+        if inserted > 0 { Counter(label: MetricName.auditEventsRecorded).increment(by: Int64(inserted)) }
         try await notifications?.enqueue(records)
         logger.debug("audit batch appended", metadata: ["audit.batch": "\(deliveries.count)", "audit.inserted": "\(inserted)"])
         return refused

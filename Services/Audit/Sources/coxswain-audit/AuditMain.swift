@@ -1,6 +1,8 @@
 import ArgumentParser
 import AuditService
 import CoxswainConfig
+import CoxswainCore
+import CoxswainObservability
 import Logging
 
 /// `coxswain-audit`: appends every event to the audit log in Postgres.
@@ -18,6 +20,7 @@ struct AuditMain: AsyncParsableCommand {
         let configuration = try AuditConfiguration(try await options.reader())
         LoggingBootstrap.bootstrap(level: configuration.common.logLevel, format: configuration.common.logFormat)
         let logger = Logger(label: "coxswain.audit")
-        try await AuditApp.build(configuration: configuration, logger: logger).run()
+        let observability = Observability.bootstrap(service: "audit", version: CoxswainVersion.current)
+        try await AuditApp.build(configuration: configuration, observability: observability, logger: logger).run()
     }
 }

@@ -3,11 +3,13 @@ import CoxswainCatalog
 import CoxswainCore
 import CoxswainCrypto
 import CoxswainMessaging
+import CoxswainObservability
 import CoxswainRuntime
 import CoxswainSSH
 import CoxswainStore
 import Foundation
 import Logging
+import Metrics
 import NIOCore
 import Synchronization
 
@@ -149,6 +151,7 @@ package struct BootstrapRunner: Sendable {
         event.status = status.rawValue
         event.text = runError
         await publish(event, confirmed: true)
+        Counter(label: MetricName.bootstrapRuns, dimensions: [("outcome", status.rawValue)]).increment()
         logger.notice("bootstrap run finished", metadata: ["bootstrap.status": "\(status)"])
     }
 

@@ -3,6 +3,7 @@ import CoxswainConfig
 import CoxswainCore
 import CoxswainCrypto
 import CoxswainMessaging
+import CoxswainObservability
 import CoxswainStore
 import Foundation
 import Logging
@@ -13,7 +14,7 @@ import ServiceLifecycle
 /// of bootstrap requests that runs up to `bootstrapper.concurrent_runs` runs at once. A request
 /// is acknowledged when its run is finished and recorded, so a crash resumes it elsewhere.
 package enum BootstrapperApp {
-    package static func build(configuration: BootstrapperConfiguration, logger: Logger) throws -> ServiceGroup {
+    package static func build(configuration: BootstrapperConfiguration, observability: Observability = Observability(), logger: Logger) throws -> ServiceGroup {
         let db = try DatabaseURL(configuration.common.databaseURL ?? "")
         let postgres = PostgresClient.coxswain(host: db.host, port: db.port, user: db.user, password: db.password, database: db.database, logger: logger)
         var amqp = try AMQPConfiguration(url: configuration.common.amqpURL ?? "")
@@ -47,11 +48,17 @@ package enum BootstrapperApp {
                 }
             ).runConcurrently()
         }
+        let databaseHealth = DatabaseHealth(client: postgres, logger: logger)
+        let readiness = Readiness([
+            .broker(publisher: publisher, consumers: [consumer]), .migrations { migrated.isOpen }, .database { databaseHealth.problem },
+        ])
+        let listener = observability.listener(
+            host: configuration.common.metricsListen?.host, port: configuration.common.metricsListen?.port, readiness: readiness, logger: logger)
         return ServiceGroup(
             configuration: .init(
-                services: [
+                services: (listener.map { [.init(service: $0)] } ?? []) + [
                     .init(service: postgres),
-                    .init(service: DatabaseHealth(client: postgres, logger: logger)),
+                    .init(service: databaseHealth),
                     .init(service: MigrationService(client: postgres, gate: migrated, logger: logger)),
                     .init(service: publisher),
                     .init(service: consumer),

@@ -1,6 +1,8 @@
 import ArgumentParser
 import BootstrapperService
 import CoxswainConfig
+import CoxswainCore
+import CoxswainObservability
 import Logging
 
 /// `coxswain-bootstrapper`: runs bootstrap catalogs over SSH.
@@ -18,6 +20,7 @@ struct BootstrapperMain: AsyncParsableCommand {
         let configuration = try BootstrapperConfiguration(try await options.reader())
         LoggingBootstrap.bootstrap(level: configuration.common.logLevel, format: configuration.common.logFormat)
         let logger = Logger(label: "coxswain.bootstrapper")
-        try await BootstrapperApp.build(configuration: configuration, logger: logger).run()
+        let observability = Observability.bootstrap(service: "bootstrapper", version: CoxswainVersion.current)
+        try await BootstrapperApp.build(configuration: configuration, observability: observability, logger: logger).run()
     }
 }

@@ -2,8 +2,10 @@ import CoxswainAMQP
 import CoxswainCore
 import CoxswainCrypto
 import CoxswainMessaging
+import CoxswainObservability
 import Foundation
 import Logging
+import Metrics
 import Synchronization
 
 /// The node agent's task handling: verifies a batch is for this node, runs its tasks in order
@@ -195,6 +197,10 @@ package final class Agent: Sendable {
     func run(_ task: TaskSpec, jobID: JobID, batchIssuedAt: Date = Date()) async throws -> TaskResult {
         let started = Date()
         try await journal.markStarted(jobID: jobID, task: task, at: started)
+        let runningProcesses = Meter(label: MetricName.deployerRunningProcesses)
+        runningProcesses.increment()
+        defer { runningProcesses.decrement() }
+        let clock = ContinuousClock.now
         let outcome: VerbOutcome
         if let handler = verbs[task.verb] {
             let (chunks, sink) = AsyncStream<OutputChunk>.makeStream()
@@ -245,6 +251,8 @@ package final class Agent: Sendable {
         result.rotatedSigningKey = outcome.rotatedSigningKey
         result.rotatedSealingKey = outcome.rotatedSealingKey
         try await journal.markFinished(result)
+        Metrics.Timer(label: MetricName.deployerTaskSeconds, dimensions: [("verb", task.verb.rawValue), ("outcome", result.status.rawValue)])
+            .record(duration: ContinuousClock.now - clock)
         logger.info(
             "task finished",
             metadata: [

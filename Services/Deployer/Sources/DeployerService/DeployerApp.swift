@@ -4,6 +4,7 @@ import CoxswainConfig
 import CoxswainContainerEngine
 import CoxswainCore
 import CoxswainMessaging
+import CoxswainObservability
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -31,7 +32,8 @@ package enum DeployerApp {
                 request: EnrolRequest(
                     node: node.rawValue, token: token, machineID: configuration.machineID,
                     signingPublicKey: identity.signing.publicKey.base64, sealingPublicKey: identity.sealing.publicKey.base64
-                )
+                ),
+                configuration: configuration.httpClientConfiguration
             )
             response.gatewayURL = gateway
             try NodeIdentity.saveCredentials(response, directory: configuration.stateDirectory)
@@ -43,7 +45,8 @@ package enum DeployerApp {
 
     /// Loads (or creates) the node's identity, enrols on first start with `deployer.enrol_token`,
     /// and builds the group. An enrolled node uses its own broker user, which may declare nothing.
-    package static func build(configuration: DeployerConfiguration, logger: Logger) async throws -> ServiceGroup {
+    package static func build(configuration: DeployerConfiguration, observability: Observability = Observability(), logger: Logger) async throws -> ServiceGroup
+    {
         let logger = {
             var l = logger
             l[metadataKey: "node.name"] = "\(configuration.nodeName)"
@@ -66,7 +69,7 @@ package enum DeployerApp {
         let journal = try TaskJournal(directory: configuration.stateDirectory)
         let store = try NodeStore(journal: journal)
         let trust = TrustStore(identity: identity, credentials: credentials, directory: configuration.stateDirectory)
-        let http = HTTPClient(eventLoopGroupProvider: .singleton)
+        let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration.httpClientConfiguration)
         // The container engine (its client has no read timeout of its own: it bounds every call itself).
         let engine = NodeEngine(configuredSocket: configuration.containerSocket, httpClient: http, logger: logger)
         // The port proxy runs from this same executable, as a process of its own (`--port-proxy`).
@@ -147,9 +150,15 @@ package enum DeployerApp {
                 try await Task.sleep(for: configuration.heartbeatInterval)
             }
         }
+        // A node has no database: ready = the broker connected and the task journal recovered.
+        let readiness = Readiness([
+            .broker(publisher: publisher, consumers: [consumer]), ReadinessCheck("recovery") { recovered.isOpen ? nil : "task journal not recovered yet" },
+        ])
+        let listener = observability.listener(
+            host: configuration.common.metricsListen?.host, port: configuration.common.metricsListen?.port, readiness: readiness, logger: logger)
         return ServiceGroup(
             configuration: .init(
-                services: [
+                services: (listener.map { [.init(service: $0)] } ?? []) + [
                     .init(service: publisher), .init(service: consumer), .init(service: heartbeats), .init(service: tasks),
                     .init(service: ShutdownHook { try? await http.shutdown() }),
                 ],

@@ -1,6 +1,8 @@
+import AsyncHTTPClient
 import CoxswainConfig
 import CoxswainCore
 import Foundation
+import NIOSSL
 
 /// Every key the Deployer reads (see the service README).
 package struct DeployerConfiguration: Sendable {
@@ -25,6 +27,9 @@ package struct DeployerConfiguration: Sendable {
     package var enrolToken: String?
     /// `deployer.gateway_url`: where to enrol: `http://host:port` or `unix:///path/gateway.sock`.
     package var gatewayURL: String?
+    /// `deployer.gateway_ca_file`: the CA (or the Gateway's self-signed certificate), PEM, trusted
+    /// instead of the system's for an `https://` gateway URL (enrolment and artifact downloads).
+    package var gatewayCAFile: String?
     /// `deployer.pass_environment`: names of the agent's environment variables that jobs also get,
     /// besides the minimal set (PATH, HOME, LANG, LC_ALL, TZ, USER, LOGNAME, SHELL, TERM). Default none:
     /// the agent's own environment (broker URL, enrolment token, …) never reaches a job.
@@ -46,6 +51,7 @@ package struct DeployerConfiguration: Sendable {
             ("deployer.output_limit", "bytes of output kept per stream and task (default 1048576)"),
             ("deployer.enrol_token", "one-time enrolment token from `coxswain node add` (secret; first start only)"),
             ("deployer.gateway_url", "gateway to enrol with: http://host:port or unix:///path/gateway.sock"),
+            ("deployer.gateway_ca_file", "PEM CA or self-signed certificate trusted instead of the system's for an https gateway_url"),
             ("deployer.pass_environment", "agent environment variables jobs also get, comma-separated (default none; PATH, HOME, LANG… always)"),
         ]
 
@@ -79,7 +85,24 @@ package struct DeployerConfiguration: Sendable {
         outputLimit = try config.int("deployer.output_limit", default: 1 << 20, range: 1024...(64 << 20))
         enrolToken = config.string("deployer.enrol_token")
         gatewayURL = config.string("deployer.gateway_url")
+        gatewayCAFile = config.string("deployer.gateway_ca_file").flatMap { $0.isEmpty ? nil : $0 }
+        if let gatewayCAFile, !FileManager.default.isReadableFile(atPath: gatewayCAFile) {
+            throw .invalidValue(key: "deployer.gateway_ca_file", reason: "cannot read \(gatewayCAFile)")
+        }
         passEnvironment = config.string("deployer.pass_environment", default: "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
             .filter { !$0.isEmpty && !$0.hasPrefix("COXSWAIN_") }
+    }
+}
+
+extension DeployerConfiguration {
+    /// The HTTP client's configuration: `deployer.gateway_ca_file` as the only trusted root when set.
+    package var httpClientConfiguration: HTTPClient.Configuration {
+        var configuration = HTTPClient.Configuration()
+        if let gatewayCAFile {
+            var tls = TLSConfiguration.makeClientConfiguration()
+            tls.trustRoots = .file(gatewayCAFile)
+            configuration.tlsConfiguration = tls
+        }
+        return configuration
     }
 }

@@ -12,7 +12,9 @@ package struct EnrolmentError: Error, CustomStringConvertible {
 /// Exchanges a one-time enrolment token at the Gateway for the node's broker credentials.
 package enum Enroller {
     /// `gatewayURL` is `http://host:port` or `unix:///path/to/gateway.sock`.
-    package static func enrol(gatewayURL: String, request: EnrolRequest) async throws -> EnrolResponse {
+    package static func enrol(
+        gatewayURL: String, request: EnrolRequest, configuration: HTTPClient.Configuration = HTTPClient.Configuration()
+    ) async throws -> EnrolResponse {
         let url: String
         if gatewayURL.hasPrefix("unix://") {
             var allowed = CharacterSet.alphanumerics
@@ -22,7 +24,7 @@ package enum Enroller {
         } else {
             url = (gatewayURL.hasSuffix("/") ? String(gatewayURL.dropLast()) : gatewayURL) + "/v1/enrol"
         }
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         defer { Task { try? await client.shutdown() } }
         var http = HTTPClientRequest(url: url)
         http.method = .POST

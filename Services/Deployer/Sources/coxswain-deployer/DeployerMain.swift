@@ -1,5 +1,7 @@
 import ArgumentParser
 import CoxswainConfig
+import CoxswainCore
+import CoxswainObservability
 import DeployerService
 import Logging
 
@@ -55,7 +57,8 @@ struct DeployerMain: AsyncParsableCommand {
             return
         }
         do {
-            try await DeployerApp.build(configuration: configuration, logger: logger).run()
+            let observability = Observability.bootstrap(service: "deployer", version: CoxswainVersion.current)
+            try await DeployerApp.build(configuration: configuration, observability: observability, logger: logger).run()
         } catch {
             if "\(error)".contains("login") {
                 // Exit 78 (EX_CONFIG): the supervisor should not restart a node whose broker user is gone.

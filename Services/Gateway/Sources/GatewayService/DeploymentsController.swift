@@ -486,7 +486,9 @@ struct DeploymentsController: Sendable {
     private func deployment(_ call: Call) async throws -> DeploymentRow {
         let raw = try ProductsController.parameter(call, "id")
         if let id = UUID(uuidString: raw) { return try await found(id, call: call) }
-        guard raw.count >= 4, raw.count < 36 else { throw HTTPResponseError(.notFound, "no deployment '\(raw)'") }
+        guard raw.count >= 4, raw.count < 36 else {
+            throw HTTPResponseError(.notFound, "no deployment has this id (a full id, or a unique prefix of at least 4 characters)")
+        }
         let matches = try await delivery.deployments(team: call.principal.teamID, idPrefix: raw)
         guard matches.count == 1 else {
             throw HTTPResponseError(.notFound, matches.isEmpty ? "no deployment '\(raw)'" : "'\(raw)' names more than one deployment: give more of its id")
@@ -496,7 +498,8 @@ struct DeploymentsController: Sendable {
 
     private func found(_ id: UUID, call: Call) async throws -> DeploymentRow {
         guard let row = try await delivery.deployment(team: call.principal.teamID, id: id) else {
-            throw HTTPResponseError(.notFound, "no deployment '\(id.uuidString.lowercased())'")
+            // The id is not echoed: the caller has it, and a reply should hold nothing it did not know.
+            throw HTTPResponseError(.notFound, "the team has no deployment with this id")
         }
         return row
     }

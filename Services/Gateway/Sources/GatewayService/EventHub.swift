@@ -1,5 +1,7 @@
 import CoxswainCore
+import CoxswainObservability
 import Foundation
+import Metrics
 import Synchronization
 
 /// Something a stream subscriber receives.
@@ -38,6 +40,8 @@ package final class EventHub: Sendable {
     package let instance = String(UUID().uuidString.lowercased().prefix(8))
 
     private let state = Mutex(State())
+    /// `coxswain_sse_clients`: subscribers (open event streams) right now.
+    private let clients = Meter(label: MetricName.sseClients)
     let backlogLimit: Int
     let backlogAge: Duration
 
@@ -54,6 +58,7 @@ package final class EventHub: Sendable {
             for item in s.backlogs[job]?.items ?? [] where item.seq > after { continuation.yield(item) }
             s.subscribers[job, default: [:]][id] = continuation
         }
+        clients.increment()
         return (id, stream, continuation)
     }
 
@@ -63,7 +68,10 @@ package final class EventHub: Sendable {
             if s.subscribers[job]?.isEmpty == true { s.subscribers[job] = nil }
             return c
         }
-        c?.finish()
+        if let c {
+            clients.decrement()
+            c.finish()
+        }
     }
 
     /// Delivers an item to the job's subscribers and keeps it in the job's backlog. Yielding under

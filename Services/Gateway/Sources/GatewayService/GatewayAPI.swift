@@ -28,6 +28,8 @@ package struct GatewayAPI: Sendable {
     let artifacts: ArtifactsController
     let bootstrap: BootstrapController
     let logger: Logger
+    /// `GET /v1/openapi.json`: the document, generated from the route table when the Gateway starts.
+    let openapi = OpenAPIController()
 
     /// The router: one route per `Endpoint`, each through `respond`.
     package func router() -> Router<GatewayRequestContext> {
@@ -90,6 +92,7 @@ package struct GatewayAPI: Sendable {
         case .acceptInvitation: try await access.acceptInvitation(call)
         case .enrol: try await nodes.enrol(call)
         case .nodeArtifact: try await artifacts.nodeDownload(call)
+        case .openapi: try openapi.serve(call)
         default: throw HTTPResponseError.noSuchRoute
         }
     }
@@ -186,7 +189,7 @@ package struct GatewayAPI: Sendable {
         case .checkRegistry: try await registries.check(call)
         case .browseRegistry: try await registries.browse(call)
 
-        case .health, .ready, .login, .acceptInvitation, .enrol, .nodeArtifact:
+        case .health, .ready, .openapi, .login, .acceptInvitation, .enrol, .nodeArtifact:
             try await handle(endpoint, PublicCall(request: call.request, context: call.context, requestID: call.requestID))
         }
     }

@@ -5,6 +5,7 @@ import CoxswainConfig
 import CoxswainCore
 import CoxswainCrypto
 import CoxswainMessaging
+import CoxswainObservability
 import CoxswainStore
 import Foundation
 import Hummingbird
@@ -23,7 +24,7 @@ import Synchronization
 /// Builds the Gateway's service group: Postgres, migrations, publisher, its own event queue feeding
 /// the stream hub, and the API on the UNIX socket and on HTTP.
 package enum GatewayApp {
-    package static func build(configuration: GatewayConfiguration, logger: Logger) throws -> ServiceGroup {
+    package static func build(configuration: GatewayConfiguration, observability: Observability = Observability(), logger: Logger) throws -> ServiceGroup {
         let db = try DatabaseURL(configuration.common.databaseURL ?? "")
         let postgres = PostgresClient.coxswain(
             host: db.host, port: db.port, user: db.user, password: db.password, database: db.database, maximumConnections: 20, logger: logger)
@@ -72,6 +73,9 @@ package enum GatewayApp {
             logger.warning("amqp.management_url not set: nodes cannot enrol through this gateway")
         }
         let databaseHealth = DatabaseHealth(client: postgres, logger: logger)
+        let readiness = Readiness([
+            .broker(publisher: publisher, consumers: [eventConsumer]), .migrations { isMigrated.isSet }, .database { databaseHealth.problem },
+        ])
         let passwords = PasswordGuard(maximumConcurrent: configuration.maxPasswordHashes, attemptsPerMinute: configuration.loginRatePerMinute)
         let jobs = JobRepository(client: postgres, logger: logger, sealKey: masterKey)
         let artifacts = ArtifactRepository(client: postgres, logger: logger)
@@ -126,13 +130,27 @@ package enum GatewayApp {
             ),
             logger: logger
         )
+        // The web UI at /ui/, over the same API calls (cookies marked Secure when serving HTTPS).
+        let ui = try UIController(api: api, passwords: passwords, secureCookies: configuration.servesHTTPS, logger: logger)
+        // The API's router with `/health/live`, `/health/ready` and `/metrics` beside `/v1` (public),
+        // timed per route (`coxswain_http_request_duration_seconds`).
+        let responder: @Sendable () -> HTTPMetricsResponder<RouterResponder<GatewayRequestContext>> = {
+            let router = api.router()
+            ui.addRoutes(to: router)
+            observability.addRoutes(to: router, readiness: readiness)
+            return HTTPMetricsResponder(next: router.buildResponder(), routeName: GatewayMetrics.routeName)
+        }
         // A connection silent for the idle timeout is closed, also half-way through sending a request
         // (a response being written, such as an event stream, is not cut).
         let (idleSeconds, idleAttoseconds) = configuration.httpIdleTimeout.components
         let server = HTTPServerBuilder.http1(
             configuration: .init(idleTimeout: .nanoseconds(idleSeconds * 1_000_000_000 + idleAttoseconds / 1_000_000_000))
         )
-        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        if let listen = configuration.common.metricsListen {
+            services.append(.init(service: observability.listener(host: listen.host, port: listen.port, readiness: readiness, logger: logger)!))
+        }
+        services += [
             .init(service: postgres),
             .init(service: databaseHealth),
             .init(service: MigrationService(client: postgres, gate: migrated, logger: logger)),
@@ -145,7 +163,7 @@ package enum GatewayApp {
             let mode = configuration.socketMode
             let group = configuration.socketGroup
             let app = Application(
-                responder: LoginThrottle(next: api.router().buildResponder(), passwords: passwords),
+                responder: LoginThrottle(next: responder(), passwords: passwords),
                 server: server,
                 configuration: .init(address: .unixDomainSocket(path: path), serverName: "coxswain-gateway"),
                 onServerRunning: { _ in
@@ -172,7 +190,7 @@ package enum GatewayApp {
             logger.info(
                 "API listening on \(scheme)", metadata: ["gateway.http_host": "\(configuration.httpHost)", "gateway.http_port": "\(configuration.httpPort)"])
             let app = Application(
-                responder: LoginThrottle(next: api.router().buildResponder(), passwords: passwords),
+                responder: LoginThrottle(next: responder(), passwords: passwords),
                 server: httpServer,
                 configuration: .init(address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: "coxswain-gateway"),
                 logger: logger

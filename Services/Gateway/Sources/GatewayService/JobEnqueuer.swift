@@ -2,9 +2,11 @@ import CoxswainAMQP
 import CoxswainCore
 import CoxswainCrypto
 import CoxswainMessaging
+import CoxswainObservability
 import CoxswainStore
 import Foundation
 import Logging
+import Metrics
 
 /// Records an accepted job and hands it to the Scheduler: the one way a job enters the system,
 /// for `POST /v1/jobs` and for the container operations alike. A job the broker does not confirm
@@ -68,6 +70,7 @@ struct JobEnqueuer: Sendable {
             try? await jobs.delete(id: id)
             throw HTTPResponseError.brokerUnavailable("job")
         }
+        Counter(label: MetricName.jobsSubmitted).increment()
         logger.info("job accepted", metadata: ["job.id": "\(id)", "job.verb": "\(job.verb.rawValue)", "job.actor": "\(principal.actor)"])
         return id
     }

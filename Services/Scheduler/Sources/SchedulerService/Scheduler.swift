@@ -2,10 +2,12 @@ import CoxswainAMQP
 import CoxswainCore
 import CoxswainCrypto
 import CoxswainMessaging
+import CoxswainObservability
 import CoxswainOrchestration
 import CoxswainStore
 import Foundation
 import Logging
+import Metrics
 import Synchronization
 
 /// The Scheduler's handlers: planning submissions, dispatching one batch per node, ingesting
@@ -243,6 +245,7 @@ package struct Scheduler: Sendable {
             )
         }
         try await publisher.publish(messages)
+        if !tasks.isEmpty { Counter(label: MetricName.tasksDispatched).increment(by: Int64(tasks.count)) }
     }
 
     // MARK: Results
@@ -281,6 +284,8 @@ package struct Scheduler: Sendable {
     func ingest(results: [TaskResult]) async throws {
         guard !results.isEmpty else { return }
         let (tasks, jobs) = try await repository.recordResults(results)
+        Counter(label: MetricName.resultsIngested).increment(by: Int64(results.count))
+        Recorder(label: MetricName.resultBatchSize).record(results.count)
         // Also for a replayed REKEY result: a crash between its record and the key update is repaired.
         let recorded = Set(tasks.map(\.taskID))
         for r in results where r.status == .succeeded && recorded.contains(r.taskID) {
@@ -384,6 +389,7 @@ package struct Scheduler: Sendable {
 
     func completionEvent(_ job: CompletedJob) throws -> OutgoingMessage {
         var e = JobEvent(kind: .completed, jobID: job.jobID, time: Date(), jobStatus: job.status)
+        Counter(label: MetricName.jobsFinished, dimensions: [("status", job.status.rawValue)]).increment()
         e.teamID = job.team
         e.error = job.error
         return try OutgoingMessage(e, exchange: Topology.events, routingKey: Topology.RoutingKey.job(.completed), messageID: "job-completed:\(job.jobID)")

@@ -3,6 +3,7 @@ import CoxswainConfig
 import CoxswainCore
 import CoxswainCrypto
 import CoxswainMessaging
+import CoxswainObservability
 import CoxswainStore
 import Logging
 import PostgresNIO
@@ -11,7 +12,7 @@ import ServiceLifecycle
 /// Builds the Scheduler's service group: Postgres client, migrations, publisher, three consumers
 /// (submissions, results, heartbeats) with their handler loops, and the sweeper.
 package enum SchedulerApp {
-    package static func build(configuration: SchedulerConfiguration, logger: Logger) throws -> ServiceGroup {
+    package static func build(configuration: SchedulerConfiguration, observability: Observability = Observability(), logger: Logger) throws -> ServiceGroup {
         let db = try DatabaseURL(configuration.common.databaseURL ?? "")
         let postgres = PostgresClient.coxswain(host: db.host, port: db.port, user: db.user, password: db.password, database: db.database, logger: logger)
         var amqp = try AMQPConfiguration(url: configuration.common.amqpURL ?? "")
@@ -84,11 +85,18 @@ package enum SchedulerApp {
             }
         }
 
+        let databaseHealth = DatabaseHealth(client: postgres, logger: logger)
+        let readiness = Readiness([
+            .broker(publisher: publisher, consumers: [jobsConsumer, resultsConsumer, heartbeatConsumer]),
+            .migrations { migrated.isOpen }, .database { databaseHealth.problem },
+        ])
+        let listener = observability.listener(
+            host: configuration.common.metricsListen?.host, port: configuration.common.metricsListen?.port, readiness: readiness, logger: logger)
         return ServiceGroup(
             configuration: .init(
-                services: [
+                services: (listener.map { [.init(service: $0)] } ?? []) + [
                     .init(service: postgres),
-                    .init(service: DatabaseHealth(client: postgres, logger: logger)),
+                    .init(service: databaseHealth),
                     .init(service: MigrationService(client: postgres, gate: migrated, logger: logger)),
                     .init(service: publisher),
                     .init(service: jobsConsumer),

@@ -1,5 +1,7 @@
 import ArgumentParser
 import CoxswainConfig
+import CoxswainCore
+import CoxswainObservability
 import Logging
 import SchedulerService
 
@@ -18,6 +20,7 @@ struct SchedulerMain: AsyncParsableCommand {
         let configuration = try SchedulerConfiguration(try await options.reader())
         LoggingBootstrap.bootstrap(level: configuration.common.logLevel, format: configuration.common.logFormat)
         let logger = Logger(label: "coxswain.scheduler")
-        try await SchedulerApp.build(configuration: configuration, logger: logger).run()
+        let observability = Observability.bootstrap(service: "scheduler", version: CoxswainVersion.current)
+        try await SchedulerApp.build(configuration: configuration, observability: observability, logger: logger).run()
     }
 }
