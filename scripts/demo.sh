@@ -120,6 +120,22 @@ else
   tls_hint="Over HTTP (loopback only):  coxswain login --url $gateway_url --user NAME"
 fi
 
+# The web UI's first login: a user `admin` (role admin in team default) with a random password, made
+# once by the first run; the password is printed then and kept in $RUN_DIR/ui-admin-password (mode 0600).
+ui_pw_file=$RUN_DIR/ui-admin-password
+if ! cx user list --output json | python3 -c '
+import json, sys
+sys.exit(0 if any(u["name"] == "admin" for u in json.load(sys.stdin)) else 1)'; then
+  ui_pw=$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')
+  (umask 077 && printf '%s\n' "$ui_pw" > "$ui_pw_file")
+  printf '%s\n' "$ui_pw" | cx user create admin --role admin --password-stdin > /dev/null
+  ui_hint="Web UI: $gateway_url/ui/  first login: admin / $ui_pw  (kept in $ui_pw_file; change it: coxswain user passwd)"
+elif [[ -s $ui_pw_file ]]; then
+  ui_hint="Web UI: $gateway_url/ui/  user admin, its first password in $ui_pw_file"
+else
+  ui_hint="Web UI: $gateway_url/ui/  (sign in as a user of team default)"
+fi
+
 short=${demo_id:-ID}
 short=${short:0:8}
 
@@ -128,6 +144,7 @@ cat <<TXT
 Coxswain is running: gateway on $SOCK and $gateway_url, nodes node-a and node-b.
 $path_hint
 $tls_hint
+$ui_hint
 
 What next:
   coxswain manage --list-nodes                          # the nodes and their status

@@ -178,7 +178,7 @@ cmd_start() {
   for node in "${DEFAULT_NODES[@]}"; do start_deployer "$node"; done
   wait_online $((deadline - SECONDS > 1 ? deadline - SECONDS : 1)) nodes "${#DEFAULT_NODES[@]}" names "${DEFAULT_NODES[@]}"
   log "platform ready in $(elapsed_since "$t0") s: nodes ${DEFAULT_NODES[*]} online; socket $SOCK, $scheme://127.0.0.1:$HTTP_PORT"
-  log "web UI: $scheme://127.0.0.1:$HTTP_PORT/ui/ (sign in as a user made with: coxswain user create NAME)"
+  log "web UI: $scheme://127.0.0.1:$HTTP_PORT/ui/"
 }
 
 # stop_files PIDFILE...: SIGTERM all in parallel, KILL after 10 s, remove the pidfiles.
