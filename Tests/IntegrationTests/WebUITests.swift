@@ -60,17 +60,49 @@ struct WebDriver {
         return first
     }
 
+    /// Runs `body` on the element `css` names, found again when it went stale: a click on a form's
+    /// button returns before the next page has replaced this one, so the first lookup after it may
+    /// find an element of the page being left (up to 5 s of retries).
+    func onElement<T>(_ css: String, _ body: (String) async throws -> T) async throws -> T {
+        var attempt = 0
+        while true {
+            do {
+                return try await body(try await element(css))
+            } catch  where attempt < 50 && ("\(error)".contains("stale element") || "\(error)".contains("no element")) {
+                attempt += 1
+                try await Task.sleep(for: .milliseconds(100))
+            }
+        }
+    }
+
     func text(_ css: String) async throws -> String {
-        try await send("GET", "/element/\(try await element(css))/text") as? String ?? ""
+        try await onElement(css) { try await send("GET", "/element/\($0)/text") as? String ?? "" }
     }
 
     func type(_ css: String, _ text: String) async throws {
-        let id = try await element(css)
-        try await send("POST", "/element/\(id)/clear", [:])
-        try await send("POST", "/element/\(id)/value", ["text": text])
+        try await onElement(css) { id in
+            try await send("POST", "/element/\(id)/clear", [:])
+            try await send("POST", "/element/\(id)/value", ["text": text])
+        }
     }
 
-    func click(_ css: String) async throws { try await send("POST", "/element/\(try await element(css))/click", [:]) }
+    func click(_ css: String) async throws { try await onElement(css) { try await send("POST", "/element/\($0)/click", [:]) } }
+
+    /// Clicks a form's submit button and waits until the answer has replaced the page (the old
+    /// page's root element gone stale), so what is read next is the new page's.
+    func submit(_ css: String) async throws {
+        let page = try await element("html")
+        try await click(css)
+        for _ in 0..<100 {
+            do {
+                _ = try await send("GET", "/element/\(page)/name")
+            } catch  where "\(error)".contains("stale element") {
+                return
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw HarnessError("\(css): the page was not replaced within 5 s")
+    }
 
     /// The value of a cookie the browser holds (also an HttpOnly one).
     func cookie(_ name: String) async throws -> String {
@@ -168,25 +200,25 @@ extension PlatformTests {
         try await b.screenshot(shots + "/login.png")
         try await b.type("#user", "ana")
         try await b.type("#password", "not-her-password")
-        try await b.click("#sign-in")
+        try await b.submit("#sign-in")
         #expect(try await b.text("#login-error").contains("Wrong user name or password"))
         try await b.screenshot(shots + "/login-refused.png")
 
         // Signed in: the dashboard.
         try await b.type("#password", "ana-password-1")
-        try await b.click("#sign-in")
+        try await b.submit("#sign-in")
         #expect(try await b.text("#whoami") == "ana · admin")
         #expect(try await b.source.contains("Running jobs"))
         try await b.screenshot(shots + "/dashboard.png")
 
         // The team switcher: the second team has no node; back to the default team.
         try await b.click(#"#team-switch option[value="second"]"#)
-        try await b.click("#switch-team")
+        try await b.submit("#switch-team")
         #expect(try await b.text("#whoami") == "ana · owner")
         #expect(try await b.source.contains("<strong>0</strong> <span class=\"badge ok\">online</span>"))
         try await b.screenshot(shots + "/dashboard-second-team.png")
         try await b.click(#"#team-switch option[value="default"]"#)
-        try await b.click("#switch-team")
+        try await b.submit("#switch-team")
         #expect(try await b.text("#whoami") == "ana · admin")
 
         // Nodes: the online node; an admin enrols one and gets its install command.
@@ -195,7 +227,7 @@ extension PlatformTests {
         #expect(nodes.contains("node-a") && nodes.contains("online"))
         try await b.type("#node-name", "web-9")
         try await b.type("#node-labels", "role=web")
-        try await b.click("#enrol")
+        try await b.submit("#enrol")
         #expect(try await b.text("#install-command").contains("--enrol-token"))
         try await b.screenshot(shots + "/nodes-enrol.png")
         // Removing asks first (the script's confirmation), then the node is gone.
@@ -208,7 +240,7 @@ extension PlatformTests {
         try await b.open(base + "/ui/jobs")
         try await b.type("#arguments", "echo first-ui-line; sleep 4; echo second-ui-line")
         try await b.type("#targets", "node-a")
-        try await b.click("#run")
+        try await b.submit("#run")
         #expect(try await b.url.contains("/ui/jobs/"))
         try await eventually("the first line streamed live", timeout: .seconds(30)) {
             ((try? await b.text("#live-log")) ?? "").contains("first-ui-line")
@@ -228,7 +260,7 @@ extension PlatformTests {
 
         // The audit log, verified.
         try await b.open(base + "/ui/audit")
-        try await b.click("#verify")
+        try await b.submit("#verify")
         #expect(try await b.text("#verify-result").contains("intact"))
         try await b.screenshot(shots + "/audit.png")
 
@@ -253,11 +285,11 @@ extension PlatformTests {
         try weights.joined(separator: "\n").write(toFile: shots + "/page-weights.txt", atomically: true, encoding: .utf8)
 
         // Log out; the viewer sees no action buttons, and posting the forms directly is refused.
-        try await b.click("#logout")
+        try await b.submit("#logout")
         #expect(try await b.url.hasSuffix("/ui/login"))
         try await b.type("#user", "vic")
         try await b.type("#password", "vic-password-1")
-        try await b.click("#sign-in")
+        try await b.submit("#sign-in")
         #expect(try await b.text("#whoami") == "vic · viewer")
         try await b.open(base + "/ui/jobs")
         let runButtons = try await b.elements("#run")
