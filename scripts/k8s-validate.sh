@@ -32,7 +32,7 @@ if [[ ! -f $VENV/.installed ]]; then
   mkdir -p "$RUN_DIR"
   log "installing kubernetes-validate into $VENV"
   rm -rf "$VENV"
-  if ! { python3 -m venv "$VENV" && "$VENV/bin/pip" install -q --disable-pip-version-check kubernetes-validate < /dev/null; } > "$RUN_DIR/venv-kv.log" 2>&1; then
+  if ! venv_install "$VENV" kubernetes-validate 1.37.0 > "$RUN_DIR/venv-kv.log" 2>&1; then
     tail_logs "$RUN_DIR/venv-kv.log"
     rm -rf "$VENV"
     skip "kubernetes-validate could not be installed from PyPI (log above); the manifests were rendered but not schema-checked"

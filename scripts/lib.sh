@@ -195,3 +195,16 @@ for node in data if isinstance(data, list) else []:
 print(count)
 ' "$@" || echo 0
 }
+
+# venv_install VENV PACKAGE VERSION: PACKAGE==VERSION in the virtualenv VENV (made when missing),
+# installed only when that version is not there yet (idempotent; never reads stdin).
+venv_install() {
+  local venv=$1 package=$2 version=$3
+  if [[ ! -x $venv/bin/python ]]; then
+    mkdir -p "$(dirname "$venv")"
+    python3 -m venv "$venv"
+  fi
+  if ! "$venv/bin/python" -m pip show "$package" 2> /dev/null | grep -qx "Version: $version"; then
+    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "$package==$version" < /dev/null
+  fi
+}

@@ -10,7 +10,9 @@
 # The virtualenv: $OPENAPI_VENV, default ${TEST_RUN_DIR:-.run-test}/openapi-venv. Needs python3
 # with venv and network access to PyPI (or a pip mirror) the first time; never reads stdin.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+# shellcheck source=scripts/lib.sh source-path=SCRIPTDIR/..
+. "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
+cd "$REPO"
 
 VALIDATOR_VERSION=0.9.0
 SCHEMATHESIS_VERSION=4.32.5
@@ -28,17 +30,7 @@ while (($#)); do
     esac
 done
 
-# One package at one version in the virtualenv, installed when missing (idempotent).
-install() {
-    local package=$1 version=$2
-    if [[ ! -x $venv/bin/python ]]; then
-        mkdir -p "$(dirname "$venv")"
-        python3 -m venv "$venv"
-    fi
-    if ! "$venv/bin/python" -m pip show "$package" 2>/dev/null | grep -qx "Version: $version"; then
-        "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "$package==$version" </dev/null
-    fi
-}
+install() { venv_install "$venv" "$1" "$2"; }
 
 if [[ -z $file ]]; then
     file=$(mktemp --suffix=.json)

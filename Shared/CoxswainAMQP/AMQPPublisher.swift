@@ -25,6 +25,7 @@ package actor AMQPPublisher: Service {
     /// Whether a healthy connection is open (for readiness checks, from any thread).
     private let connectedFlag = Atomic<Bool>(false)
     /// `coxswain_amqp_publish_confirm_seconds`: from publishing a confirmed batch to its last confirm.
+    // The name of MetricName.publishConfirmSeconds, written out: this module does not depend on CoxswainObservability.
     private let confirmLatency = Metrics.Timer(label: "coxswain_amqp_publish_confirm_seconds")
 
     /// How long one blocking wait for confirms lasts before it checks for task cancellation.

@@ -20,7 +20,7 @@ extension OutgoingMessage {
                 correlationID: correlationID,
                 type: M.messageType,
                 timestamp: time,
-                headers: ["schema": String(M.schemaVersion), Envelope.timestampHeader: String(Int64((time.timeIntervalSince1970 * 1000).rounded()))]
+                headers: Envelope.headers(schema: M.schemaVersion, time: time)
             )
         )
     }
@@ -31,6 +31,13 @@ package enum Envelope {
     /// Publication time in milliseconds since 1970 (the AMQP timestamp has whole seconds only):
     /// the queue-lag metric measures from it.
     package static let timestampHeader = "timestamp_ms"
+
+    /// The schema version, and the time in milliseconds when it is representable (never a trap).
+    static func headers(schema: Int, time: Date) -> [String: String] {
+        var headers = ["schema": String(schema)]
+        if let ms = Int64(exactly: (time.timeIntervalSince1970 * 1000).rounded()) { headers[timestampHeader] = String(ms) }
+        return headers
+    }
 }
 
 /// Lower-case UUID strings for message ids.

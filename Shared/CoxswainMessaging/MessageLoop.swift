@@ -204,10 +204,16 @@ package struct DeliveryLoop: Sendable {
     ) async -> Outcome {
         do {
             let refused = try await handler(items)
+            var acked = 0
             for (i, item) in items.enumerated() {
-                if let reason = refused[i] { await deadLetter(item.delivery, reason: reason) } else { consumer.ack(item.delivery) }
+                if let reason = refused[i] {
+                    await deadLetter(item.delivery, reason: reason)
+                } else {
+                    consumer.ack(item.delivery)
+                    acked += 1
+                }
             }
-            metrics.settled(acked: items.count - refused.count)
+            metrics.settled(acked: acked)
             backoff.reset()
             return .done
         } catch {

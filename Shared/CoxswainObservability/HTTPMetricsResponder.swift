@@ -18,7 +18,7 @@ package struct HTTPMetricsResponder<Next: HTTPResponder>: HTTPResponder where Ne
         self.routeName = routeName
     }
 
-    static var knownMethods: Set<String> { ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] }
+    static var knownMethods: Set<String> { HTTPMetricLabels.knownMethods }
 
     package func respond(to request: Request, context: Context) async throws -> Response {
         let started = ContinuousClock.now
@@ -40,4 +40,9 @@ package struct HTTPMetricsResponder<Next: HTTPResponder>: HTTPResponder where Ne
         Metrics.Timer(label: MetricName.httpRequestSeconds, dimensions: [("route", route), ("method", method), ("status", String(status))])
             .record(duration: ContinuousClock.now - started)
     }
+}
+
+/// The method label's values, made once (a generic type cannot hold a stored static).
+enum HTTPMetricLabels {
+    static let knownMethods: Set<String> = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 }

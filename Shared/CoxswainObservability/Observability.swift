@@ -24,8 +24,10 @@ package struct Observability: Sendable {
         return ObservabilityListener(host: host, port: port, registry: registry, readiness: readiness, logger: logger)
     }
 
-    /// Adds `/health/live`, `/health/ready` and `/metrics` to an existing router (the Gateway's).
-    package func addRoutes<Context: RequestContext>(to router: Router<Context>, readiness: Readiness) {
-        ObservabilityRoutes.add(to: router, registry: registry, readiness: readiness)
+    /// Adds `/health/live` and `/health/ready` to an existing, public router (the Gateway's API).
+    /// `/metrics` stays on the `metrics.listen` listener: its figures span every team, and the API's
+    /// port answers anyone who can reach it.
+    package func addHealthRoutes<Context: RequestContext>(to router: Router<Context>, readiness: Readiness) {
+        ObservabilityRoutes.add(to: router, registry: registry, readiness: readiness, metrics: false)
     }
 }

@@ -9,8 +9,11 @@ package enum ObservabilityRoutes {
     package static let readyPath = "/health/ready"
     package static let metricsPath = "/metrics"
 
-    /// Adds the three routes to `router`.
-    package static func add<Context: RequestContext>(to router: Router<Context>, registry: PrometheusCollectorRegistry, readiness: Readiness) {
+    /// Adds the health routes to `router`, and `/metrics` when `metrics` is true (not on a public
+    /// listener: the figures span every team).
+    package static func add<Context: RequestContext>(
+        to router: Router<Context>, registry: PrometheusCollectorRegistry, readiness: Readiness, metrics: Bool = true
+    ) {
         router.get(RouterPath(livePath)) { _, _ in
             json(.ok, #"{"status":"live"}"#)
         }
@@ -18,6 +21,7 @@ package enum ObservabilityRoutes {
             let report = await readiness.evaluate()
             return json(report.isReady ? .ok : .serviceUnavailable, report.json)
         }
+        guard metrics else { return }
         router.get(RouterPath(metricsPath)) { _, _ in
             var buffer: [UInt8] = []
             buffer.reserveCapacity(16_384)

@@ -24,12 +24,18 @@ package enum JobReference {
 
     /// The one id among `ids` that starts with `text`. Several → a usage error naming them.
     package static func match(_ text: String, among ids: [JobID]) throws -> JobID? {
+        try unique(text, among: ids.map(\.description), noun: "job").flatMap { JobID(string: $0) }
+    }
+
+    /// The one distinct id among `ids` (lowercase UUID strings) that starts with the prefix `text`,
+    /// nil when none does or `text` is no prefix. Several → a usage error naming them.
+    static func unique(_ text: String, among ids: [String], noun: String) throws -> String? {
         guard let digits = prefix(text) else { return nil }
-        let matches = ids.filter { $0.description.filter { $0 != "-" }.hasPrefix(digits) }
+        let matches = Set(ids).filter { $0.filter { $0 != "-" }.hasPrefix(digits) }.sorted()
         if matches.count > 1 {
-            let shown = matches.prefix(10).map(\.description).joined(separator: ", ")
+            let shown = matches.prefix(10).joined(separator: ", ")
             throw ValidationError(
-                "job id prefix '\(text)' is ambiguous: \(matches.count) jobs match (\(shown)\(matches.count > 10 ? ", …" : "")); give more digits")
+                "\(noun) id prefix '\(text)' is ambiguous: \(matches.count) match (\(shown)\(matches.count > 10 ? ", …" : "")); give more digits")
         }
         return matches.first
     }
@@ -50,13 +56,9 @@ package enum JobReference {
     /// among the team's jobs that starts with the prefix (several → a usage error naming them).
     package static func resolveParent(_ text: String, client: GatewayClient) async throws -> String {
         if let id = UUID(uuidString: text) { return id.uuidString.lowercased() }
-        guard let digits = prefix(text) else { throw ValidationError("--analyze-parent: '\(text)' is not a parent id or a prefix of one") }
+        guard prefix(text) != nil else { throw ValidationError("--analyze-parent: '\(text)' is not a parent id or a prefix of one") }
         let jobs = try await client.get(APIRoute.listJobs.path + "?limit=10000", as: [JobSummary].self)
-        let parents = Set(jobs.compactMap(\.parent)).filter { $0.filter { $0 != "-" }.hasPrefix(digits) }.sorted()
-        if parents.count > 1 {
-            throw ValidationError("parent id prefix '\(text)' is ambiguous: \(parents.prefix(10).joined(separator: ", ")); give more digits")
-        }
-        guard let parent = parents.first else {
+        guard let parent = try unique(text, among: jobs.compactMap(\.parent), noun: "parent") else {
             throw ClientError.api(
                 status: 404, APIError(error: "not_found", reason: "no orchestration run of the team has an id starting with \(text.lowercased())"))
         }

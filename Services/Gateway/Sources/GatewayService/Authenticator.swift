@@ -86,11 +86,13 @@ package struct Authenticator: Sendable {
             credential: .session(id: s.sessionID), teamID: TeamID(m.teamID), teamName: m.team, role: m.role, userID: s.userID, userName: s.userName)
     }
 
+    /// The value of cookie `name` in a `Cookie` header (the first non-empty one; values are not
+    /// decoded). The API's session cookie and the web UI's cookies are read here.
     static func cookie(_ name: String, in header: String?) -> String? {
         guard let header else { return nil }
         for part in header.split(separator: ";") {
-            let kv = part.trimmingCharacters(in: .whitespaces).split(separator: "=", maxSplits: 1).map(String.init)
-            if kv.count == 2, kv[0] == name { return kv[1] }
+            let pair = part.trimmingCharacters(in: .whitespaces).split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            if pair.count == 2, pair[0] == name, !pair[1].isEmpty { return String(pair[1]) }
         }
         return nil
     }

@@ -132,12 +132,13 @@ package enum GatewayApp {
         )
         // The web UI at /ui/, over the same API calls (cookies marked Secure when serving HTTPS).
         let ui = try UIController(api: api, passwords: passwords, secureCookies: configuration.servesHTTPS, logger: logger)
-        // The API's router with `/health/live`, `/health/ready` and `/metrics` beside `/v1` (public),
+        // The API's router with `/health/live` and `/health/ready` beside `/v1` (public; `/metrics` only
+        // on the metrics.listen listener),
         // timed per route (`coxswain_http_request_duration_seconds`).
         let responder: @Sendable () -> HTTPMetricsResponder<RouterResponder<GatewayRequestContext>> = {
             let router = api.router()
             ui.addRoutes(to: router)
-            observability.addRoutes(to: router, readiness: readiness)
+            observability.addHealthRoutes(to: router, readiness: readiness)
             return HTTPMetricsResponder(next: router.buildResponder(), routeName: GatewayMetrics.routeName)
         }
         // A connection silent for the idle timeout is closed, also half-way through sending a request

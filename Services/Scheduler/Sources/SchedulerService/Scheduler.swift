@@ -25,6 +25,10 @@ package struct Scheduler: Sendable {
     let planner = JobPlanner()
     /// Retention runs at most once a minute (or every sweep when the retention is under a minute).
     let retentionGate = RateGate()
+    // Made once, not looked up in the metrics registry at every batch.
+    let tasksDispatched = Counter(label: MetricName.tasksDispatched)
+    let resultsIngested = Counter(label: MetricName.resultsIngested)
+    let resultBatchSize = Recorder(label: MetricName.resultBatchSize)
     let logger: Logger
 
     package init(
@@ -245,7 +249,7 @@ package struct Scheduler: Sendable {
             )
         }
         try await publisher.publish(messages)
-        if !tasks.isEmpty { Counter(label: MetricName.tasksDispatched).increment(by: Int64(tasks.count)) }
+        if !tasks.isEmpty { tasksDispatched.increment(by: Int64(tasks.count)) }
     }
 
     // MARK: Results
@@ -284,8 +288,8 @@ package struct Scheduler: Sendable {
     func ingest(results: [TaskResult]) async throws {
         guard !results.isEmpty else { return }
         let (tasks, jobs) = try await repository.recordResults(results)
-        Counter(label: MetricName.resultsIngested).increment(by: Int64(results.count))
-        Recorder(label: MetricName.resultBatchSize).record(results.count)
+        resultsIngested.increment(by: Int64(results.count))
+        resultBatchSize.record(results.count)
         // Also for a replayed REKEY result: a crash between its record and the key update is repaired.
         let recorded = Set(tasks.map(\.taskID))
         for r in results where r.status == .succeeded && recorded.contains(r.taskID) {

@@ -27,11 +27,7 @@ struct UIBackend: Sendable {
     static func request(
         _ endpoint: Endpoint, parameters: [String: String], query: String, session: String?, team: String?, body: [UInt8]?
     ) -> Request {
-        var path = endpoint.path
-        for (name, value) in parameters {
-            let escaped = value.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? value
-            path = path.replacingOccurrences(of: ":\(name)", with: escaped)
-        }
+        var path = endpoint.path(parameters)
         if !query.isEmpty { path += "?" + query }
         var fields = HTTPFields()
         if let session { fields[.authorization] = "Session \(session)" }

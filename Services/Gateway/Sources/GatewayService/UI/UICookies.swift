@@ -26,13 +26,6 @@ struct UICookies: Sendable {
     /// The `Set-Cookie` value that removes `name`.
     func clear(_ name: String) -> String { set(name, "", maxAge: 0) }
 
-    /// The value of cookie `name` in a `Cookie` header (the first one; values are not decoded).
-    static func value(_ name: String, in header: String?) -> String? {
-        guard let header else { return nil }
-        for part in header.split(separator: ";") {
-            let pair = part.trimmingCharacters(in: .whitespaces).split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            if pair.count == 2, pair[0] == name, !pair[1].isEmpty { return String(pair[1]) }
-        }
-        return nil
-    }
+    /// The value of cookie `name` in a `Cookie` header (the API's parser).
+    static func value(_ name: String, in header: String?) -> String? { Authenticator.cookie(name, in: header) }
 }
